@@ -1,0 +1,265 @@
+"""What each command of the command line does, on core and store (DESIGN §8)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from inbox import cli_render
+from inbox.core import lifecycle
+from inbox.core.errors import NotFoundError, UsageError
+from inbox.core.inbox import compute_inbox
+from inbox.core.model import Role
+from inbox.profile import Profile, choose_store, choose_user
+from inbox.store.clock import utcnow
+from inbox.store.connection import StoreConnection
+from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
+from inbox.store.service import StoreService
+from inbox.core.digest import build_digest
+
+Handler = Callable[["Context", argparse.Namespace], int]
+
+
+class Context:
+    """The profile, the chosen store (opened lazily) and the identity of one invocation."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.profile = Profile.locate(args.profile_dir)
+        self.choice = choose_store(self.profile, args.store)
+        self.given_user = args.user
+        self.allow_network_fs = bool(args.allow_network_filesystem)
+        self._store: StoreConnection | None = None
+
+    @property
+    def store(self) -> StoreConnection:
+        if self._store is None:
+            if self.choice.embedded:
+                self.profile.data_dir.mkdir(parents=True, exist_ok=True)
+            self._store = StoreConnection.open(self.choice.url,
+                                               allow_network_fs=self.allow_network_fs)
+            if self.choice.embedded and self._store.version() is None:
+                self._store.initialise()  # the embedded default is created on first use
+        return self._store
+
+    @property
+    def service(self) -> StoreService:
+        return StoreService(self.store)
+
+    def user(self) -> str:
+        user = choose_user(self.profile, self.given_user)
+        if not user:
+            raise UsageError("Who are you? Pass --user HANDLE or set DECISION_INBOX_USER.")
+        return user
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command in (None, "gui"):
+        raise UsageError("The desktop app is not in this build yet; use a command such as "
+                         "`decision-inbox inbox` (see --help).")
+    context = Context(args)
+    try:
+        return HANDLERS[args.command](context, args)
+    finally:
+        context.close()
+
+
+def _say(text: str) -> None:
+    print(text)
+
+
+def cmd_init(ctx: Context, _: argparse.Namespace) -> int:
+    before, after = ctx.store.initialise()
+    if before == after:
+        _say(f"The store at {ctx.store.shown_url} is already at schema v{after}.")
+    elif before is None:
+        _say(f"Created the store at {ctx.store.shown_url} (schema v{after}).")
+    else:
+        _say(f"Upgraded the store at {ctx.store.shown_url} from schema v{before} to v{after}.")
+    return 0
+
+
+def cmd_demo(ctx: Context, _: argparse.Namespace) -> int:
+    from inbox.store import demo
+
+    _say(demo.seed(ctx.store))
+    if not choose_user(ctx.profile, ctx.given_user):
+        ctx.profile.save(user=demo.DEMO_USER)
+        _say(f"You are now {demo.DEMO_USER} (frontend) in this profile; "
+             "`decision-inbox inbox` shows the demo from their side.")
+    return 0
+
+
+def cmd_team(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.add_team(args.name, actor=choose_user(ctx.profile, ctx.given_user)).message)
+    return 0
+
+
+def cmd_person(ctx: Context, args: argparse.Namespace) -> int:
+    change = ctx.service.add_person(args.handle, name=args.name, teams=args.team,
+                                    actor=choose_user(ctx.profile, ctx.given_user))
+    _say(change.message)
+    return 0
+
+
+def cmd_new(ctx: Context, args: argparse.Namespace) -> int:
+    audience = [
+        (*_audience(target), Role(role))
+        for role in ("ack", "consult", "inform")
+        for target in getattr(args, role)
+    ]
+    assertions = dict(lifecycle.parse_assertion(text) for text in args.asserts)
+    change = ctx.service.create(ctx.user(), title=args.title, body=_body(args) or "",
+                                team=args.team, audience=audience, assertions=assertions)
+    _say(change.key or "")
+    return 0
+
+
+def cmd_revise(ctx: Context, args: argparse.Namespace) -> int:
+    for name in args.unassert:
+        lifecycle.check_assertion_key(name)
+    change = ctx.service.revise(
+        ctx.user(), args.key, summary=args.summary, title=args.title, body=_body(args),
+        set_assertions=dict(lifecycle.parse_assertion(text) for text in args.asserts),
+        unset_assertions=args.unassert, minor=args.minor, expect_revision=args.expect_revision,
+    )
+    _say(change.message)
+    return 0
+
+
+def cmd_open(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.open(ctx.user(), args.key, deadline=parse_deadline(args.deadline)).message)
+    return 0
+
+
+def cmd_finalize(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.finalize(ctx.user(), args.key).message)
+    return 0
+
+
+def cmd_supersede(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.supersede(ctx.user(), args.key, by=args.by).message)
+    return 0
+
+
+def cmd_withdraw(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.withdraw(ctx.user(), args.key).message)
+    return 0
+
+
+def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
+    _say(ctx.service.acknowledge(ctx.user(), args.key, revision=args.revision).message)
+    return 0
+
+
+def cmd_feedback(ctx: Context, args: argparse.Namespace) -> int:
+    change = ctx.service.give_feedback(ctx.user(), args.key, body=args.text,
+                                       objection=args.objection)
+    _say(change.message)
+    return 0
+
+
+def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
+    user = ctx.user()
+    with ctx.store.read() as session:
+        snapshot = load_snapshot(session)
+    if user not in snapshot.people:
+        raise NotFoundError(f"There is no person {user!r} in this store; check --user or add "
+                            f"them with `decision-inbox person add {user} --name \"…\"`.")
+    now = utcnow()
+    items = compute_inbox(user, snapshot, now)
+    if args.json:
+        _print_json({"user": user, "items": [item.to_json() for item in items]})
+    else:
+        _say(cli_render.inbox_text(user, items, now))
+    return 0
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.store.read() as session:
+        decision = load_decision(session, args.key)
+        people = load_people(session)
+    if args.diff_from is not None and not 1 <= args.diff_from <= decision.revision:
+        raise NotFoundError(f"{decision.key} has no revision {args.diff_from}; its revisions "
+                            f"are r1 to r{decision.revision}.")
+    user = choose_user(ctx.profile, ctx.given_user)
+    view = cli_render.DecisionView(decision, people, user, args.diff_from)
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        _say(view.text())
+    return 0
+
+
+def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
+    if args.days < 1:
+        raise UsageError("--days must be 1 or more.")
+    until = utcnow()
+    since = until - timedelta(days=args.days)
+    with ctx.store.read() as session:
+        snapshot = load_snapshot(session)
+        events = load_events(session, since)
+    digest = build_digest(snapshot, events, since, until)
+    if args.format == "json":
+        _print_json(digest.to_json())
+    else:
+        sys.stdout.write(digest.to_markdown())
+    return 0
+
+
+HANDLERS: dict[str, Handler] = {
+    "init": cmd_init, "demo": cmd_demo, "team": cmd_team, "person": cmd_person,
+    "new": cmd_new, "revise": cmd_revise, "open": cmd_open, "finalize": cmd_finalize,
+    "supersede": cmd_supersede, "withdraw": cmd_withdraw, "ack": cmd_ack,
+    "feedback": cmd_feedback, "inbox": cmd_inbox, "show": cmd_show, "digest": cmd_digest,
+}
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _audience(text: str) -> tuple[str, str]:
+    kind, sep, name = text.partition(":")
+    if not sep or kind not in ("team", "person") or not name:
+        raise UsageError(f"The audience {text!r} is malformed; write team:NAME or "
+                         "person:HANDLE.")
+    return kind, name
+
+
+def _body(args: argparse.Namespace) -> str | None:
+    if args.body_file is None:
+        return args.body  # type: ignore[no-any-return]
+    if args.body_file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(args.body_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise UsageError(f"The body file {args.body_file} cannot be read ({reason}); check "
+                         "the path.") from None
+
+
+def parse_deadline(text: str) -> datetime:
+    """ISO 8601; a time without offset is local time, a bare date means the end of that day."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time(23, 59))
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"The deadline {text!r} is not ISO 8601; write it like "
+                         "2026-12-01T17:00 or 2026-12-01T17:00+01:00.") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the person's local time zone
+    return moment

@@ -1,0 +1,152 @@
+"""How the command line shows an inbox and a decision, as text and as JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from inbox.core import lifecycle
+from inbox.core.diff import diff_revisions, format_diff
+from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
+from inbox.core.model import Decision, Person, Reason, Role, Snapshot
+from inbox.core.times import iso_utc
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    seconds = (moment - now).total_seconds()
+    span = abs(seconds)
+    if span < 3600:
+        amount = f"{max(1, round(span / 60))} min"
+    elif span < 48 * 3600:
+        amount = f"{round(span / 3600)} h"
+    else:
+        amount = f"{round(span / 86400)} days"
+    return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def when(moment: datetime, now: datetime) -> str:
+    return f"{moment.astimezone().strftime('%Y-%m-%d %H:%M %Z')} ({relative(moment, now)})"
+
+
+def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
+    if not items:
+        return f"Inbox of {user}: nothing needs you."
+    lines = [f"Inbox of {user}: {len(items)} item{'s' if len(items) != 1 else ''}"]
+    for reason in REASON_ORDER:
+        group = [item for item in items if item.reason is reason]
+        if not group:
+            continue
+        lines += ["", f"{reason_label(reason).capitalize()} ({len(group)})"]
+        for item in group:
+            lines.append(f"  {item.key:<6} {item.title}  [r{item.revision}, {item.state}, "
+                         f"owner {item.owner}]")
+            lines += [f"         {detail}" for detail in _details(item, now)]
+    return "\n".join(lines)
+
+
+def _details(item: InboxItem, now: datetime) -> list[str]:
+    if item.reason is Reason.CHANGED_SINCE_ACK and item.diff is not None:
+        body = " (the body changed too)" if item.diff.body else ""
+        facts = format_diff(replace(item.diff, body=""))
+        return [f"you acknowledged r{item.acked_revision}{body}", *facts]
+    if item.reason in (Reason.FEEDBACK_REQUESTED, Reason.DEADLINE_PASSED) and item.deadline:
+        late = "OVERDUE, " if item.overdue or item.reason is Reason.DEADLINE_PASSED else ""
+        return [f"{late}deadline {when(item.deadline, now)}"]
+    if item.reason is Reason.AWAITING_ACKS:
+        return [f"acknowledged {item.acked_count}/{item.audience_count}; waiting for "
+                f"{', '.join(item.missing)}"]
+    if item.reason is Reason.CONFLICT:
+        others = ", ".join(f"{p.key} says {p.value}" for p in item.conflicts_with)
+        return [f"{item.conflict_key} = {item.value} here; {others}"]
+    if item.reason is Reason.NEEDS_ACK:
+        return [f"acknowledge with: decision-inbox ack {item.key}"]
+    return []
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    decision: Decision
+    people: Mapping[str, Person]
+    user: str | None
+    diff_from: int | None
+
+    def coverage(self) -> dict[str, Any]:
+        snapshot = Snapshot((self.decision,), self.people)
+        members = lifecycle.members_with_role(self.decision, snapshot, Role.ACK)
+        material = lifecycle.latest_material(self.decision)
+        acked = sorted(h for h in members
+                       if (lifecycle.acked_revision(self.decision, h) or 0) >= material)
+        return {"latest_material_revision": material, "acked": acked,
+                "missing": sorted(members - set(acked)), "total": len(members)}
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.decision
+        out: dict[str, Any] = {
+            "key": d.key, "title": d.title, "state": str(d.state), "owner": d.owner,
+            "team": d.team, "revision": d.revision, "version": d.version,
+            "deadline": iso_utc(d.deadline) if d.deadline else None,
+            "superseded_by": d.superseded_by, "created_at": iso_utc(d.created_at),
+            "body": d.current.body, "assertions": dict(sorted(d.current.assertions.items())),
+            "audience": [{"kind": a.kind, "name": a.name, "role": str(a.role)}
+                         for a in d.audience],
+            "coverage": self.coverage(),
+            "revisions": [
+                {"number": r.number, "title": r.title, "summary": r.summary, "minor": r.minor,
+                 "material": lifecycle.is_material(prev, r), "author": r.author,
+                 "created_at": iso_utc(r.created_at),
+                 "assertions": dict(sorted(r.assertions.items()))}
+                for prev, r in zip((None, *d.revisions[:-1]), d.revisions, strict=True)
+            ],
+            "acknowledgments": [{"person": a.person, "revision": a.revision,
+                                 "at": iso_utc(a.at)} for a in d.acknowledgments],
+            "feedback": [{"person": f.person, "revision": f.revision, "body": f.body,
+                          "objection": f.objection, "at": iso_utc(f.at)} for f in d.feedback],
+        }
+        if self.user:
+            out["your_acked_revision"] = lifecycle.acked_revision(d, self.user)
+        if self.diff_from is not None:
+            out["diff"] = diff_revisions(d.revision_number(self.diff_from), d.current).to_json()
+        return out
+
+    def text(self) -> str:
+        d = self.decision
+        now = datetime.now(d.created_at.tzinfo)
+        lines = [f"{d.key}  {d.title}",
+                 f"{d.state} at r{d.revision} · owner {d.owner}"
+                 + (f" ({d.team})" if d.team else "")]
+        if d.deadline:
+            lines.append(f"Deadline: {when(d.deadline, now)}")
+        if d.superseded_by:
+            lines.append(f"Superseded by {d.superseded_by}")
+        if d.current.body.strip():
+            lines += ["", d.current.body.rstrip()]
+        if d.current.assertions:
+            lines += ["", "Assertions:"]
+            lines += [f"  {k} = {v}" for k, v in sorted(d.current.assertions.items())]
+        if d.audience:
+            lines += ["", "Audience: " + ", ".join(f"{a.label} ({a.role})" for a in d.audience)]
+            cov = self.coverage()
+            if cov["total"]:
+                missing = f"; missing {', '.join(cov['missing'])}" if cov["missing"] else ""
+                lines.append(f"Acknowledged r{cov['latest_material_revision']}: "
+                             f"{len(cov['acked'])}/{cov['total']}{missing}")
+        if self.user:
+            acked = lifecycle.acked_revision(d, self.user)
+            lines.append(f"You acknowledged: {'r' + str(acked) if acked else 'nothing yet'}")
+        lines += ["", "Revisions:"]
+        for prev, rev in zip((None, *d.revisions[:-1]), d.revisions, strict=True):
+            flag = "" if lifecycle.is_material(prev, rev) else " (minor)"
+            lines.append(f"  r{rev.number}  {rev.created_at.astimezone():%Y-%m-%d}  "
+                         f"{rev.author}: {rev.summary}{flag}")
+        if d.feedback:
+            lines += ["", "Feedback:"]
+            for f in d.feedback:
+                mark = "OBJECTION " if f.objection else ""
+                lines.append(f"  {mark}{f.person} on r{f.revision}: {f.body}")
+        if self.diff_from is not None:
+            diff = diff_revisions(d.revision_number(self.diff_from), d.current)
+            lines += ["", f"Changes r{self.diff_from} → r{d.revision}:"]
+            lines += [f"  {line}" for line in format_diff(diff)] or ["  (none)"]
+        return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Lifecycle rules of DESIGN §3: who may do what, in which state, and what counts as material."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from inbox.core.errors import UsageError, ValidationError
+from inbox.core.model import Decision, Revision, Role, Snapshot, State
+
+TITLE_MAX = 200
+BODY_MAX = 1_000_000
+ASSERTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", re.IGNORECASE)
+HANDLE = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
+TEAM = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$", re.IGNORECASE)
+
+# action -> states it may start from, and the state it leads to (None: unchanged)
+TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {
+    "revise": (frozenset({State.DRAFT, State.OPEN, State.FINALIZED}), None),
+    "open": (frozenset({State.DRAFT}), State.OPEN),
+    "finalize": (frozenset({State.DRAFT, State.OPEN}), State.FINALIZED),
+    "supersede": (frozenset({State.DRAFT, State.OPEN, State.FINALIZED}), State.SUPERSEDED),
+    "withdraw": (frozenset({State.DRAFT, State.OPEN, State.FINALIZED}), State.WITHDRAWN),
+    "acknowledge": (frozenset({State.OPEN, State.FINALIZED}), None),
+    "feedback": (frozenset({State.OPEN}), None),
+}
+
+
+def check_transition(key: str, state: State, action: str) -> State | None:
+    """Return the state ``action`` leads to, or raise a sentence saying why it cannot happen."""
+    allowed, target = TRANSITIONS[action]
+    if state not in allowed:
+        if action == "feedback":
+            raise ValidationError(
+                f"{key} is {state}; feedback is taken only while a decision is open."
+            )
+        raise ValidationError(f"{key} is {state}; it cannot {_verb(action)}.")
+    return target
+
+
+def _verb(action: str) -> str:
+    return {
+        "revise": "be revised",
+        "open": "be opened for feedback (only a draft can)",
+        "finalize": "be finalized",
+        "supersede": "be superseded",
+        "withdraw": "be withdrawn",
+        "acknowledge": "be acknowledged",
+    }[action]
+
+
+def is_material(previous: Revision | None, revision: Revision) -> bool:
+    """A revision needs re-acknowledgment unless it is minor and changed no assertion."""
+    if previous is None:
+        return True
+    if dict(previous.assertions) != dict(revision.assertions):
+        return True
+    return not revision.minor
+
+
+def latest_material(decision: Decision) -> int:
+    """Number of the newest revision that an acknowledgment must cover."""
+    latest = decision.revisions[0].number
+    previous: Revision | None = None
+    for rev in decision.revisions:
+        if is_material(previous, rev):
+            latest = rev.number
+        previous = rev
+    return latest
+
+
+def roles_of(decision: Decision, handle: str, teams: Iterable[str]) -> frozenset[Role]:
+    """Every role ``handle`` holds in the decision's audience, directly or through a team."""
+    team_set = set(teams)
+    return frozenset(
+        entry.role
+        for entry in decision.audience
+        if (entry.kind == "person" and entry.name == handle)
+        or (entry.kind == "team" and entry.name in team_set)
+    )
+
+
+def members_with_role(decision: Decision, snapshot: Snapshot, role: Role) -> frozenset[str]:
+    """Handles holding ``role``, teams expanded to their members; the owner is never counted."""
+    people: set[str] = set()
+    for entry in decision.audience:
+        if entry.role is not role:
+            continue
+        if entry.kind == "person":
+            people.add(entry.name)
+        else:
+            people |= snapshot.members_of(entry.name)
+    people.discard(decision.owner)
+    return frozenset(people)
+
+
+def acked_revision(decision: Decision, handle: str) -> int | None:
+    """The newest revision ``handle`` acknowledged, or None."""
+    numbers = [a.revision for a in decision.acknowledgments if a.person == handle]
+    return max(numbers) if numbers else None
+
+
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise UsageError("The title is empty; give a short title with --title.")
+    if len(title) > TITLE_MAX:
+        raise UsageError(
+            f"The title has {len(title)} characters; shorten it to {TITLE_MAX} or fewer."
+        )
+    return title
+
+
+def check_body(body: str) -> str:
+    if len(body.encode("utf-8")) > BODY_MAX:
+        raise UsageError("The body is larger than 1 MB; link to a longer document instead.")
+    return body
+
+
+def parse_assertion(text: str) -> tuple[str, str]:
+    """Parse ``key=value`` (dotted key, any text value) or raise a usage sentence."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not ASSERTION_KEY.match(key):
+        raise UsageError(
+            f"The assertion {text!r} is malformed; write it as KEY=VALUE with a dotted key, "
+            "like auth.token.refresh_minutes=60."
+        )
+    return key, value.strip()
+
+
+def check_assertion_key(key: str) -> str:
+    if not ASSERTION_KEY.match(key):
+        raise UsageError(
+            f"The assertion key {key!r} is malformed; use a dotted name like auth.token.ttl."
+        )
+    return key
+
+
+def check_handle(handle: str) -> str:
+    if not HANDLE.match(handle):
+        raise UsageError(
+            f"The handle {handle!r} is not valid; use lower-case letters, digits, '.', '_' "
+            "or '-', starting with a letter."
+        )
+    return handle
+
+
+def check_team_name(name: str) -> str:
+    if not TEAM.match(name):
+        raise UsageError(
+            f"The team name {name!r} is not valid; use letters, digits, '.', '_' or '-'."
+        )
+    return name

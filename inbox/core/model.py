@@ -1,0 +1,171 @@
+"""Frozen values the whole application passes around.
+
+The store converts its rows into these; the inbox rules, the command line and (later) the views
+only ever see these, never ORM rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class State(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    FINALIZED = "finalized"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
+LIVE_STATES = frozenset({State.OPEN, State.FINALIZED})
+
+
+class Role(enum.StrEnum):
+    ACK = "ack"
+    CONSULT = "consult"
+    INFORM = "inform"
+
+
+class Reason(enum.StrEnum):
+    NEEDS_ACK = "needs_ack"
+    CHANGED_SINCE_ACK = "changed_since_ack"
+    FEEDBACK_REQUESTED = "feedback_requested"
+    AWAITING_ACKS = "awaiting_acks"
+    DEADLINE_PASSED = "deadline_passed"
+    CONFLICT = "conflict"
+    INFORMED = "informed"
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str
+    teams: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    title: str
+    body: str
+    summary: str
+    minor: bool
+    author: str
+    created_at: datetime
+    assertions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AudienceEntry:
+    """Who a decision affects: ``kind`` is "team" or "person"; ``name`` a team name or a handle."""
+
+    kind: str
+    name: str
+    role: Role
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+@dataclass(frozen=True)
+class Acknowledgment:
+    id: str
+    person: str
+    revision: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: str
+    person: str
+    revision: int
+    body: str
+    objection: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision with its whole history, as the inbox rules need it.
+
+    ``revisions`` is ordered by number, 1 first; ``revisions[-1]`` is the current one.
+    Times are timezone-aware UTC.
+    """
+
+    key: str
+    owner: str
+    team: str | None
+    state: State
+    version: int
+    deadline: datetime | None
+    superseded_by: str | None
+    created_at: datetime
+    revisions: tuple[Revision, ...]
+    audience: tuple[AudienceEntry, ...] = ()
+    acknowledgments: tuple[Acknowledgment, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
+
+    @property
+    def current(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def revision(self) -> int:
+        return self.revisions[-1].number
+
+    @property
+    def title(self) -> str:
+        return self.revisions[-1].title
+
+    def revision_number(self, number: int) -> Revision:
+        for rev in self.revisions:
+            if rev.number == number:
+                return rev
+        raise KeyError(number)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the change feed."""
+
+    seq: int
+    kind: str
+    decision: str | None
+    revision: int | None
+    actor: str
+    at: datetime
+    data: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the inbox rules look at: decisions and who is in which team."""
+
+    decisions: tuple[Decision, ...]
+    people: Mapping[str, Person]
+
+    def teams_of(self, handle: str) -> frozenset[str]:
+        person = self.people.get(handle)
+        return person.teams if person else frozenset()
+
+    def members_of(self, team: str) -> frozenset[str]:
+        return frozenset(h for h, p in self.people.items() if team in p.teams)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write did, so callers refresh only that: the decision touched and its events."""
+
+    key: str | None
+    revision: int | None = None
+    events: tuple[str, ...] = ()
+    message: str = ""
+
+    @property
+    def noop(self) -> bool:
+        return not self.events

@@ -1,0 +1,1 @@
+"""The shared store: models, migrations, the write service, the change feed, engine setup."""

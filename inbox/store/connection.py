@@ -1,0 +1,111 @@
+"""One open store: its engine, its schema check and short read/write units of work.
+
+Database failures leave this module as sentences (``inbox.core.errors``), never as driver
+exceptions, so every caller (CLI, sync, app) shows the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from inbox.core.errors import InboxError, PermissionDeniedError, StoreUnavailableError
+from inbox.store import schema
+from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
+
+
+class StoreConnection:
+    """Thread-safe: each unit of work opens its own short session on the shared engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.shown_url = redact(engine.url)
+        self._writer = writer(engine)
+        self._checked_write = False
+        self._checked_read = False
+
+    @classmethod
+    def open(cls, url: str, *, allow_network_fs: bool = False) -> StoreConnection:
+        return cls(create_store_engine(parse_store_url(url), allow_network_fs=allow_network_fs))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def initialise(self) -> tuple[int | None, int]:
+        with self._translated():
+            result = schema.upgrade(self.engine)
+        self._checked_read = self._checked_write = True
+        return result
+
+    def version(self) -> int | None:
+        with self._translated():
+            return schema.store_version(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._translated():
+            if not self._checked_read:
+                schema.check(self.engine, self.shown_url, write=False)
+                self._checked_read = True
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._translated():
+            if not self._checked_write:
+                schema.check(self.engine, self.shown_url, write=True)
+                self._checked_write = self._checked_read = True
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except InboxError:
+            raise
+        except (OperationalError, ProgrammingError, DBAPIError) as exc:
+            raise translate(exc, self.shown_url) from exc
+        except SQLAlchemyError as exc:
+            raise StoreUnavailableError(
+                f"The store at {self.shown_url} failed: {first_line(exc)}."
+            ) from exc
+
+
+def translate(exc: DBAPIError, shown_url: str) -> InboxError:
+    """One sentence for a driver error: permission, unreachable, or the driver's own words."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate == "42501":  # insufficient_privilege
+        return PermissionDeniedError(
+            f"The store at {shown_url} denied this: {first_line(exc.orig)}."
+        )
+    if isinstance(exc, OperationalError) and exc.connection_invalidated is False:
+        text = first_line(exc.orig)
+        if "database is locked" in text:
+            return StoreUnavailableError(
+                f"The store at {shown_url} stayed locked by another writer for 5 seconds; "
+                "try again in a moment."
+            )
+        if "unable to open database" in text:
+            return StoreUnavailableError(
+                f"The store file at {shown_url} cannot be opened; check the path and its "
+                "permissions."
+            )
+    return StoreUnavailableError(
+        f"The store at {shown_url} cannot be used: {first_line(exc.orig)}; check that it is "
+        "running and the URL is right."
+    )
+
+
+def first_line(exc: BaseException | None) -> str:
+    text = str(exc or "").strip().splitlines()
+    return text[0].rstrip(".") if text else type(exc).__name__

@@ -1,0 +1,96 @@
+"""People and teams: the directory part of the store's write service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox.core import lifecycle
+from inbox.core.errors import NotFoundError, UsageError, ValidationError
+from inbox.core.model import Change
+from inbox.store import feed
+from inbox.store.clock import Clock
+from inbox.store.connection import StoreConnection
+from inbox.store.models import MembershipRow, PersonRow, TeamRow
+
+
+class Directory:
+    def __init__(self, store: StoreConnection, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def add_team(self, name: str, *, actor: str | None = None) -> Change:
+        lifecycle.check_team_name(name)
+        now = self.clock()
+        with self.store.write() as session:
+            if session.get(TeamRow, name) is not None:
+                raise ValidationError(f"The team {name} already exists.")
+            session.add(TeamRow(name=name, created_at=now))
+            feed.append(session, "team_added", actor=actor or "-", at=now, data={"team": name})
+            feed.notify(session)
+        return Change(None, None, ("team_added",), f"Added team {name}.")
+
+    def add_person(
+        self, handle: str, *, name: str, teams: Iterable[str] = (), actor: str | None = None
+    ) -> Change:
+        """Add a person, or add an existing person to more teams."""
+        lifecycle.check_handle(handle)
+        name = name.strip()
+        if not name:
+            raise UsageError("The person needs a display name; pass --name \"Full Name\".")
+        now = self.clock()
+        events: list[str] = []
+        with self.store.write() as session:
+            existing = session.get(PersonRow, handle)
+            if existing is None:
+                session.add(PersonRow(handle=handle, name=name, is_admin=False, created_at=now))
+                session.flush()
+                feed.append(session, "person_added", actor=actor or "-", at=now,
+                            data={"person": handle, "name": name})
+                events.append("person_added")
+            current = set(self._teams_of(session, handle))
+            added = []
+            for team in dict.fromkeys(teams):
+                self._team(session, team)
+                if team not in current:
+                    session.add(MembershipRow(person=handle, team=team))
+                    feed.append(session, "member_added", actor=actor or "-", at=now,
+                                data={"person": handle, "team": team})
+                    events.append("member_added")
+                    added.append(team)
+            if not events:
+                raise ValidationError(
+                    f"{handle} is already in the store with those teams; nothing to add."
+                )
+            feed.notify(session)
+        what = f"Added {handle}" if existing is None else f"{handle} was already in the store"
+        joined = f"; member of {', '.join(added)}" if added else ""
+        return Change(None, None, tuple(events), f"{what}{joined}.")
+
+    @staticmethod
+    def _person(session: Session, handle: str) -> PersonRow:
+        row = session.get(PersonRow, handle)
+        if row is None:
+            raise NotFoundError(
+                f"There is no person {handle!r} in this store; add them with "
+                f"`decision-inbox person add {handle} --name \"…\"`."
+            )
+        return row
+
+    @staticmethod
+    def _team(session: Session, name: str) -> TeamRow:
+        row = session.get(TeamRow, name)
+        if row is None:
+            raise NotFoundError(
+                f"There is no team {name!r} in this store; add it with "
+                f"`decision-inbox team add {name}`."
+            )
+        return row
+
+    @staticmethod
+    def _teams_of(session: Session, handle: str) -> list[str]:
+        return sorted(
+            session.scalars(select(MembershipRow.team).where(MembershipRow.person == handle))
+        )

@@ -1,0 +1,116 @@
+"""Opening a store: URL handling, engine setup per dialect, SQLite's rules (DESIGN §4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from inbox.core.errors import StoreUnavailableError, UsageError
+from inbox.store.netfs import network_filesystem
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+WRITE_OPTION = "decision_inbox_write"
+
+
+def parse_store_url(raw: str) -> URL:
+    """Accept a SQLite file path, ``sqlite:///…`` or ``postgresql://…``; return an engine URL."""
+    raw = raw.strip()
+    if not raw:
+        raise UsageError("The store URL is empty; give a SQLite file path or a postgresql:// URL.")
+    if "://" not in raw:
+        return make_url("sqlite:///" + str(Path(raw).expanduser().resolve()))
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise UsageError(
+            f"The store URL {raw!r} is not understood; use a SQLite file path or "
+            "postgresql://user@host/database."
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise UsageError("An in-memory SQLite store is not shared by anyone; give a file path.")
+        return url.set(drivername="sqlite", database=str(Path(url.database).expanduser().resolve()))
+    raise UsageError(
+        f"The store URL {redact(url)} uses {backend!r}; Decision Inbox supports SQLite files and "
+        "PostgreSQL."
+    )
+
+
+def redact(url: URL | str) -> str:
+    """The URL as it may be shown to a person: never with its password."""
+    if isinstance(url, str):
+        try:
+            url = make_url(url)
+        except ArgumentError:
+            return "<unparsable URL>"
+    text = url.render_as_string(hide_password=True)
+    return text.replace("+psycopg", "")
+
+
+def create_store_engine(url: URL, *, allow_network_fs: bool = False) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, allow_network_fs=allow_network_fs)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"connect_timeout": 10, "application_name": "decision-inbox"},
+    )
+
+
+def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
+    assert url.database
+    path = Path(url.database)
+    remote = network_filesystem(path)
+    if remote and not allow_network_fs:
+        raise StoreUnavailableError(
+            f"The store file {path} is on a network filesystem ({remote}), where SQLite's "
+            "locking can corrupt it; use a PostgreSQL store for a shared team, or pass "
+            "--allow-network-filesystem if only one machine ever opens it."
+        )
+    if not path.parent.is_dir():
+        raise StoreUnavailableError(
+            f"The folder {path.parent} of the store file does not exist; create it or choose "
+            "another path."
+        )
+    # NullPool: a connection per unit of work keeps no SQLite handle across threads, and opening
+    # a local file costs microseconds.
+    engine = create_engine(
+        url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so that writes can BEGIN IMMEDIATE
+        # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails at once with
+        # SQLITE_BUSY_SNAPSHOT when another writer committed in between; IMMEDIATE takes the
+        # write lock up front and waits for it under busy_timeout instead.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that its transactions take SQLite's write lock at BEGIN."""
+    return engine.execution_options(**{WRITE_OPTION: True})

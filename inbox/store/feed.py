@@ -1,0 +1,142 @@
+"""The change feed: events appended in the writing transaction, read back by cursor (DESIGN §4).
+
+A cursor is an opaque string. On SQLite it is the last seen ``seq``: one writer at a time means
+rows become visible in seq order. On PostgreSQL it is ``"<txid>:<seq>"``: sequence values are
+taken before commit, so a smaller seq can become visible after a larger one; a reader therefore
+only takes rows whose transaction id is below the oldest transaction still running
+(``pg_snapshot_xmin``) and orders by (txid, seq), so nothing can later appear behind its cursor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, Integer, Row, String, Text, TextClause, text
+from sqlalchemy.orm import Session
+
+from inbox.core.errors import UsageError
+from inbox.core.model import Event
+from inbox.store.models import ChangeRow, UtcDateTime
+
+NOTIFY_CHANNEL = "decision_inbox"
+START = ""
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    events: tuple[Event, ...]
+    cursor: str
+
+
+def append(
+    session: Session,
+    kind: str,
+    *,
+    actor: str,
+    at: datetime,
+    decision: str | None = None,
+    revision: int | None = None,
+    data: Mapping[str, object] | None = None,
+) -> ChangeRow:
+    row = ChangeRow(
+        kind=kind,
+        decision=decision,
+        revision=revision,
+        actor=actor,
+        at=at,
+        data=json.dumps(dict(data or {}), sort_keys=True, default=str),
+    )
+    session.add(row)
+    return row
+
+
+def notify(session: Session) -> None:
+    """Wake PostgreSQL listeners at commit; a hint only, lost when nobody listens."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.flush()
+    last = session.execute(text("SELECT max(seq) FROM change_log")).scalar()
+    session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": NOTIFY_CHANNEL, "payload": str(last or 0)},
+    )
+
+
+def read(connection: Connection, cursor: str = START, limit: int = 1000) -> FeedPage:
+    """Events after ``cursor`` in commit-safe order, at most ``limit``; the cursor to go on from."""
+    if connection.dialect.name == "postgresql":
+        return _read_postgres(connection, cursor, limit)
+    return _read_sqlite(connection, cursor, limit)
+
+
+_COLUMNS = "seq, kind, decision, revision, actor, at, data"
+
+
+def _read_sqlite(connection: Connection, cursor: str, limit: int) -> FeedPage:
+    after = _parse_int_cursor(cursor)
+    rows = connection.execute(
+        _typed(f"SELECT {_COLUMNS} FROM change_log WHERE seq > :after ORDER BY seq LIMIT :limit"),
+        {"after": after, "limit": limit},
+    ).all()
+    events = tuple(_event(row) for row in rows)
+    return FeedPage(events, str(events[-1].seq) if events else cursor)
+
+
+def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
+    txid, seq = _parse_pg_cursor(cursor)
+    rows = connection.execute(
+        _typed(
+            f"SELECT {_COLUMNS}, txid::text AS txid FROM change_log "
+            "WHERE (txid, seq) > (CAST(:txid AS xid8), :seq) "
+            "AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
+            "ORDER BY txid, seq LIMIT :limit"
+        ),
+        {"txid": str(txid), "seq": seq, "limit": limit},
+    ).all()
+    events = tuple(_event(row) for row in rows)
+    if not rows:
+        return FeedPage((), cursor)
+    return FeedPage(events, f"{rows[-1].txid}:{rows[-1].seq}")
+
+
+def _typed(sql: str) -> TextClause:
+    # Typed columns make SQLAlchemy turn SQLite's timestamp strings into aware datetimes.
+    return text(sql).columns(  # type: ignore[return-value]
+        seq=BigInteger, kind=String, decision=String, revision=Integer, actor=String,
+        at=UtcDateTime, data=Text, txid=String,
+    )
+
+
+def _event(row: Row[Any]) -> Event:
+    return Event(
+        seq=row.seq,
+        kind=row.kind,
+        decision=row.decision,
+        revision=row.revision,
+        actor=row.actor,
+        at=row.at,
+        data=json.loads(row.data),
+    )
+
+
+def _parse_int_cursor(cursor: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        return int(cursor)
+    except ValueError:
+        raise UsageError(f"The feed cursor {cursor!r} is not a SQLite store's cursor.") from None
+
+
+def _parse_pg_cursor(cursor: str) -> tuple[int, int]:
+    if not cursor:
+        return 0, 0
+    txid, _, seq = cursor.partition(":")
+    try:
+        return int(txid), int(seq)
+    except ValueError:
+        raise UsageError(f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor.") from None

@@ -1,0 +1,370 @@
+"""StoreService: every write to the shared store goes through here (DESIGN §3, §4).
+
+Each method is one transaction that checks the lifecycle rules, writes, appends its events to
+the change feed and (on PostgreSQL) sends the NOTIFY hint, all before one commit. Each returns a
+``Change`` naming what it touched. Methods may be called from any thread but not the GUI thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inbox.core import lifecycle
+from inbox.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UsageError,
+    ValidationError,
+)
+from inbox.core.keys import format_key
+from inbox.core.model import Change, Role, State
+from inbox.store import feed
+from inbox.store.clock import Clock, utcnow
+from inbox.store.connection import StoreConnection
+from inbox.store.directory import Directory
+from inbox.store.models import (
+    AcknowledgmentRow,
+    AssertionRow,
+    AudienceRow,
+    DecisionRow,
+    FeedbackRow,
+    RevisionRow,
+)
+from inbox.store.reader import find_decision
+
+
+class StoreService(Directory):
+    def __init__(self, store: StoreConnection, clock: Clock = utcnow) -> None:
+        super().__init__(store, clock)
+
+    # -- authoring ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        actor: str,
+        *,
+        title: str,
+        body: str = "",
+        team: str | None = None,
+        audience: Sequence[tuple[str, str, Role]] = (),
+        assertions: Mapping[str, str] | None = None,
+    ) -> Change:
+        """Create a draft owned by ``actor``; ``audience`` holds (kind, name, role) triples."""
+        title = lifecycle.check_title(title)
+        body = lifecycle.check_body(body)
+        for key in assertions or {}:
+            lifecycle.check_assertion_key(key)
+        now = self.clock()
+        with self.store.write() as session:
+            owner = self._person(session, actor)
+            if team is None:
+                teams = self._teams_of(session, actor)
+                team = teams[0] if len(teams) == 1 else None
+            else:
+                self._team(session, team)
+            if session.get_bind().dialect.name == "postgresql":
+                # Serialise key allocation: two creates must not both take D-(max+1).
+                session.execute(text("SELECT pg_advisory_xact_lock(7142)"))
+            number = (session.scalar(select(func.max(DecisionRow.number))) or 0) + 1
+            key = format_key(number)
+            row = DecisionRow(
+                number=number, key=key, owner=owner.handle, team=team, state=State.DRAFT.value,
+                current_revision=1, version=1, created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            seen: set[tuple[str, str, Role]] = set()
+            for kind, name, role in audience:
+                if (kind, name, role) in seen:
+                    continue
+                seen.add((kind, name, role))
+                if kind == "team":
+                    self._team(session, name)
+                    session.add(AudienceRow(decision_id=row.id, team=name, role=role.value))
+                elif kind == "person":
+                    self._person(session, name)
+                    session.add(AudienceRow(decision_id=row.id, person=name, role=role.value))
+                else:
+                    raise UsageError(f"The audience {kind}:{name} is neither team: nor person:.")
+            self._add_revision(session, row, 1, title, body, "Created", False, actor,
+                               dict(assertions or {}), now)
+            feed.append(session, "created", actor=actor, at=now, decision=key, revision=1,
+                        data={"title": title})
+            feed.notify(session)
+        return Change(key, 1, ("created",), f"Created {key} (draft, r1).")
+
+    def revise(
+        self,
+        actor: str,
+        key: str,
+        *,
+        summary: str,
+        title: str | None = None,
+        body: str | None = None,
+        set_assertions: Mapping[str, str] | None = None,
+        unset_assertions: Iterable[str] = (),
+        minor: bool = False,
+        expect_revision: int | None = None,
+    ) -> Change:
+        summary = summary.strip()
+        if not summary:
+            raise UsageError("A revision needs a summary of the change; pass --summary.")
+        now = self.clock()
+        try:
+            with self.store.write() as session:
+                row = self._owned(session, actor, key, "revise")
+                lifecycle.check_transition(row.key, State(row.state), "revise")
+                if expect_revision is not None and expect_revision != row.current_revision:
+                    raise self._stale(row.key, row.current_revision, expect_revision)
+                previous = self._revision(session, row.id, row.current_revision)
+                old_assertions = self._assertions(session, previous.id)
+                new_assertions = dict(old_assertions)
+                for name in unset_assertions:
+                    if name not in new_assertions:
+                        raise ValidationError(
+                            f"r{row.current_revision} of {row.key} asserts nothing about "
+                            f"{name}; nothing to remove."
+                        )
+                    del new_assertions[name]
+                for name, value in (set_assertions or {}).items():
+                    new_assertions[lifecycle.check_assertion_key(name)] = value
+                new_title = previous.title if title is None else lifecycle.check_title(title)
+                new_body = previous.body if body is None else lifecycle.check_body(body)
+                if (new_title, new_body, new_assertions) == (
+                    previous.title, previous.body, old_assertions
+                ):
+                    raise ValidationError(
+                        f"This revision would change nothing in {row.key}; give a new title, "
+                        "body or assertion."
+                    )
+                if minor and new_assertions != old_assertions:
+                    raise ValidationError(
+                        "A change of any assertion is always material; drop --minor."
+                    )
+                number = row.current_revision + 1
+                self._add_revision(session, row, number, new_title, new_body, summary, minor,
+                                   actor, new_assertions, now)
+                self._bump(session, row, current_revision=number)
+                material = minor is False or new_assertions != old_assertions
+                feed.append(session, "revised", actor=actor, at=now, decision=row.key,
+                            revision=number,
+                            data={"summary": summary, "minor": minor, "material": material})
+                feed.notify(session)
+                key = row.key
+        except IntegrityError:
+            # Another writer took the same revision number first (PostgreSQL, concurrent edit).
+            current = self._current_revision(key)
+            raise self._stale(key.upper(), current, expect_revision or current - 1) from None
+        return Change(key, number, ("revised",), f"{key} is now at r{number}.")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def open(self, actor: str, key: str, *, deadline: datetime) -> Change:
+        now = self.clock()
+        if deadline.tzinfo is None:
+            raise UsageError("The deadline has no time zone; give it in ISO-8601 with an offset.")
+        if deadline <= now:
+            raise ValidationError(
+                f"The deadline {deadline.isoformat(timespec='minutes')} is in the past; give a "
+                "future time."
+            )
+        with self.store.write() as session:
+            row = self._owned(session, actor, key, "open")
+            lifecycle.check_transition(row.key, State(row.state), "open")
+            self._bump(session, row, state=State.OPEN.value, deadline=deadline)
+            feed.append(session, "opened", actor=actor, at=now, decision=row.key,
+                        revision=row.current_revision, data={"deadline": deadline.isoformat()})
+            feed.notify(session)
+            return Change(row.key, row.current_revision, ("opened",),
+                          f"{row.key} is open for feedback until {deadline.isoformat()}.")
+
+    def finalize(self, actor: str, key: str) -> Change:
+        return self._move(actor, key, "finalize", "finalized", {})
+
+    def withdraw(self, actor: str, key: str) -> Change:
+        return self._move(actor, key, "withdraw", "withdrawn", {})
+
+    def supersede(self, actor: str, key: str, *, by: str) -> Change:
+        with self.store.read() as session:
+            successor = find_decision(session, by)
+            if successor.key == key.strip().upper():
+                raise ValidationError(f"{successor.key} cannot supersede itself.")
+            if successor.state in (State.WITHDRAWN.value, State.SUPERSEDED.value):
+                raise ValidationError(
+                    f"{successor.key} is {successor.state}; supersede with a live decision."
+                )
+        return self._move(actor, key, "supersede", "superseded", {"by": successor.key},
+                          superseded_by=successor.key)
+
+    def _move(self, actor: str, key: str, action: str, event: str, data: dict[str, object],
+              **values: object) -> Change:
+        now = self.clock()
+        with self.store.write() as session:
+            row = self._owned(session, actor, key, action)
+            target = lifecycle.check_transition(row.key, State(row.state), action)
+            assert target is not None
+            self._bump(session, row, state=target.value, **values)
+            feed.append(session, event, actor=actor, at=now, decision=row.key,
+                        revision=row.current_revision, data=data)
+            feed.notify(session)
+            return Change(row.key, row.current_revision, (event,),
+                          f"{row.key} is {target.value} at r{row.current_revision}.")
+
+    # -- acknowledgments and feedback ---------------------------------------------------------
+
+    def acknowledge(
+        self, actor: str, key: str, *, revision: int | None = None, ack_id: str | None = None
+    ) -> Change:
+        """Record that ``actor`` read ``revision`` (default: current). Idempotent on ``ack_id``
+        and on (decision, revision, person): a repeat returns a Change with no events."""
+        ack_id = str(uuid.UUID(ack_id)) if ack_id else str(uuid.uuid4())
+        now = self.clock()
+        with self.store.write() as session:
+            person = self._person(session, actor)
+            row = find_decision(session, key)
+            if row.state == State.SUPERSEDED.value:
+                raise ValidationError(
+                    f"{row.key} was superseded by {row.superseded_by}; acknowledge "
+                    f"{row.superseded_by} instead."
+                )
+            lifecycle.check_transition(row.key, State(row.state), "acknowledge")
+            number = row.current_revision if revision is None else revision
+            if not 1 <= number <= row.current_revision:
+                raise NotFoundError(
+                    f"{row.key} has no revision {number}; its revisions are r1 to "
+                    f"r{row.current_revision}."
+                )
+            inserted = _insert_ignoring_duplicates(
+                session,
+                AcknowledgmentRow,
+                {"id": ack_id, "decision_id": row.id, "revision": number,
+                 "person": person.handle, "at": now},
+            )
+            if not inserted:
+                return Change(row.key, number, (),
+                              f"{person.handle} had already acknowledged {row.key} r{number}.")
+            feed.append(session, "acknowledged", actor=actor, at=now, decision=row.key,
+                        revision=number, data={"id": ack_id})
+            feed.notify(session)
+            return Change(row.key, number, ("acknowledged",),
+                          f"Acknowledged {row.key} r{number}.")
+
+    def give_feedback(
+        self, actor: str, key: str, *, body: str, objection: bool = False,
+        feedback_id: str | None = None,
+    ) -> Change:
+        body = body.strip()
+        if not body:
+            raise UsageError("The feedback is empty; write it with --text.")
+        lifecycle.check_body(body)
+        feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
+        now = self.clock()
+        with self.store.write() as session:
+            person = self._person(session, actor)
+            row = find_decision(session, key)
+            lifecycle.check_transition(row.key, State(row.state), "feedback")
+            inserted = _insert_ignoring_duplicates(
+                session,
+                FeedbackRow,
+                {"id": feedback_id, "decision_id": row.id, "revision": row.current_revision,
+                 "person": person.handle, "body": body, "objection": objection, "at": now},
+            )
+            if not inserted:
+                return Change(row.key, row.current_revision, (), "This feedback was already "
+                              "recorded.")
+            feed.append(session, "feedback", actor=actor, at=now, decision=row.key,
+                        revision=row.current_revision,
+                        data={"id": feedback_id, "objection": objection})
+            feed.notify(session)
+            what = "Objection" if objection else "Feedback"
+            return Change(row.key, row.current_revision, ("feedback",),
+                          f"{what} recorded on {row.key} r{row.current_revision}.")
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _owned(self, session: Session, actor: str, key: str, action: str) -> DecisionRow:
+        person = self._person(session, actor)
+        row = find_decision(session, key)
+        if row.owner != person.handle and not person.is_admin:
+            raise PermissionDeniedError(
+                f"Only {row.owner}, the owner of {row.key}, can {action} it; ask them."
+            )
+        return row
+
+    def _bump(self, session: Session, row: DecisionRow, **values: object) -> None:
+        """Optimistic concurrency: the update only lands on the version this transaction read."""
+        result = session.execute(
+            update(DecisionRow)
+            .where(DecisionRow.id == row.id, DecisionRow.version == row.version)
+            .values(version=row.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError(
+                f"{row.key} was changed by someone else meanwhile; reload it and try again.",
+                row.current_revision,
+            )
+        session.expire(row)
+
+    @staticmethod
+    def _stale(key: str, current: int, based_on: int) -> ConflictError:
+        return ConflictError(
+            f"{key} is at revision {current}, but this edit is based on revision {based_on}; "
+            f"review r{current} and revise again with --expect-revision {current}.",
+            current,
+        )
+
+    def _current_revision(self, key: str) -> int:
+        with self.store.read() as session:
+            return find_decision(session, key).current_revision
+
+    @staticmethod
+    def _revision(session: Session, decision_id: int, number: int) -> RevisionRow:
+        row = session.scalar(
+            select(RevisionRow).where(
+                RevisionRow.decision_id == decision_id, RevisionRow.number == number
+            )
+        )
+        assert row is not None, "decisions.current_revision points at a missing revision"
+        return row
+
+    @staticmethod
+    def _assertions(session: Session, revision_id: int) -> dict[str, str]:
+        rows = session.scalars(select(AssertionRow).where(AssertionRow.revision_id == revision_id))
+        return {a.key: a.value for a in rows}
+
+    @staticmethod
+    def _add_revision(
+        session: Session, row: DecisionRow, number: int, title: str, body: str, summary: str,
+        minor: bool, author: str, assertions: Mapping[str, str], now: datetime,
+    ) -> None:
+        rev = RevisionRow(decision_id=row.id, number=number, title=title, body=body,
+                          summary=summary, minor=minor, author=author, created_at=now)
+        session.add(rev)
+        session.flush()
+        session.add_all(
+            AssertionRow(revision_id=rev.id, key=k, value=v) for k, v in sorted(assertions.items())
+        )
+        session.flush()
+
+
+def _insert_ignoring_duplicates(
+    session: Session, model: type[AcknowledgmentRow] | type[FeedbackRow],
+    values: dict[str, object],
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when the row is new."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    # RETURNING, not rowcount: an ORM-enabled INSERT does not report a reliable rowcount.
+    return session.execute(statement).first() is not None
+
+
