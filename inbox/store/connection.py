@@ -10,12 +10,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session
 
-from inbox.core.errors import InboxError, PermissionDeniedError, StoreUnavailableError
+from inbox.core.errors import (
+    ConflictError,
+    InboxError,
+    PermissionDeniedError,
+    StoreUnavailableError,
+)
 from inbox.store import schema
 from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
+
+
+class ConcurrentWriteError(ConflictError):
+    """Another transaction wrote the same unique row first (PostgreSQL, concurrent writers)."""
 
 
 class StoreConnection:
@@ -73,6 +88,10 @@ class StoreConnection:
             yield
         except InboxError:
             raise
+        except IntegrityError as exc:
+            raise ConcurrentWriteError(
+                "Someone else changed the same thing at the same moment; reload and try again."
+            ) from exc
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
             raise translate(exc, self.shown_url) from exc
         except SQLAlchemyError as exc:

@@ -90,7 +90,9 @@ def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
     txid, seq = _parse_pg_cursor(cursor)
     rows = connection.execute(
         _typed(
-            f"SELECT {_COLUMNS}, txid::text AS txid FROM change_log "
+            # The text alias must not be named txid: ORDER BY prefers output names, and text
+            # order puts '1000' before '999'.
+            f"SELECT {_COLUMNS}, txid::text AS txid_text FROM change_log "
             "WHERE (txid, seq) > (CAST(:txid AS xid8), :seq) "
             "AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
             "ORDER BY txid, seq LIMIT :limit"
@@ -100,14 +102,14 @@ def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
     events = tuple(_event(row) for row in rows)
     if not rows:
         return FeedPage((), cursor)
-    return FeedPage(events, f"{rows[-1].txid}:{rows[-1].seq}")
+    return FeedPage(events, f"{rows[-1].txid_text}:{rows[-1].seq}")
 
 
 def _typed(sql: str) -> TextClause:
     # Typed columns make SQLAlchemy turn SQLite's timestamp strings into aware datetimes.
     return text(sql).columns(  # type: ignore[return-value]
         seq=BigInteger, kind=String, decision=String, revision=Integer, actor=String,
-        at=UtcDateTime, data=Text, txid=String,
+        at=UtcDateTime, data=Text, txid_text=String,
     )
 
 

@@ -7,7 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from inbox.core.errors import SchemaError
 
@@ -59,6 +59,8 @@ def check(engine: Engine, shown_url: str, *, write: bool) -> None:
     """Raise a sentence when this client cannot use the store as it is."""
     try:
         version = store_version(engine)
+    except OperationalError:
+        raise  # unreachable, locked or unopenable: StoreConnection says which, in one sentence
     except SQLAlchemyError as exc:
         raise SchemaError(
             f"The store at {shown_url} could not be read ({type(exc.orig or exc).__name__}); "

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
@@ -28,7 +27,7 @@ from inbox.core.keys import format_key
 from inbox.core.model import Change, Role, State
 from inbox.store import feed
 from inbox.store.clock import Clock, utcnow
-from inbox.store.connection import StoreConnection
+from inbox.store.connection import ConcurrentWriteError, StoreConnection
 from inbox.store.directory import Directory
 from inbox.store.models import (
     AcknowledgmentRow,
@@ -159,7 +158,7 @@ class StoreService(Directory):
                             data={"summary": summary, "minor": minor, "material": material})
                 feed.notify(session)
                 key = row.key
-        except IntegrityError:
+        except ConcurrentWriteError:
             # Another writer took the same revision number first (PostgreSQL, concurrent edit).
             current = self._current_revision(key)
             raise self._stale(key.upper(), current, expect_revision or current - 1) from None

@@ -1,0 +1,124 @@
+"""What changed between two revisions of one decision: title, Markdown body and assertions.
+
+This is what a person who acknowledged revision a reads before acknowledging revision c, so
+assertion changes come first and are exact; the body is a plain unified diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from inbox.core.model import Revision
+
+NO_NEWLINE = "\\ No newline at end of file"
+
+
+@dataclass(frozen=True)
+class AssertionChange:
+    """One assertion key whose value differs; ``None`` means the key is absent on that side."""
+
+    key: str
+    old: str | None
+    new: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    from_revision: int
+    to_revision: int
+    title: tuple[str, str] | None
+    body: str
+    assertions: tuple[AssertionChange, ...]
+
+    def is_empty(self) -> bool:
+        return self.title is None and not self.body and not self.assertions
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from_revision": self.from_revision,
+            "to_revision": self.to_revision,
+            "title": (None if self.title is None else {"old": self.title[0], "new": self.title[1]}),
+            "body": self.body,
+            "assertions": [change.to_json() for change in self.assertions],
+        }
+
+
+def diff_revisions(old: Revision, new: Revision) -> RevisionDiff:
+    title = None if old.title == new.title else (old.title, new.title)
+    return RevisionDiff(
+        from_revision=old.number,
+        to_revision=new.number,
+        title=title,
+        body=_body_diff(old, new),
+        assertions=diff_assertions(old.assertions, new.assertions),
+    )
+
+
+def diff_assertions(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[AssertionChange, ...]:
+    """Changed, added and removed keys, sorted by key."""
+    keys = sorted(set(old) | set(new))
+    return tuple(
+        AssertionChange(key, old.get(key), new.get(key))
+        for key in keys
+        if old.get(key) != new.get(key)
+    )
+
+
+def apply_assertion_changes(
+    assertions: Mapping[str, str], changes: Iterable[AssertionChange]
+) -> dict[str, str]:
+    """The assertions after ``changes``: the inverse of :func:`diff_assertions`."""
+    result = dict(assertions)
+    for change in changes:
+        if change.new is None:
+            result.pop(change.key, None)
+        else:
+            result[change.key] = change.new
+    return result
+
+
+def _body_diff(old: Revision, new: Revision) -> str:
+    if old.body == new.body:
+        return ""
+    # keepends so that a body differing only in its final newline still yields a diff
+    lines = difflib.unified_diff(
+        old.body.splitlines(keepends=True),
+        new.body.splitlines(keepends=True),
+        fromfile=f"r{old.number}",
+        tofile=f"r{new.number}",
+    )
+    out: list[str] = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(line[:-1])
+        else:
+            out.append(line)
+            out.append(NO_NEWLINE)
+    return "\n".join(out)
+
+
+def format_diff(diff: RevisionDiff) -> list[str]:
+    """Human-readable lines: title, then assertions (the facts people build on), then body."""
+    lines: list[str] = []
+    if diff.title is not None:
+        lines.append(f"Title: {_quote(diff.title[0])} → {_quote(diff.title[1])}")
+    for change in diff.assertions:
+        if change.old is None:
+            lines.append(f"+ {change.key} = {change.new}")
+        elif change.new is None:
+            lines.append(f"- {change.key} (was {change.old})")
+        else:
+            lines.append(f"{change.key}: {change.old} → {change.new}")
+    if diff.body:
+        lines.extend(diff.body.split("\n"))
+    return lines
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '\\"') + '"'

@@ -1,0 +1,277 @@
+"""The personal inbox of DESIGN §5: what one person owes or should see, and why.
+
+Pure functions over a :class:`Snapshot`, so the desktop client, ``watch`` and ``inbox --json``
+all agree, and every rule can be tested without a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from inbox.core.conflicts import Conflict, find_conflicts
+from inbox.core.diff import RevisionDiff, diff_revisions
+from inbox.core.keys import decision_sort_key
+from inbox.core.lifecycle import (
+    acked_revision,
+    latest_material,
+    members_with_role,
+    roles_of,
+)
+from inbox.core.model import Decision, Reason, Role, Snapshot, State
+from inbox.core.times import as_utc, iso_utc
+
+# What the user owes comes before what they should merely see.
+REASON_ORDER: tuple[Reason, ...] = (
+    Reason.NEEDS_ACK,
+    Reason.CHANGED_SINCE_ACK,
+    Reason.FEEDBACK_REQUESTED,
+    Reason.CONFLICT,
+    Reason.DEADLINE_PASSED,
+    Reason.AWAITING_ACKS,
+    Reason.INFORMED,
+)
+_RANK = {reason: index for index, reason in enumerate(REASON_ORDER)}
+
+_LABELS = {
+    Reason.NEEDS_ACK: "needs your acknowledgment",
+    Reason.CHANGED_SINCE_ACK: "changed since you acknowledged",
+    Reason.FEEDBACK_REQUESTED: "feedback requested",
+    Reason.AWAITING_ACKS: "awaiting acknowledgments",
+    Reason.DEADLINE_PASSED: "deadline passed",
+    Reason.CONFLICT: "conflicting assertion",
+    Reason.INFORMED: "for your information",
+}
+
+
+def reason_label(reason: Reason) -> str:
+    return _LABELS[reason]
+
+
+@dataclass(frozen=True)
+class ConflictPeer:
+    """Another decision asserting a different value for the item's conflict key."""
+
+    key: str
+    title: str
+    value: str
+    owner: str
+    state: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "value": self.value,
+            "owner": self.owner,
+            "state": str(self.state),
+        }
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One thing the user owes or should see. Fields beyond ``team`` depend on the reason."""
+
+    key: str
+    title: str
+    reason: Reason
+    revision: int
+    state: str
+    owner: str
+    team: str | None
+    deadline: datetime | None = None
+    overdue: bool = False
+    acked_revision: int | None = None
+    diff: RevisionDiff | None = None
+    missing: tuple[str, ...] = ()
+    acked_count: int | None = None
+    audience_count: int | None = None
+    conflict_key: str | None = None
+    value: str | None = None
+    conflicts_with: tuple[ConflictPeer, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "key": self.key,
+            "title": self.title,
+            "reason": str(self.reason),
+            "revision": self.revision,
+            "state": str(self.state),
+            "owner": self.owner,
+            "team": self.team,
+        }
+        if self.reason is Reason.FEEDBACK_REQUESTED:
+            out["deadline"] = _iso_or_none(self.deadline)
+            out["overdue"] = self.overdue
+        elif self.reason is Reason.DEADLINE_PASSED:
+            out["deadline"] = _iso_or_none(self.deadline)
+        elif self.reason is Reason.CHANGED_SINCE_ACK:
+            out["acked_revision"] = self.acked_revision
+            out["diff"] = None if self.diff is None else self.diff.to_json()
+        elif self.reason is Reason.AWAITING_ACKS:
+            out["missing"] = list(self.missing)
+            out["coverage"] = {"acked": self.acked_count, "total": self.audience_count}
+        elif self.reason is Reason.CONFLICT:
+            out["conflict_key"] = self.conflict_key
+            out["value"] = self.value
+            out["conflicts_with"] = [peer.to_json() for peer in self.conflicts_with]
+        return out
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else iso_utc(moment)
+
+
+def compute_inbox(
+    user: str,
+    snapshot: Snapshot,
+    now: datetime,
+    dismissed: frozenset[tuple[str, int]] = frozenset(),
+) -> list[InboxItem]:
+    """Every inbox item of ``user``, in display order.
+
+    ``dismissed`` holds (decision key, latest material revision) pairs the user marked done; a
+    new material revision changes the pair, which is how a done ``informed`` item comes back.
+    """
+    now = as_utc(now)
+    teams = snapshot.teams_of(user)
+    items: list[InboxItem] = []
+    for decision in snapshot.decisions:
+        items.extend(_decision_items(decision, user, teams, snapshot, now, dismissed))
+    items.extend(_conflict_items(user, teams, snapshot))
+    return sorted(items, key=_display_order)
+
+
+def is_relevant(decision: Decision, user: str, teams: Iterable[str]) -> bool:
+    return decision.owner == user or bool(roles_of(decision, user, teams))
+
+
+def _decision_items(
+    decision: Decision,
+    user: str,
+    teams: frozenset[str],
+    snapshot: Snapshot,
+    now: datetime,
+    dismissed: frozenset[tuple[str, int]],
+) -> Iterator[InboxItem]:
+    roles = roles_of(decision, user, teams)
+    owner = decision.owner == user
+    if decision.state is State.FINALIZED:
+        material = latest_material(decision)
+        if Role.ACK in roles and not owner:
+            yield from _ack_items(decision, user, material)
+        elif Role.INFORM in roles and not owner and (decision.key, material) not in dismissed:
+            yield _item(decision, Reason.INFORMED)
+        if owner:
+            yield from _awaiting_items(decision, snapshot, material)
+    elif decision.state is State.OPEN:
+        deadline = None if decision.deadline is None else as_utc(decision.deadline)
+        if Role.CONSULT in roles and not owner and not _gave_feedback(decision, user):
+            overdue = deadline is not None and deadline < now
+            yield _item(decision, Reason.FEEDBACK_REQUESTED, deadline=deadline, overdue=overdue)
+        if owner and deadline is not None and deadline < now:
+            yield _item(decision, Reason.DEADLINE_PASSED, deadline=deadline)
+    # drafts are not promises yet; superseded and withdrawn decisions ask nothing any more
+
+
+def _ack_items(decision: Decision, user: str, material: int) -> Iterator[InboxItem]:
+    acked = acked_revision(decision, user)
+    if acked is None:
+        yield _item(decision, Reason.NEEDS_ACK)
+    elif acked < material:
+        yield _item(
+            decision,
+            Reason.CHANGED_SINCE_ACK,
+            acked_revision=acked,
+            diff=_diff_since(decision, acked),
+        )
+
+
+def _diff_since(decision: Decision, acked: int) -> RevisionDiff | None:
+    try:
+        old = decision.revision_number(acked)
+    except KeyError:
+        # an acknowledgment of a revision this snapshot lacks: show the item, not a wrong diff
+        return None
+    return diff_revisions(old, decision.current)
+
+
+def _awaiting_items(decision: Decision, snapshot: Snapshot, material: int) -> Iterator[InboxItem]:
+    audience = members_with_role(decision, snapshot, Role.ACK)
+    missing = tuple(sorted(h for h in audience if (acked_revision(decision, h) or 0) < material))
+    if missing:
+        yield _item(
+            decision,
+            Reason.AWAITING_ACKS,
+            missing=missing,
+            acked_count=len(audience) - len(missing),
+            audience_count=len(audience),
+        )
+
+
+def _gave_feedback(decision: Decision, user: str) -> bool:
+    return any(f.person == user and f.revision == decision.revision for f in decision.feedback)
+
+
+def _conflict_items(user: str, teams: frozenset[str], snapshot: Snapshot) -> Iterator[InboxItem]:
+    by_key = {decision.key: decision for decision in snapshot.decisions}
+    for conflict in find_conflicts(snapshot.decisions):
+        item = _conflict_item(conflict, user, teams, by_key)
+        if item is not None:
+            yield item
+
+
+def _conflict_item(
+    conflict: Conflict, user: str, teams: frozenset[str], by_key: dict[str, Decision]
+) -> InboxItem | None:
+    # involved decisions arrive sorted by number, so [0] is the lowest-numbered
+    involved = [by_key[key] for key in conflict.decisions]
+    owned = [d for d in involved if d.owner == user]
+    relevant = [d for d in involved if is_relevant(d, user, teams)]
+    if not relevant:
+        return None
+    # one item per assertion key, shown on the decision the user can act on if there is one
+    anchor = owned[0] if owned else relevant[0]
+    value = conflict.value_of(anchor.key)
+    peers = tuple(
+        ConflictPeer(d.key, d.title, conflict.value_of(d.key), d.owner, d.state)
+        for d in involved
+        if d.key != anchor.key and conflict.value_of(d.key) != value
+    )
+    return _item(
+        anchor,
+        Reason.CONFLICT,
+        conflict_key=conflict.assertion_key,
+        value=value,
+        conflicts_with=peers,
+    )
+
+
+def _item(decision: Decision, reason: Reason, **extra: Any) -> InboxItem:
+    return InboxItem(
+        key=decision.key,
+        title=decision.title,
+        reason=reason,
+        revision=decision.revision,
+        state=decision.state,
+        owner=decision.owner,
+        team=decision.team,
+        **extra,
+    )
+
+
+def _display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], str, str]:
+    no_deadline, when = False, 0.0
+    if item.reason is Reason.FEEDBACK_REQUESTED:
+        no_deadline = item.deadline is None
+        when = 0.0 if item.deadline is None else item.deadline.timestamp()
+    return (
+        _RANK[item.reason],
+        no_deadline,
+        when,
+        decision_sort_key(item.key),
+        item.key,
+        item.conflict_key or "",
+    )

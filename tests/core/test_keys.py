@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from inbox.core.keys import decision_sort_key, format_key
+
+
+def test_format_key() -> None:
+    assert format_key(12) == "D-12"
+
+
+def test_numeric_order() -> None:
+    keys = ["D-10", "D-2", "D-1", "D-100", "D-20"]
+    assert sorted(keys, key=decision_sort_key) == ["D-1", "D-2", "D-10", "D-20", "D-100"]
+
+
+def test_parse() -> None:
+    assert decision_sort_key("D-12") == ("D", 12)
+    assert decision_sort_key("OPS-3") == ("OPS", 3)
+    assert decision_sort_key("A-B-7") == ("A-B", 7)
+
+
+def test_odd_keys_fall_back_without_raising() -> None:
+    assert decision_sort_key("weird") == ("weird", -1)
+    assert decision_sort_key("D-") == ("D-", -1)
+    assert decision_sort_key("") == ("", -1)
+    assert decision_sort_key("D-x1") == ("D-x1", -1)
+    mixed = ["weird", "D-10", "D-2", ""]
+    assert sorted(mixed, key=decision_sort_key) == ["", "D-2", "D-10", "weird"]
