@@ -29,31 +29,49 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # Accepted before and after the command; SUPPRESS keeps a later default from erasing an
     # earlier value.
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--store", metavar="URL", default=default,
-                        help="SQLite file path or postgresql:// URL "
-                             "(default: $DECISION_INBOX_STORE, the configured store, or the "
-                             "embedded SQLite store)")
-    parser.add_argument("--user", metavar="HANDLE", default=default,
-                        help="who you are (default: $DECISION_INBOX_USER or the configured "
-                             "identity)")
-    parser.add_argument("--profile-dir", metavar="DIR", default=default,
-                        help="keep config, cache and logs in DIR ($DECISION_INBOX_PROFILE)")
-    parser.add_argument("--allow-network-filesystem", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="open a SQLite store on a network filesystem anyway (unsafe when "
-                             "two machines use it)")
-    parser.add_argument("--debug", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="show tracebacks and debug logs")
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="SQLite file path or postgresql:// URL "
+        "(default: $DECISION_INBOX_STORE, the configured store, or the "
+        "embedded SQLite store)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="HANDLE",
+        default=default,
+        help="who you are (default: $DECISION_INBOX_USER or the configured identity)",
+    )
+    parser.add_argument(
+        "--profile-dir",
+        metavar="DIR",
+        default=default,
+        help="keep config, cache and logs in DIR ($DECISION_INBOX_PROFILE)",
+    )
+    parser.add_argument(
+        "--allow-network-filesystem",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="open a SQLite store on a network filesystem anyway (unsafe when two machines use it)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show tracebacks and debug logs",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="decision-inbox",
-                     description="Cross-team decisions with owners, deadlines and "
-                                 "acknowledgments.")
+    parser = _Parser(
+        prog="decision-inbox",
+        description="Cross-team decisions with owners, deadlines and acknowledgments.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="seed the demo into the store first if it is empty")
+    parser.add_argument(
+        "--demo", action="store_true", help="seed the demo into the store first if it is empty"
+    )
     _global_options(parser, suppress=False)
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)
@@ -69,16 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
     command("demo", "seed the demo scenario into the store")
 
     team = command("team", "the team directory")
-    team_commands = team.add_subparsers(dest="team_command", metavar="ACTION",
-                                        parser_class=_Parser, required=True)
+    team_commands = team.add_subparsers(
+        dest="team_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
     team_add = team_commands.add_parser("add", help="add a team", parents=[common])
     team_add.add_argument("name", metavar="NAME")
 
     person = command("person", "the people directory")
-    person_commands = person.add_subparsers(dest="person_command", metavar="ACTION",
-                                            parser_class=_Parser, required=True)
-    person_add = person_commands.add_parser("add", help="add a person (or add them to teams)",
-                                            parents=[common])
+    person_commands = person.add_subparsers(
+        dest="person_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    person_add = person_commands.add_parser(
+        "add", help="add a person (or add them to teams)", parents=[common]
+    )
     person_add.add_argument("handle", metavar="HANDLE")
     person_add.add_argument("--name", required=True)
     person_add.add_argument("--team", action="append", default=[], metavar="NAME")
@@ -88,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     _body_options(new)
     new.add_argument("--team", metavar="NAME", help="owning team (default: your only team)")
     for role in ("ack", "consult", "inform"):
-        new.add_argument(f"--{role}", action="append", default=[], metavar="W",
-                         help="team:NAME or person:HANDLE")
+        new.add_argument(
+            f"--{role}", action="append", default=[], metavar="W", help="team:NAME or person:HANDLE"
+        )
     new.add_argument("--assert", dest="asserts", action="append", default=[], metavar="K=V")
 
     revise = command("revise", "add a revision")
@@ -99,10 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     revise.add_argument("--assert", dest="asserts", action="append", default=[], metavar="K=V")
     revise.add_argument("--unassert", action="append", default=[], metavar="K")
     revise.add_argument("--summary", required=True)
-    revise.add_argument("--minor", action="store_true",
-                        help="no re-acknowledgment needed (not allowed when assertions change)")
-    revise.add_argument("--expect-revision", type=int, metavar="N",
-                        help="fail with exit 3 unless the decision is still at revision N")
+    revise.add_argument(
+        "--minor",
+        action="store_true",
+        help="no re-acknowledgment needed (not allowed when assertions change)",
+    )
+    revise.add_argument(
+        "--expect-revision",
+        type=int,
+        metavar="N",
+        help="fail with exit 3 unless the decision is still at revision N",
+    )
 
     command("open", "open a draft for feedback until a deadline").add_argument("key")
     commands.choices["open"].add_argument("--deadline", required=True, metavar="ISO-8601")
@@ -124,8 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     show = command("show", "one decision")
     show.add_argument("key")
     show.add_argument("--json", action="store_true")
-    show.add_argument("--diff-from", type=int, metavar="N",
-                      help="also show what changed from revision N to the current one")
+    show.add_argument(
+        "--diff-from",
+        type=int,
+        metavar="N",
+        help="also show what changed from revision N to the current one",
+    )
     digest = command("digest", "agenda for the weekly cross-team dependency sync")
     digest.add_argument("--days", type=int, default=7)
     digest.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -135,13 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _body_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--body", help="Markdown text")
-    group.add_argument("--body-file", metavar="F", help="read the Markdown body from F (- for stdin)")
+    group.add_argument(
+        "--body-file", metavar="F", help="read the Markdown body from F (- for stdin)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         args = build_parser().parse_args(argv)
         from inbox import cli_commands  # deferred: --help must not pay for SQLAlchemy
@@ -160,8 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
         if debug:
             raise
-        print(f"decision-inbox: unexpected error ({type(exc).__name__}: {exc}); run again with "
-              "--debug and report the traceback.", file=sys.stderr)
+        print(
+            f"decision-inbox: unexpected error ({type(exc).__name__}: {exc}); run again with "
+            "--debug and report the traceback.",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from inbox import cli_render
 from inbox.core import lifecycle
+from inbox.core.digest import build_digest
 from inbox.core.errors import NotFoundError, UsageError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Role
@@ -20,7 +21,6 @@ from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.store.service import StoreService
-from inbox.core.digest import build_digest
 
 Handler = Callable[["Context", argparse.Namespace], int]
 
@@ -40,8 +40,9 @@ class Context:
         if self._store is None:
             if self.choice.embedded:
                 self.profile.data_dir.mkdir(parents=True, exist_ok=True)
-            self._store = StoreConnection.open(self.choice.url,
-                                               allow_network_fs=self.allow_network_fs)
+            self._store = StoreConnection.open(
+                self.choice.url, allow_network_fs=self.allow_network_fs
+            )
             if self.choice.embedded and self._store.version() is None:
                 self._store.initialise()  # the embedded default is created on first use
         return self._store
@@ -63,8 +64,10 @@ class Context:
 
 def run(args: argparse.Namespace) -> int:
     if args.command in (None, "gui"):
-        raise UsageError("The desktop app is not in this build yet; use a command such as "
-                         "`decision-inbox inbox` (see --help).")
+        raise UsageError(
+            "The desktop app is not in this build yet; use a command such as "
+            "`decision-inbox inbox` (see --help)."
+        )
     context = Context(args)
     try:
         return HANDLERS[args.command](context, args)
@@ -93,8 +96,10 @@ def cmd_demo(ctx: Context, _: argparse.Namespace) -> int:
     _say(demo.seed(ctx.store))
     if not choose_user(ctx.profile, ctx.given_user):
         ctx.profile.save(user=demo.DEMO_USER)
-        _say(f"You are now {demo.DEMO_USER} (frontend) in this profile; "
-             "`decision-inbox inbox` shows the demo from their side.")
+        _say(
+            f"You are now {demo.DEMO_USER} (frontend) in this profile; "
+            "`decision-inbox inbox` shows the demo from their side."
+        )
     return 0
 
 
@@ -104,8 +109,9 @@ def cmd_team(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_person(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.service.add_person(args.handle, name=args.name, teams=args.team,
-                                    actor=choose_user(ctx.profile, ctx.given_user))
+    change = ctx.service.add_person(
+        args.handle, name=args.name, teams=args.team, actor=choose_user(ctx.profile, ctx.given_user)
+    )
     _say(change.message)
     return 0
 
@@ -117,8 +123,14 @@ def cmd_new(ctx: Context, args: argparse.Namespace) -> int:
         for target in getattr(args, role)
     ]
     assertions = dict(lifecycle.parse_assertion(text) for text in args.asserts)
-    change = ctx.service.create(ctx.user(), title=args.title, body=_body(args) or "",
-                                team=args.team, audience=audience, assertions=assertions)
+    change = ctx.service.create(
+        ctx.user(),
+        title=args.title,
+        body=_body(args) or "",
+        team=args.team,
+        audience=audience,
+        assertions=assertions,
+    )
     _say(change.key or "")
     return 0
 
@@ -127,9 +139,15 @@ def cmd_revise(ctx: Context, args: argparse.Namespace) -> int:
     for name in args.unassert:
         lifecycle.check_assertion_key(name)
     change = ctx.service.revise(
-        ctx.user(), args.key, summary=args.summary, title=args.title, body=_body(args),
+        ctx.user(),
+        args.key,
+        summary=args.summary,
+        title=args.title,
+        body=_body(args),
         set_assertions=dict(lifecycle.parse_assertion(text) for text in args.asserts),
-        unset_assertions=args.unassert, minor=args.minor, expect_revision=args.expect_revision,
+        unset_assertions=args.unassert,
+        minor=args.minor,
+        expect_revision=args.expect_revision,
     )
     _say(change.message)
     return 0
@@ -161,8 +179,9 @@ def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.service.give_feedback(ctx.user(), args.key, body=args.text,
-                                       objection=args.objection)
+    change = ctx.service.give_feedback(
+        ctx.user(), args.key, body=args.text, objection=args.objection
+    )
     _say(change.message)
     return 0
 
@@ -172,8 +191,10 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.store.read() as session:
         snapshot = load_snapshot(session)
     if user not in snapshot.people:
-        raise NotFoundError(f"There is no person {user!r} in this store; check --user or add "
-                            f"them with `decision-inbox person add {user} --name \"…\"`.")
+        raise NotFoundError(
+            f"There is no person {user!r} in this store; check --user or add "
+            f'them with `decision-inbox person add {user} --name "…"`.'
+        )
     now = utcnow()
     items = compute_inbox(user, snapshot, now)
     if args.json:
@@ -188,8 +209,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         decision = load_decision(session, args.key)
         people = load_people(session)
     if args.diff_from is not None and not 1 <= args.diff_from <= decision.revision:
-        raise NotFoundError(f"{decision.key} has no revision {args.diff_from}; its revisions "
-                            f"are r1 to r{decision.revision}.")
+        raise NotFoundError(
+            f"{decision.key} has no revision {args.diff_from}; its revisions "
+            f"are r1 to r{decision.revision}."
+        )
     user = choose_user(ctx.profile, ctx.given_user)
     view = cli_render.DecisionView(decision, people, user, args.diff_from)
     if args.json:
@@ -216,10 +239,21 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
 
 
 HANDLERS: dict[str, Handler] = {
-    "init": cmd_init, "demo": cmd_demo, "team": cmd_team, "person": cmd_person,
-    "new": cmd_new, "revise": cmd_revise, "open": cmd_open, "finalize": cmd_finalize,
-    "supersede": cmd_supersede, "withdraw": cmd_withdraw, "ack": cmd_ack,
-    "feedback": cmd_feedback, "inbox": cmd_inbox, "show": cmd_show, "digest": cmd_digest,
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "team": cmd_team,
+    "person": cmd_person,
+    "new": cmd_new,
+    "revise": cmd_revise,
+    "open": cmd_open,
+    "finalize": cmd_finalize,
+    "supersede": cmd_supersede,
+    "withdraw": cmd_withdraw,
+    "ack": cmd_ack,
+    "feedback": cmd_feedback,
+    "inbox": cmd_inbox,
+    "show": cmd_show,
+    "digest": cmd_digest,
 }
 
 
@@ -231,8 +265,7 @@ def _print_json(value: Any) -> None:
 def _audience(text: str) -> tuple[str, str]:
     kind, sep, name = text.partition(":")
     if not sep or kind not in ("team", "person") or not name:
-        raise UsageError(f"The audience {text!r} is malformed; write team:NAME or "
-                         "person:HANDLE.")
+        raise UsageError(f"The audience {text!r} is malformed; write team:NAME or person:HANDLE.")
     return kind, name
 
 
@@ -245,8 +278,9 @@ def _body(args: argparse.Namespace) -> str | None:
         return Path(args.body_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-        raise UsageError(f"The body file {args.body_file} cannot be read ({reason}); check "
-                         "the path.") from None
+        raise UsageError(
+            f"The body file {args.body_file} cannot be read ({reason}); check the path."
+        ) from None
 
 
 def parse_deadline(text: str) -> datetime:
@@ -258,8 +292,10 @@ def parse_deadline(text: str) -> datetime:
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"The deadline {text!r} is not ISO 8601; write it like "
-                         "2026-12-01T17:00 or 2026-12-01T17:00+01:00.") from None
+        raise UsageError(
+            f"The deadline {text!r} is not ISO 8601; write it like "
+            "2026-12-01T17:00 or 2026-12-01T17:00+01:00."
+        ) from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # the person's local time zone
     return moment

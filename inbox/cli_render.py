@@ -40,8 +40,10 @@ def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
             continue
         lines += ["", f"{reason_label(reason).capitalize()} ({len(group)})"]
         for item in group:
-            lines.append(f"  {item.key:<6} {item.title}  [r{item.revision}, {item.state}, "
-                         f"owner {item.owner}]")
+            lines.append(
+                f"  {item.key:<6} {item.title}  [r{item.revision}, {item.state}, "
+                f"owner {item.owner}]"
+            )
             lines += [f"         {detail}" for detail in _details(item, now)]
     return "\n".join(lines)
 
@@ -55,8 +57,10 @@ def _details(item: InboxItem, now: datetime) -> list[str]:
         late = "OVERDUE, " if item.overdue or item.reason is Reason.DEADLINE_PASSED else ""
         return [f"{late}deadline {when(item.deadline, now)}"]
     if item.reason is Reason.AWAITING_ACKS:
-        return [f"acknowledged {item.acked_count}/{item.audience_count}; waiting for "
-                f"{', '.join(item.missing)}"]
+        return [
+            f"acknowledged {item.acked_count}/{item.audience_count}; waiting for "
+            f"{', '.join(item.missing)}"
+        ]
     if item.reason is Reason.CONFLICT:
         others = ", ".join(f"{p.key} says {p.value}" for p in item.conflicts_with)
         return [f"{item.conflict_key} = {item.value} here; {others}"]
@@ -76,33 +80,60 @@ class DecisionView:
         snapshot = Snapshot((self.decision,), self.people)
         members = lifecycle.members_with_role(self.decision, snapshot, Role.ACK)
         material = lifecycle.latest_material(self.decision)
-        acked = sorted(h for h in members
-                       if (lifecycle.acked_revision(self.decision, h) or 0) >= material)
-        return {"latest_material_revision": material, "acked": acked,
-                "missing": sorted(members - set(acked)), "total": len(members)}
+        acked = sorted(
+            h for h in members if (lifecycle.acked_revision(self.decision, h) or 0) >= material
+        )
+        return {
+            "latest_material_revision": material,
+            "acked": acked,
+            "missing": sorted(members - set(acked)),
+            "total": len(members),
+        }
 
     def to_json(self) -> dict[str, Any]:
         d = self.decision
         out: dict[str, Any] = {
-            "key": d.key, "title": d.title, "state": str(d.state), "owner": d.owner,
-            "team": d.team, "revision": d.revision, "version": d.version,
+            "key": d.key,
+            "title": d.title,
+            "state": str(d.state),
+            "owner": d.owner,
+            "team": d.team,
+            "revision": d.revision,
+            "version": d.version,
             "deadline": iso_utc(d.deadline) if d.deadline else None,
-            "superseded_by": d.superseded_by, "created_at": iso_utc(d.created_at),
-            "body": d.current.body, "assertions": dict(sorted(d.current.assertions.items())),
-            "audience": [{"kind": a.kind, "name": a.name, "role": str(a.role)}
-                         for a in d.audience],
+            "superseded_by": d.superseded_by,
+            "created_at": iso_utc(d.created_at),
+            "body": d.current.body,
+            "assertions": dict(sorted(d.current.assertions.items())),
+            "audience": [{"kind": a.kind, "name": a.name, "role": str(a.role)} for a in d.audience],
             "coverage": self.coverage(),
             "revisions": [
-                {"number": r.number, "title": r.title, "summary": r.summary, "minor": r.minor,
-                 "material": lifecycle.is_material(prev, r), "author": r.author,
-                 "created_at": iso_utc(r.created_at),
-                 "assertions": dict(sorted(r.assertions.items()))}
+                {
+                    "number": r.number,
+                    "title": r.title,
+                    "summary": r.summary,
+                    "minor": r.minor,
+                    "material": lifecycle.is_material(prev, r),
+                    "author": r.author,
+                    "created_at": iso_utc(r.created_at),
+                    "assertions": dict(sorted(r.assertions.items())),
+                }
                 for prev, r in zip((None, *d.revisions[:-1]), d.revisions, strict=True)
             ],
-            "acknowledgments": [{"person": a.person, "revision": a.revision,
-                                 "at": iso_utc(a.at)} for a in d.acknowledgments],
-            "feedback": [{"person": f.person, "revision": f.revision, "body": f.body,
-                          "objection": f.objection, "at": iso_utc(f.at)} for f in d.feedback],
+            "acknowledgments": [
+                {"person": a.person, "revision": a.revision, "at": iso_utc(a.at)}
+                for a in d.acknowledgments
+            ],
+            "feedback": [
+                {
+                    "person": f.person,
+                    "revision": f.revision,
+                    "body": f.body,
+                    "objection": f.objection,
+                    "at": iso_utc(f.at),
+                }
+                for f in d.feedback
+            ],
         }
         if self.user:
             out["your_acked_revision"] = lifecycle.acked_revision(d, self.user)
@@ -113,9 +144,10 @@ class DecisionView:
     def text(self) -> str:
         d = self.decision
         now = datetime.now(d.created_at.tzinfo)
-        lines = [f"{d.key}  {d.title}",
-                 f"{d.state} at r{d.revision} · owner {d.owner}"
-                 + (f" ({d.team})" if d.team else "")]
+        lines = [
+            f"{d.key}  {d.title}",
+            f"{d.state} at r{d.revision} · owner {d.owner}" + (f" ({d.team})" if d.team else ""),
+        ]
         if d.deadline:
             lines.append(f"Deadline: {when(d.deadline, now)}")
         if d.superseded_by:
@@ -130,16 +162,20 @@ class DecisionView:
             cov = self.coverage()
             if cov["total"]:
                 missing = f"; missing {', '.join(cov['missing'])}" if cov["missing"] else ""
-                lines.append(f"Acknowledged r{cov['latest_material_revision']}: "
-                             f"{len(cov['acked'])}/{cov['total']}{missing}")
+                lines.append(
+                    f"Acknowledged r{cov['latest_material_revision']}: "
+                    f"{len(cov['acked'])}/{cov['total']}{missing}"
+                )
         if self.user:
             acked = lifecycle.acked_revision(d, self.user)
             lines.append(f"You acknowledged: {'r' + str(acked) if acked else 'nothing yet'}")
         lines += ["", "Revisions:"]
         for prev, rev in zip((None, *d.revisions[:-1]), d.revisions, strict=True):
             flag = "" if lifecycle.is_material(prev, rev) else " (minor)"
-            lines.append(f"  r{rev.number}  {rev.created_at.astimezone():%Y-%m-%d}  "
-                         f"{rev.author}: {rev.summary}{flag}")
+            lines.append(
+                f"  r{rev.number}  {rev.created_at.astimezone():%Y-%m-%d}  "
+                f"{rev.author}: {rev.summary}{flag}"
+            )
         if d.feedback:
             lines += ["", "Feedback:"]
             for f in d.feedback:

@@ -54,8 +54,10 @@ class Profile:
         except FileNotFoundError:
             return {}
         except OSError as exc:
-            raise UsageError(f"The config file {self.config_file} cannot be read ({exc.strerror}); "
-                             "check its permissions.") from None
+            raise UsageError(
+                f"The config file {self.config_file} cannot be read ({exc.strerror}); "
+                "check its permissions."
+            ) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -64,8 +66,10 @@ class Profile:
                 "it or delete it to start over."
             ) from None
         if not isinstance(data, dict):
-            raise UsageError(f"The config file {self.config_file} must hold a JSON object; fix "
-                             "it or delete it to start over.")
+            raise UsageError(
+                f"The config file {self.config_file} must hold a JSON object; fix "
+                "it or delete it to start over."
+            )
         return data
 
     def save(self, **values: Any) -> None:

@@ -39,7 +39,7 @@ class Directory:
         lifecycle.check_handle(handle)
         name = name.strip()
         if not name:
-            raise UsageError("The person needs a display name; pass --name \"Full Name\".")
+            raise UsageError('The person needs a display name; pass --name "Full Name".')
         now = self.clock()
         events: list[str] = []
         with self.store.write() as session:
@@ -47,8 +47,13 @@ class Directory:
             if existing is None:
                 session.add(PersonRow(handle=handle, name=name, is_admin=False, created_at=now))
                 session.flush()
-                feed.append(session, "person_added", actor=actor or "-", at=now,
-                            data={"person": handle, "name": name})
+                feed.append(
+                    session,
+                    "person_added",
+                    actor=actor or "-",
+                    at=now,
+                    data={"person": handle, "name": name},
+                )
                 events.append("person_added")
             current = set(self._teams_of(session, handle))
             added = []
@@ -56,8 +61,13 @@ class Directory:
                 self._team(session, team)
                 if team not in current:
                     session.add(MembershipRow(person=handle, team=team))
-                    feed.append(session, "member_added", actor=actor or "-", at=now,
-                                data={"person": handle, "team": team})
+                    feed.append(
+                        session,
+                        "member_added",
+                        actor=actor or "-",
+                        at=now,
+                        data={"person": handle, "team": team},
+                    )
                     events.append("member_added")
                     added.append(team)
             if not events:
@@ -75,7 +85,7 @@ class Directory:
         if row is None:
             raise NotFoundError(
                 f"There is no person {handle!r} in this store; add them with "
-                f"`decision-inbox person add {handle} --name \"…\"`."
+                f'`decision-inbox person add {handle} --name "…"`.'
             )
         return row
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,16 @@ def parse_store_url(raw: str) -> URL:
     raw = raw.strip()
     if not raw:
         raise UsageError("The store URL is empty; give a SQLite file path or a postgresql:// URL.")
+    if raw == ":memory:":
+        raise UsageError("An in-memory SQLite store is not shared by anyone; give a file path.")
     if "://" not in raw:
         return make_url("sqlite:///" + str(Path(raw).expanduser().resolve()))
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise UsageError(
-            f"The store URL {raw!r} is not understood; use a SQLite file path or "
-            "postgresql://user@host/database."
+            f"The store URL {_mask_password(raw)!r} is not understood; use a SQLite file path "
+            "or postgresql://user@host/database."
         ) from None
     backend = url.get_backend_name()
     if backend in ("postgresql", "postgres"):
@@ -49,10 +52,15 @@ def redact(url: URL | str) -> str:
     if isinstance(url, str):
         try:
             url = make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             return "<unparsable URL>"
     text = url.render_as_string(hide_password=True)
     return text.replace("+psycopg", "")
+
+
+def _mask_password(raw: str) -> str:
+    """``scheme://user:password@…`` with the password hidden, for a URL too broken to parse."""
+    return re.sub(r"(://[^/@:]*:).*@", r"\1***@", raw)
 
 
 def create_store_engine(url: URL, *, allow_network_fs: bool = False) -> Engine:
@@ -84,9 +92,7 @@ def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
         )
     # NullPool: a connection per unit of work keeps no SQLite handle across threads, and opening
     # a local file costs microseconds.
-    engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}
-    )
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

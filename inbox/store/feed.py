@@ -108,8 +108,14 @@ def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
 def _typed(sql: str) -> TextClause:
     # Typed columns make SQLAlchemy turn SQLite's timestamp strings into aware datetimes.
     return text(sql).columns(  # type: ignore[return-value]
-        seq=BigInteger, kind=String, decision=String, revision=Integer, actor=String,
-        at=UtcDateTime, data=Text, txid_text=String,
+        seq=BigInteger,
+        kind=String,
+        decision=String,
+        revision=Integer,
+        actor=String,
+        at=UtcDateTime,
+        data=Text,
+        txid_text=String,
     )
 
 
@@ -141,4 +147,6 @@ def _parse_pg_cursor(cursor: str) -> tuple[int, int]:
     try:
         return int(txid), int(seq)
     except ValueError:
-        raise UsageError(f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor.") from None
+        raise UsageError(
+            f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor."
+        ) from None

@@ -13,9 +13,25 @@ from pathlib import Path
 
 NETWORK_FILESYSTEMS = frozenset(
     {
-        "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs",
-        "ncpfs", "coda", "fuse.gvfsd-fuse", "fuse.rclone", "glusterfs", "fuse.glusterfs",
-        "ceph", "fuse.ceph", "lustre", "virtiofs",
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "fuse.sshfs",
+        "sshfs",
+        "9p",
+        "afs",
+        "ncpfs",
+        "coda",
+        "fuse.gvfsd-fuse",
+        "fuse.rclone",
+        "glusterfs",
+        "fuse.glusterfs",
+        "ceph",
+        "fuse.ceph",
+        "lustre",
+        "virtiofs",
     }
 )
 
@@ -86,7 +102,7 @@ def _windows_remote(path: Path) -> str | None:  # pragma: no cover - Windows onl
     import ctypes
 
     drive = os.path.splitdrive(text)[0] + "\\"
-    DRIVE_REMOTE = 4
-    if ctypes.windll.kernel32.GetDriveTypeW(drive) == DRIVE_REMOTE:  # type: ignore[attr-defined]
+    drive_remote = 4  # DRIVE_REMOTE in winbase.h
+    if ctypes.windll.kernel32.GetDriveTypeW(drive) == drive_remote:  # type: ignore[attr-defined]
         return "network drive"
     return None

@@ -64,8 +64,10 @@ def load_decision(session: Session, key: str) -> Decision:
 def find_decision(session: Session, key: str) -> DecisionRow:
     row = session.scalar(select(DecisionRow).where(DecisionRow.key == key.strip().upper()))
     if row is None:
-        raise NotFoundError(f"There is no decision {key} in this store; `decision-inbox inbox` "
-                            "lists the ones that concern you.")
+        raise NotFoundError(
+            f"There is no decision {key} in this store; `decision-inbox inbox` "
+            "lists the ones that concern you."
+        )
     return row
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib import resources
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
@@ -52,6 +51,12 @@ def upgrade(engine: Engine) -> tuple[int | None, int]:
             connection.execute(text("SELECT pg_advisory_xact_lock(7141)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    after = store_version(engine)
+    if after != SCHEMA_VERSION:
+        raise SchemaError(
+            f"The store's migrations are current but it records schema v{after}; it was edited "
+            "by hand: restore it from a backup."
+        )
     return before, SCHEMA_VERSION
 
 
@@ -63,7 +68,7 @@ def check(engine: Engine, shown_url: str, *, write: bool) -> None:
         raise  # unreachable, locked or unopenable: StoreConnection says which, in one sentence
     except SQLAlchemyError as exc:
         raise SchemaError(
-            f"The store at {shown_url} could not be read ({type(exc.orig or exc).__name__}); "
+            f"The store at {shown_url} could not be read ({type(getattr(exc, 'orig', None) or exc).__name__}); "
             "check that it is a Decision Inbox store."
         ) from None
     if version is None:

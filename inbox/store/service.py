@@ -75,8 +75,14 @@ class StoreService(Directory):
             number = (session.scalar(select(func.max(DecisionRow.number))) or 0) + 1
             key = format_key(number)
             row = DecisionRow(
-                number=number, key=key, owner=owner.handle, team=team, state=State.DRAFT.value,
-                current_revision=1, version=1, created_at=now,
+                number=number,
+                key=key,
+                owner=owner.handle,
+                team=team,
+                state=State.DRAFT.value,
+                current_revision=1,
+                version=1,
+                created_at=now,
             )
             session.add(row)
             session.flush()
@@ -93,10 +99,18 @@ class StoreService(Directory):
                     session.add(AudienceRow(decision_id=row.id, person=name, role=role.value))
                 else:
                     raise UsageError(f"The audience {kind}:{name} is neither team: nor person:.")
-            self._add_revision(session, row, 1, title, body, "Created", False, actor,
-                               dict(assertions or {}), now)
-            feed.append(session, "created", actor=actor, at=now, decision=key, revision=1,
-                        data={"title": title})
+            self._add_revision(
+                session, row, 1, title, body, "Created", False, actor, dict(assertions or {}), now
+            )
+            feed.append(
+                session,
+                "created",
+                actor=actor,
+                at=now,
+                decision=key,
+                revision=1,
+                data={"title": title},
+            )
             feed.notify(session)
         return Change(key, 1, ("created",), f"Created {key} (draft, r1).")
 
@@ -138,7 +152,9 @@ class StoreService(Directory):
                 new_title = previous.title if title is None else lifecycle.check_title(title)
                 new_body = previous.body if body is None else lifecycle.check_body(body)
                 if (new_title, new_body, new_assertions) == (
-                    previous.title, previous.body, old_assertions
+                    previous.title,
+                    previous.body,
+                    old_assertions,
                 ):
                     raise ValidationError(
                         f"This revision would change nothing in {row.key}; give a new title, "
@@ -149,13 +165,29 @@ class StoreService(Directory):
                         "A change of any assertion is always material; drop --minor."
                     )
                 number = row.current_revision + 1
-                self._add_revision(session, row, number, new_title, new_body, summary, minor,
-                                   actor, new_assertions, now)
+                self._add_revision(
+                    session,
+                    row,
+                    number,
+                    new_title,
+                    new_body,
+                    summary,
+                    minor,
+                    actor,
+                    new_assertions,
+                    now,
+                )
                 self._bump(session, row, current_revision=number)
                 material = minor is False or new_assertions != old_assertions
-                feed.append(session, "revised", actor=actor, at=now, decision=row.key,
-                            revision=number,
-                            data={"summary": summary, "minor": minor, "material": material})
+                feed.append(
+                    session,
+                    "revised",
+                    actor=actor,
+                    at=now,
+                    decision=row.key,
+                    revision=number,
+                    data={"summary": summary, "minor": minor, "material": material},
+                )
                 feed.notify(session)
                 key = row.key
         except ConcurrentWriteError:
@@ -179,11 +211,22 @@ class StoreService(Directory):
             row = self._owned(session, actor, key, "open")
             lifecycle.check_transition(row.key, State(row.state), "open")
             self._bump(session, row, state=State.OPEN.value, deadline=deadline)
-            feed.append(session, "opened", actor=actor, at=now, decision=row.key,
-                        revision=row.current_revision, data={"deadline": deadline.isoformat()})
+            feed.append(
+                session,
+                "opened",
+                actor=actor,
+                at=now,
+                decision=row.key,
+                revision=row.current_revision,
+                data={"deadline": deadline.isoformat()},
+            )
             feed.notify(session)
-            return Change(row.key, row.current_revision, ("opened",),
-                          f"{row.key} is open for feedback until {deadline.isoformat()}.")
+            return Change(
+                row.key,
+                row.current_revision,
+                ("opened",),
+                f"{row.key} is open for feedback until {deadline.isoformat()}.",
+            )
 
     def finalize(self, actor: str, key: str) -> Change:
         return self._move(actor, key, "finalize", "finalized", {})
@@ -200,22 +243,46 @@ class StoreService(Directory):
                 raise ValidationError(
                     f"{successor.key} is {successor.state}; supersede with a live decision."
                 )
-        return self._move(actor, key, "supersede", "superseded", {"by": successor.key},
-                          superseded_by=successor.key)
+        return self._move(
+            actor,
+            key,
+            "supersede",
+            "superseded",
+            {"by": successor.key},
+            superseded_by=successor.key,
+        )
 
-    def _move(self, actor: str, key: str, action: str, event: str, data: dict[str, object],
-              **values: object) -> Change:
+    def _move(
+        self,
+        actor: str,
+        key: str,
+        action: str,
+        event: str,
+        data: dict[str, object],
+        **values: object,
+    ) -> Change:
         now = self.clock()
         with self.store.write() as session:
             row = self._owned(session, actor, key, action)
             target = lifecycle.check_transition(row.key, State(row.state), action)
             assert target is not None
             self._bump(session, row, state=target.value, **values)
-            feed.append(session, event, actor=actor, at=now, decision=row.key,
-                        revision=row.current_revision, data=data)
+            feed.append(
+                session,
+                event,
+                actor=actor,
+                at=now,
+                decision=row.key,
+                revision=row.current_revision,
+                data=data,
+            )
             feed.notify(session)
-            return Change(row.key, row.current_revision, (event,),
-                          f"{row.key} is {target.value} at r{row.current_revision}.")
+            return Change(
+                row.key,
+                row.current_revision,
+                (event,),
+                f"{row.key} is {target.value} at r{row.current_revision}.",
+            )
 
     # -- acknowledgments and feedback ---------------------------------------------------------
 
@@ -244,20 +311,40 @@ class StoreService(Directory):
             inserted = _insert_ignoring_duplicates(
                 session,
                 AcknowledgmentRow,
-                {"id": ack_id, "decision_id": row.id, "revision": number,
-                 "person": person.handle, "at": now},
+                {
+                    "id": ack_id,
+                    "decision_id": row.id,
+                    "revision": number,
+                    "person": person.handle,
+                    "at": now,
+                },
             )
             if not inserted:
-                return Change(row.key, number, (),
-                              f"{person.handle} had already acknowledged {row.key} r{number}.")
-            feed.append(session, "acknowledged", actor=actor, at=now, decision=row.key,
-                        revision=number, data={"id": ack_id})
+                return Change(
+                    row.key,
+                    number,
+                    (),
+                    f"{person.handle} had already acknowledged {row.key} r{number}.",
+                )
+            feed.append(
+                session,
+                "acknowledged",
+                actor=actor,
+                at=now,
+                decision=row.key,
+                revision=number,
+                data={"id": ack_id},
+            )
             feed.notify(session)
-            return Change(row.key, number, ("acknowledged",),
-                          f"Acknowledged {row.key} r{number}.")
+            return Change(row.key, number, ("acknowledged",), f"Acknowledged {row.key} r{number}.")
 
     def give_feedback(
-        self, actor: str, key: str, *, body: str, objection: bool = False,
+        self,
+        actor: str,
+        key: str,
+        *,
+        body: str,
+        objection: bool = False,
         feedback_id: str | None = None,
     ) -> Change:
         body = body.strip()
@@ -273,19 +360,37 @@ class StoreService(Directory):
             inserted = _insert_ignoring_duplicates(
                 session,
                 FeedbackRow,
-                {"id": feedback_id, "decision_id": row.id, "revision": row.current_revision,
-                 "person": person.handle, "body": body, "objection": objection, "at": now},
+                {
+                    "id": feedback_id,
+                    "decision_id": row.id,
+                    "revision": row.current_revision,
+                    "person": person.handle,
+                    "body": body,
+                    "objection": objection,
+                    "at": now,
+                },
             )
             if not inserted:
-                return Change(row.key, row.current_revision, (), "This feedback was already "
-                              "recorded.")
-            feed.append(session, "feedback", actor=actor, at=now, decision=row.key,
-                        revision=row.current_revision,
-                        data={"id": feedback_id, "objection": objection})
+                return Change(
+                    row.key, row.current_revision, (), "This feedback was already recorded."
+                )
+            feed.append(
+                session,
+                "feedback",
+                actor=actor,
+                at=now,
+                decision=row.key,
+                revision=row.current_revision,
+                data={"id": feedback_id, "objection": objection},
+            )
             feed.notify(session)
             what = "Objection" if objection else "Feedback"
-            return Change(row.key, row.current_revision, ("feedback",),
-                          f"{what} recorded on {row.key} r{row.current_revision}.")
+            return Change(
+                row.key,
+                row.current_revision,
+                ("feedback",),
+                f"{what} recorded on {row.key} r{row.current_revision}.",
+            )
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -342,11 +447,27 @@ class StoreService(Directory):
 
     @staticmethod
     def _add_revision(
-        session: Session, row: DecisionRow, number: int, title: str, body: str, summary: str,
-        minor: bool, author: str, assertions: Mapping[str, str], now: datetime,
+        session: Session,
+        row: DecisionRow,
+        number: int,
+        title: str,
+        body: str,
+        summary: str,
+        minor: bool,
+        author: str,
+        assertions: Mapping[str, str],
+        now: datetime,
     ) -> None:
-        rev = RevisionRow(decision_id=row.id, number=number, title=title, body=body,
-                          summary=summary, minor=minor, author=author, created_at=now)
+        rev = RevisionRow(
+            decision_id=row.id,
+            number=number,
+            title=title,
+            body=body,
+            summary=summary,
+            minor=minor,
+            author=author,
+            created_at=now,
+        )
         session.add(rev)
         session.flush()
         session.add_all(
@@ -356,7 +477,8 @@ class StoreService(Directory):
 
 
 def _insert_ignoring_duplicates(
-    session: Session, model: type[AcknowledgmentRow] | type[FeedbackRow],
+    session: Session,
+    model: type[AcknowledgmentRow] | type[FeedbackRow],
     values: dict[str, object],
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row is new."""
@@ -365,5 +487,3 @@ def _insert_ignoring_duplicates(
     statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
     # RETURNING, not rowcount: an ORM-enabled INSERT does not report a reliable rowcount.
     return session.execute(statement).first() is not None
-
-

@@ -20,13 +20,20 @@ class Result:
         return json.loads(self.out)
 
 
-def cli(*args: str, store: str, user: str | None = None, check: bool = True,
-        stdin: str | None = None) -> Result:
+def cli(
+    *args: str, store: str, user: str | None = None, check: bool = True, stdin: str | None = None
+) -> Result:
     command = [sys.executable, "-m", "inbox.cli", "--store", store]
     if user:
         command += ["--user", user]
-    proc = subprocess.run([*command, *args], capture_output=True, text=True, env=os.environ.copy(),
-                          input=stdin, timeout=60)
+    proc = subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        input=stdin,
+        timeout=60,
+    )
     result = Result(proc.returncode, proc.stdout, proc.stderr)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} exited {proc.returncode}: {proc.stderr}")
@@ -34,4 +41,6 @@ def cli(*args: str, store: str, user: str | None = None, check: bool = True,
 
 
 def reasons(store: str, user: str) -> list[str]:
-    return [item["reason"] for item in cli("inbox", "--json", store=store, user=user).json()["items"]]
+    return [
+        item["reason"] for item in cli("inbox", "--json", store=store, user=user).json()["items"]
+    ]

@@ -23,9 +23,19 @@ def test_acceptance_script(store_url: str) -> None:
     cli("person", "add", "ana", "--name", "Ana", "--team", "backend", store=s)
     cli("person", "add", "fred", "--name", "Fred", "--team", "frontend", store=s)
 
-    key = cli("new", "--title", "Token refresh policy", "--ack", "team:frontend",
-              "--consult", "person:fred", "--assert", "auth.token.refresh_minutes=15",
-              store=s, user="ana").out.strip()
+    key = cli(
+        "new",
+        "--title",
+        "Token refresh policy",
+        "--ack",
+        "team:frontend",
+        "--consult",
+        "person:fred",
+        "--assert",
+        "auth.token.refresh_minutes=15",
+        store=s,
+        user="ana",
+    ).out.strip()
     assert key == "D-1"
     assert reasons(s, "fred") == [] and reasons(s, "ana") == []
 
@@ -44,8 +54,16 @@ def test_acceptance_script(store_url: str) -> None:
     assert "Acknowledged D-1 r1" in cli("ack", key, store=s, user="fred").out
     assert reasons(s, "fred") == [] and reasons(s, "ana") == []
 
-    cli("revise", key, "--assert", "auth.token.refresh_minutes=60", "--summary", "60 minutes",
-        store=s, user="ana")
+    cli(
+        "revise",
+        key,
+        "--assert",
+        "auth.token.refresh_minutes=60",
+        "--summary",
+        "60 minutes",
+        store=s,
+        user="ana",
+    )
     fred = cli("inbox", "--json", store=s, user="fred").json()
     assert fred["user"] == "fred"
     [item] = fred["items"]
@@ -56,19 +74,40 @@ def test_acceptance_script(store_url: str) -> None:
     ]
     assert reasons(s, "ana") == ["awaiting_acks"]
 
-    own = cli("new", "--title", "Web session timer", "--assert",
-              "auth.token.refresh_minutes=15", store=s, user="fred").out.strip()
+    own = cli(
+        "new",
+        "--title",
+        "Web session timer",
+        "--assert",
+        "auth.token.refresh_minutes=15",
+        store=s,
+        user="fred",
+    ).out.strip()
     cli("finalize", own, store=s, user="fred")
     assert reasons(s, "fred") == ["changed_since_ack", "conflict"]
     assert reasons(s, "ana") == ["conflict", "awaiting_acks"]
-    conflict = next(i for i in cli("inbox", "--json", store=s, user="fred").json()["items"]
-                    if i["reason"] == "conflict")
+    conflict = next(
+        i
+        for i in cli("inbox", "--json", store=s, user="fred").json()["items"]
+        if i["reason"] == "conflict"
+    )
     assert conflict["conflict_key"] == "auth.token.refresh_minutes"
     assert conflict["key"] == own and conflict["value"] == "15"
     assert [p["key"] for p in conflict["conflicts_with"]] == [key]
 
-    stale = cli("revise", key, "--expect-revision", "1", "--title", "Token refresh",
-                "--summary", "stale", store=s, user="ana", check=False)
+    stale = cli(
+        "revise",
+        key,
+        "--expect-revision",
+        "1",
+        "--title",
+        "Token refresh",
+        "--summary",
+        "stale",
+        store=s,
+        user="ana",
+        check=False,
+    )
     assert stale.code == 3
     one_sentence(stale)
     assert "revision 2" in stale.err
@@ -80,11 +119,13 @@ def test_acceptance_script(store_url: str) -> None:
     unknown = cli("show", "D-99", store=s, check=False)
     one_sentence(unknown)
     draft = cli("new", "--title", "Later", store=s, user="ana").out.strip()
-    past = cli("open", draft, "--deadline", "2020-01-01T10:00:00+00:00", store=s, user="ana",
-               check=False)
+    past = cli(
+        "open", draft, "--deadline", "2020-01-01T10:00:00+00:00", store=s, user="ana", check=False
+    )
     one_sentence(past)
     assert "past" in past.err
-    malformed = cli("new", "--title", "Bad", "--assert", "refresh minutes 15", store=s,
-                    user="ana", check=False)
+    malformed = cli(
+        "new", "--title", "Bad", "--assert", "refresh minutes 15", store=s, user="ana", check=False
+    )
     one_sentence(malformed)
     assert malformed.code == 2

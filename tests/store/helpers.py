@@ -24,7 +24,8 @@ def open_store(url: str) -> tuple[StoreConnection, StoreService]:
 
 def token_decision(service: StoreService, *, finalize: bool = True) -> str:
     key = service.create(
-        "ana", title="Token refresh policy",
+        "ana",
+        title="Token refresh policy",
         audience=[("team", "frontend", Role.ACK), ("person", "fred", Role.CONSULT)],
         assertions={"auth.token.refresh_minutes": "15"},
     ).key

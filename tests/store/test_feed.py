@@ -37,10 +37,12 @@ def settle(store: StoreConnection, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with store.engine.connect() as connection:
-            behind = connection.execute(text(
-                "SELECT count(*) FROM change_log "
-                "WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())"
-            )).scalar()
+            behind = connection.execute(
+                text(
+                    "SELECT count(*) FROM change_log "
+                    "WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())"
+                )
+            ).scalar()
         if not behind:
             return
         time.sleep(0.05)
@@ -84,8 +86,12 @@ def test_postgres_cursor_holds_back_behind_an_open_transaction(pg_url: str) -> N
     try:
         _, cursor = read_all(store, feed.START)
         with store.engine.connect() as slow:
-            slow.execute(text("INSERT INTO change_log (kind, actor, at, data) "
-                              "VALUES ('slow', 'ana', now(), '{}')"))
+            slow.execute(
+                text(
+                    "INSERT INTO change_log (kind, actor, at, data) "
+                    "VALUES ('slow', 'ana', now(), '{}')"
+                )
+            )
             service.create("ana", title="Fast")  # commits while the slow one is open
             held, cursor = read_all(store, cursor)
             assert held == []  # the fast row is visible, but behind an open transaction
@@ -104,21 +110,24 @@ class Writer:
     windows: list[tuple[float, float, str | None, tuple[str, ...]]] = field(default_factory=list)
 
 
-def _write_stream(service: StoreService, writer: Writer, ops: list[str], shared: list[str],
-                  rng: random.Random) -> None:
+def _write_stream(
+    service: StoreService, writer: Writer, ops: list[str], shared: list[str], rng: random.Random
+) -> None:
     own: list[str] = []
     for op in ops:
         start = time.monotonic()
         try:
-            if op == "create" or not own and op in ("revise", "finalize"):
-                change = service.create(writer.handle, title=f"{writer.handle} {len(own)}",
-                                        assertions={"k": "0"})
+            if op == "create" or (not own and op in ("revise", "finalize")):
+                change = service.create(
+                    writer.handle, title=f"{writer.handle} {len(own)}", assertions={"k": "0"}
+                )
                 assert change.key
                 own.append(change.key)
             elif op == "revise":
                 key = rng.choice(own)
-                change = service.revise(writer.handle, key, summary="s",
-                                        set_assertions={"k": str(rng.random())})
+                change = service.revise(
+                    writer.handle, key, summary="s", set_assertions={"k": str(rng.random())}
+                )
             elif op == "finalize":
                 change = service.finalize(writer.handle, own[-1])
             else:
@@ -130,14 +139,17 @@ def _write_stream(service: StoreService, writer: Writer, ops: list[str], shared:
 
 @given(
     ops=st.lists(
-        st.lists(st.sampled_from(["create", "revise", "finalize", "ack"]), min_size=3,
-                 max_size=12),
-        min_size=WRITERS, max_size=WRITERS,
+        st.lists(st.sampled_from(["create", "revise", "finalize", "ack"]), min_size=3, max_size=12),
+        min_size=WRITERS,
+        max_size=WRITERS,
     ),
     seed=st.integers(0, 2**16),
 )
-@settings(max_examples=6, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 def test_concurrent_writers_every_event_once_in_commit_order(
     store_url: str, ops: list[list[str]], seed: int
 ) -> None:
@@ -164,8 +176,9 @@ def test_concurrent_writers_every_event_once_in_commit_order(
         reader_thread = threading.Thread(target=reader)
         reader_thread.start()
         threads = [
-            threading.Thread(target=_write_stream,
-                             args=(service, w, ops[n], shared, random.Random(seed + n)))
+            threading.Thread(
+                target=_write_stream, args=(service, w, ops[n], shared, random.Random(seed + n))
+            )
             for n, w in enumerate(writers)
         ]
         for t in threads:
@@ -204,8 +217,9 @@ def _setup_directory(service: StoreService) -> None:
 
 def _has(service: StoreService, handle: str) -> bool:
     with service.store.read() as session:
-        return bool(session.execute(text("SELECT 1 FROM people WHERE handle = :h"),
-                                    {"h": handle}).first())
+        return bool(
+            session.execute(text("SELECT 1 FROM people WHERE handle = :h"), {"h": handle}).first()
+        )
 
 
 def _assert_commit_order(read: list[Event], writers: list[Writer]) -> None:
@@ -218,8 +232,9 @@ def _assert_commit_order(read: list[Event], writers: list[Writer]) -> None:
     for positions in by_actor.values():
         assert positions == sorted(positions)
     spans: list[tuple[float, float, int, int]] = []
-    cursor_by_actor = {w.handle: [i for i, e in enumerate(read) if e.actor == w.handle]
-                       for w in writers}
+    cursor_by_actor = {
+        w.handle: [i for i, e in enumerate(read) if e.actor == w.handle] for w in writers
+    }
     for w in writers:
         mine = iter(cursor_by_actor[w.handle])
         for start, end, _key, events in w.windows:
@@ -240,10 +255,13 @@ def test_postgres_cursor_orders_transaction_ids_as_numbers(pg_url: str) -> None:
     try:
         with store.engine.begin() as connection:
             for txid in (10, 9, 100):
-                connection.execute(text(
-                    "INSERT INTO change_log (txid, kind, actor, at, data) "
-                    "VALUES (CAST(:txid AS xid8), :kind, 'ana', now(), '{}')"
-                ), {"txid": str(txid), "kind": f"k{txid}"})
+                connection.execute(
+                    text(
+                        "INSERT INTO change_log (txid, kind, actor, at, data) "
+                        "VALUES (CAST(:txid AS xid8), :kind, 'ana', now(), '{}')"
+                    ),
+                    {"txid": str(txid), "kind": f"k{txid}"},
+                )
         events, cursor = read_all(store, feed.START, limit=1)
         assert [e.kind for e in events] == ["k9", "k10", "k100"]
         assert cursor.startswith("100:")

@@ -73,8 +73,9 @@ def test_a_rejected_write_leaves_no_trace(store: Store) -> None:
     key = token_decision(service)
     before = feed_length(db)
     with pytest.raises(ValidationError, match="always material"):
-        service.revise("ana", key, summary="s", minor=True,
-                       set_assertions={"auth.token.refresh_minutes": "60"})
+        service.revise(
+            "ana", key, summary="s", minor=True, set_assertions={"auth.token.refresh_minutes": "60"}
+        )
     with pytest.raises(ValidationError, match="change nothing"):
         service.revise("ana", key, summary="s", title="Token refresh policy")
     with pytest.raises(ValidationError, match="feedback is taken only while"):
@@ -88,12 +89,15 @@ def test_revision_carries_unchanged_content_and_applies_assertion_changes(store:
     db, service = store
     key = token_decision(service)
     service.revise("ana", key, summary="grace", set_assertions={"auth.grace": "5"})
-    service.revise("ana", key, summary="drop", unset_assertions=["auth.token.refresh_minutes"],
-                   body="New body")
+    service.revise(
+        "ana", key, summary="drop", unset_assertions=["auth.token.refresh_minutes"], body="New body"
+    )
     d = decision(db, key)
     assert [r.number for r in d.revisions] == [1, 2, 3]
-    assert dict(d.revisions[1].assertions) == {"auth.grace": "5",
-                                               "auth.token.refresh_minutes": "15"}
+    assert dict(d.revisions[1].assertions) == {
+        "auth.grace": "5",
+        "auth.token.refresh_minutes": "15",
+    }
     assert dict(d.current.assertions) == {"auth.grace": "5"}
     assert d.current.title == "Token refresh policy" and d.current.body == "New body"
     assert d.state is State.FINALIZED  # a revision of a finalized decision stays finalized
@@ -122,8 +126,9 @@ def test_concurrent_edits_from_one_base_let_exactly_one_win(store: Store) -> Non
     def edit(n: int) -> None:
         barrier.wait()
         try:
-            result: object = service.revise("ana", key, summary=f"edit {n}", title=f"Title {n}",
-                                            expect_revision=1)
+            result: object = service.revise(
+                "ana", key, summary=f"edit {n}", title=f"Title {n}", expect_revision=1
+            )
         except InboxError as exc:
             result = exc
         with lock:
@@ -156,8 +161,11 @@ def test_acknowledgment_is_idempotent_and_pinned_to_a_revision(store: Store) -> 
     old = service.acknowledge("mallory", key, revision=1)  # what mallory saw, recorded truly
     assert old.revision == 1
     with db.read() as session:
-        rows = session.execute(select(AcknowledgmentRow.person, AcknowledgmentRow.revision)
-                               .order_by(AcknowledgmentRow.person)).all()
+        rows = session.execute(
+            select(AcknowledgmentRow.person, AcknowledgmentRow.revision).order_by(
+                AcknowledgmentRow.person
+            )
+        ).all()
     assert [tuple(r) for r in rows] == [("fred", 1), ("mallory", 1)]
     with pytest.raises(NotFoundError, match="has no revision 3"):
         service.acknowledge("fred", key, revision=3)
@@ -184,10 +192,10 @@ def test_feedback_while_open_with_objection(store: Store) -> None:
     key = token_decision(service, finalize=False)
     service.open("ana", key, deadline=service.clock() + timedelta(days=1))
     fid = str(uuid.uuid4())
-    service.give_feedback("fred", key, body="Too short for mobile", objection=True,
-                          feedback_id=fid)
-    assert service.give_feedback("fred", key, body="Too short for mobile", objection=True,
-                                 feedback_id=fid).noop
+    service.give_feedback("fred", key, body="Too short for mobile", objection=True, feedback_id=fid)
+    assert service.give_feedback(
+        "fred", key, body="Too short for mobile", objection=True, feedback_id=fid
+    ).noop
     [fb] = decision(db, key).feedback
     assert fb.person == "fred" and fb.objection and fb.revision == 1
 
@@ -210,7 +218,7 @@ def test_unknown_people_teams_and_keys_are_named(store: Store) -> None:
 
 
 def test_keys_are_unique_under_concurrent_creates(store: Store) -> None:
-    db, service = store
+    _db, service = store
     keys: list[str | None] = []
     lock = threading.Lock()
 

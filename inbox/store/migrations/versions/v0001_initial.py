@@ -139,7 +139,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "schema_info", "change_log", "feedback", "acknowledgments", "audience", "assertions",
-        "revisions", "decisions", "memberships", "teams", "people",
+        "schema_info",
+        "change_log",
+        "feedback",
+        "acknowledgments",
+        "audience",
+        "assertions",
+        "revisions",
+        "decisions",
+        "memberships",
+        "teams",
+        "people",
     ):
         op.drop_table(table)
