@@ -82,7 +82,7 @@ def _read_sqlite(connection: Connection, cursor: str, limit: int) -> FeedPage:
         _typed(f"SELECT {_COLUMNS} FROM change_log WHERE seq > :after ORDER BY seq LIMIT :limit"),
         {"after": after, "limit": limit},
     ).all()
-    events = tuple(_event(row) for row in rows)
+    events = tuple(to_event(row) for row in rows)
     return FeedPage(events, str(events[-1].seq) if events else cursor)
 
 
@@ -99,7 +99,7 @@ def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
         ),
         {"txid": str(txid), "seq": seq, "limit": limit},
     ).all()
-    events = tuple(_event(row) for row in rows)
+    events = tuple(to_event(row) for row in rows)
     if not rows:
         return FeedPage((), cursor)
     return FeedPage(events, f"{rows[-1].txid_text}:{rows[-1].seq}")
@@ -119,7 +119,8 @@ def _typed(sql: str) -> TextClause:
     )
 
 
-def _event(row: Row[Any]) -> Event:
+def to_event(row: Row[Any] | ChangeRow) -> Event:
+    """A feed row (a typed query row or an ORM ChangeRow) as a core Event."""
     return Event(
         seq=row.seq,
         kind=row.kind,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,6 +22,7 @@ from inbox.core.model import (
     Snapshot,
     State,
 )
+from inbox.store import feed
 from inbox.store.models import (
     AcknowledgmentRow,
     AssertionRow,
@@ -73,10 +73,7 @@ def find_decision(session: Session, key: str) -> DecisionRow:
 
 def load_events(session: Session, since: datetime) -> list[Event]:
     rows = session.scalars(select(ChangeRow).where(ChangeRow.at >= since).order_by(ChangeRow.seq))
-    return [
-        Event(r.seq, r.kind, r.decision, r.revision, r.actor, r.at, json.loads(r.data))
-        for r in rows
-    ]
+    return [feed.to_event(row) for row in rows]
 
 
 def _assemble(session: Session, rows: Iterable[DecisionRow]) -> list[Decision]:

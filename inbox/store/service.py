@@ -7,18 +7,15 @@ the change feed and (on PostgreSQL) sends the NOTIFY hint, all before one commit
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
 from inbox.core.errors import (
     ConflictError,
-    NotFoundError,
     PermissionDeniedError,
     UsageError,
     ValidationError,
@@ -28,19 +25,17 @@ from inbox.core.model import Change, Role, State
 from inbox.store import feed
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import ConcurrentWriteError, StoreConnection
-from inbox.store.directory import Directory
 from inbox.store.models import (
-    AcknowledgmentRow,
     AssertionRow,
     AudienceRow,
     DecisionRow,
-    FeedbackRow,
     RevisionRow,
 )
 from inbox.store.reader import find_decision
+from inbox.store.responses import ResponseWrites
 
 
-class StoreService(Directory):
+class StoreService(ResponseWrites):
     def __init__(self, store: StoreConnection, clock: Clock = utcnow) -> None:
         super().__init__(store, clock)
 
@@ -284,114 +279,6 @@ class StoreService(Directory):
                 f"{row.key} is {target.value} at r{row.current_revision}.",
             )
 
-    # -- acknowledgments and feedback ---------------------------------------------------------
-
-    def acknowledge(
-        self, actor: str, key: str, *, revision: int | None = None, ack_id: str | None = None
-    ) -> Change:
-        """Record that ``actor`` read ``revision`` (default: current). Idempotent on ``ack_id``
-        and on (decision, revision, person): a repeat returns a Change with no events."""
-        ack_id = str(uuid.UUID(ack_id)) if ack_id else str(uuid.uuid4())
-        now = self.clock()
-        with self.store.write() as session:
-            person = self._person(session, actor)
-            row = find_decision(session, key)
-            if row.state == State.SUPERSEDED.value:
-                raise ValidationError(
-                    f"{row.key} was superseded by {row.superseded_by}; acknowledge "
-                    f"{row.superseded_by} instead."
-                )
-            lifecycle.check_transition(row.key, State(row.state), "acknowledge")
-            number = row.current_revision if revision is None else revision
-            if not 1 <= number <= row.current_revision:
-                raise NotFoundError(
-                    f"{row.key} has no revision {number}; its revisions are r1 to "
-                    f"r{row.current_revision}."
-                )
-            inserted = _insert_ignoring_duplicates(
-                session,
-                AcknowledgmentRow,
-                {
-                    "id": ack_id,
-                    "decision_id": row.id,
-                    "revision": number,
-                    "person": person.handle,
-                    "at": now,
-                },
-            )
-            if not inserted:
-                return Change(
-                    row.key,
-                    number,
-                    (),
-                    f"{person.handle} had already acknowledged {row.key} r{number}.",
-                )
-            feed.append(
-                session,
-                "acknowledged",
-                actor=actor,
-                at=now,
-                decision=row.key,
-                revision=number,
-                data={"id": ack_id},
-            )
-            feed.notify(session)
-            return Change(row.key, number, ("acknowledged",), f"Acknowledged {row.key} r{number}.")
-
-    def give_feedback(
-        self,
-        actor: str,
-        key: str,
-        *,
-        body: str,
-        objection: bool = False,
-        feedback_id: str | None = None,
-    ) -> Change:
-        body = body.strip()
-        if not body:
-            raise UsageError("The feedback is empty; write it with --text.")
-        lifecycle.check_body(body)
-        feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
-        now = self.clock()
-        with self.store.write() as session:
-            person = self._person(session, actor)
-            row = find_decision(session, key)
-            lifecycle.check_transition(row.key, State(row.state), "feedback")
-            inserted = _insert_ignoring_duplicates(
-                session,
-                FeedbackRow,
-                {
-                    "id": feedback_id,
-                    "decision_id": row.id,
-                    "revision": row.current_revision,
-                    "person": person.handle,
-                    "body": body,
-                    "objection": objection,
-                    "at": now,
-                },
-            )
-            if not inserted:
-                return Change(
-                    row.key, row.current_revision, (), "This feedback was already recorded."
-                )
-            feed.append(
-                session,
-                "feedback",
-                actor=actor,
-                at=now,
-                decision=row.key,
-                revision=row.current_revision,
-                data={"id": feedback_id, "objection": objection},
-            )
-            feed.notify(session)
-            what = "Objection" if objection else "Feedback"
-            return Change(
-                row.key,
-                row.current_revision,
-                ("feedback",),
-                f"{what} recorded on {row.key} r{row.current_revision}.",
-            )
-
     # -- helpers -----------------------------------------------------------------------------
 
     def _owned(self, session: Session, actor: str, key: str, action: str) -> DecisionRow:
@@ -474,16 +361,3 @@ class StoreService(Directory):
             AssertionRow(revision_id=rev.id, key=k, value=v) for k, v in sorted(assertions.items())
         )
         session.flush()
-
-
-def _insert_ignoring_duplicates(
-    session: Session,
-    model: type[AcknowledgmentRow] | type[FeedbackRow],
-    values: dict[str, object],
-) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when the row is new."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    # RETURNING, not rowcount: an ORM-enabled INSERT does not report a reliable rowcount.
-    return session.execute(statement).first() is not None
