@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.store.service import StoreService
+from inbox.sync.client import Client
 
 Handler = Callable[["Context", argparse.Namespace], int]
 
@@ -50,6 +52,15 @@ class Context:
     @property
     def service(self) -> StoreService:
         return StoreService(self.store)
+
+    @contextmanager
+    def client(self) -> Iterator[Client]:
+        """This profile's client of the chosen store: its cache, outbox and syncer."""
+        client = Client.open(self.store, self.user(), self.profile.data_dir)
+        try:
+            yield client
+        finally:
+            client.close()
 
     def user(self) -> str:
         user = choose_user(self.profile, self.given_user)
@@ -174,15 +185,18 @@ def cmd_withdraw(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
-    _say(ctx.service.acknowledge(ctx.user(), args.key, revision=args.revision).message)
+    with ctx.client() as client:
+        _, message = client.acknowledge(args.key, args.revision)
+    _say(message)
     return 0
 
 
 def cmd_feedback(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.service.give_feedback(
-        ctx.user(), args.key, body=args.text, objection=args.objection
-    )
-    _say(change.message)
+    if not args.text.strip():
+        raise UsageError("The feedback is empty; write it with --text.")
+    with ctx.client() as client:
+        _, message = client.give_feedback(args.key, args.text, args.objection)
+    _say(message)
     return 0
 
 

@@ -25,7 +25,7 @@ from inbox.core.errors import (
     PermissionDeniedError,
     StoreUnavailableError,
 )
-from inbox.store import schema
+from inbox.store import feed, schema
 from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
 
 
@@ -78,6 +78,15 @@ class StoreConnection:
                 self._checked_write = self._checked_read = True
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
+
+    def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
+        """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
+        with self._translated(), self.engine.connect() as connection:
+            return feed.read(connection, cursor, limit)
+
+    def feed_end(self) -> str:
+        with self._translated(), self.engine.connect() as connection:
+            return feed.end(connection)
 
     def dispose(self) -> None:
         self.engine.dispose()

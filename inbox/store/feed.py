@@ -151,3 +151,18 @@ def _parse_pg_cursor(cursor: str) -> tuple[int, int]:
         raise UsageError(
             f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor."
         ) from None
+
+
+def end(connection: Connection) -> str:
+    """A cursor at the end of what is safely readable now: where a full load starts from."""
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(
+            text(
+                "SELECT txid::text, seq FROM change_log "
+                "WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) "
+                "ORDER BY txid DESC, seq DESC LIMIT 1"
+            )
+        ).first()
+        return f"{row[0]}:{row[1]}" if row else START
+    last = connection.execute(text("SELECT max(seq) FROM change_log")).scalar()
+    return str(last) if last else START

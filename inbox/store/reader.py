@@ -61,6 +61,17 @@ def load_decision(session: Session, key: str) -> Decision:
     return _assemble(session, [row])[0]
 
 
+def load_decisions(session: Session, keys: Iterable[str]) -> list[Decision]:
+    """The decisions with these keys, in number order; unknown keys are skipped."""
+    wanted = sorted(set(keys))
+    rows: list[DecisionRow] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows += session.scalars(select(DecisionRow).where(DecisionRow.key.in_(chunk)))
+    rows.sort(key=lambda r: r.number)
+    return _assemble(session, rows)
+
+
 def find_decision(session: Session, key: str) -> DecisionRow:
     row = session.scalar(select(DecisionRow).where(DecisionRow.key == key.strip().upper()))
     if row is None:

@@ -1,0 +1,1 @@
+"""Notification policy (pure) and notifier adapters."""

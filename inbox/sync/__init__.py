@@ -1,0 +1,1 @@
+"""The client sync engine: cache, outbox, catch-up, wake-ups. No Qt."""

@@ -1,0 +1,95 @@
+"""The local cache: what the client synced from the store, and the feed cursor.
+
+It holds every decision of the store, not only the user's: a conflict is two decisions asserting
+different values, and one of them may concern nobody the user knows. Decisions are few (thousands
+a year), so this stays small. The cache is disposable: a corrupt or foreign file is moved aside
+and rebuilt from the store, which costs one full load. What must not be lost (the outbox, what
+was notified) lives in the state file instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
+from inbox.core.keys import decision_sort_key
+from inbox.core.model import Decision, Person, Snapshot
+from inbox.sync.localdb import open_local, transaction
+
+APPLICATION_ID = 0x44494331  # "DIC1"
+VERSION = 1
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE decisions (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+class Cache:
+    """Used from one thread at a time (the sync worker); readers get frozen values."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def cursor(self) -> str | None:
+        """None until the first full load; then the feed position the cache is complete up to."""
+        return self.meta("cursor")
+
+    def snapshot(self) -> Snapshot:
+        decisions = [
+            decision_from_dict(json.loads(d))
+            for (d,) in self._db.execute("SELECT data FROM decisions")
+        ]
+        decisions.sort(key=lambda d: decision_sort_key(d.key))
+        people = {
+            p.handle: p
+            for p in (
+                person_from_dict(json.loads(d))
+                for (d,) in self._db.execute("SELECT data FROM people")
+            )
+        }
+        return Snapshot(tuple(decisions), people)
+
+    def replace_all(self, snapshot: Snapshot, cursor: str, store_id: str) -> None:
+        """The first full load (or a rebuild): everything at once, with its cursor."""
+        with transaction(self._db):
+            self._db.execute("DELETE FROM decisions")
+            self._db.execute("DELETE FROM people")
+            self._put(snapshot.decisions, snapshot.people)
+            self._set("cursor", cursor)
+            self._set("store_id", store_id)
+
+    def apply(
+        self, decisions: Iterable[Decision], people: Mapping[str, Person] | None, cursor: str
+    ) -> None:
+        """One catch-up batch in one local transaction: changed decisions, the directory when
+        it changed, and the cursor, so a crash leaves either all of it or none."""
+        with transaction(self._db):
+            if people is not None:
+                self._db.execute("DELETE FROM people")
+            self._put(decisions, people or {})
+            self._set("cursor", cursor)
+
+    def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO decisions (key, data) VALUES (?, ?)",
+            [(d.key, json.dumps(decision_to_dict(d))) for d in decisions],
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO people (handle, data) VALUES (?, ?)",
+            [(p.handle, json.dumps(person_to_dict(p))) for p in people.values()],
+        )
+
+    def _set(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))

@@ -1,0 +1,80 @@
+"""One person's client of one store: the store connection, cache, state and syncer together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from inbox.core.errors import InboxError, NotFoundError, StoreUnavailableError
+from inbox.core.model import Change
+from inbox.store.connection import StoreConnection
+from inbox.store.reader import find_decision
+from inbox.sync.cache import Cache
+from inbox.sync.paths import ClientPaths
+from inbox.sync.state import ClientState, OutboxEntry
+from inbox.sync.syncer import Syncer
+
+
+@dataclass
+class Client:
+    store: StoreConnection
+    user: str
+    paths: ClientPaths
+    cache: Cache
+    state: ClientState
+    syncer: Syncer
+
+    @classmethod
+    def open(
+        cls, store: StoreConnection, user: str, data_dir: Path, paths: ClientPaths | None = None
+    ) -> Client:
+        paths = paths or ClientPaths.for_client(data_dir, store.shown_url, user)
+        state = ClientState(paths.state)  # first: the outbox must survive a bad cache
+        cache = Cache(paths.cache)
+        return cls(store, user, paths, cache, state, Syncer(store, cache, state, user))
+
+    def close(self) -> None:
+        self.cache.close()
+        self.state.close()
+
+    def acknowledge(self, key: str, revision: int | None) -> tuple[Change | None, str]:
+        """Queue and try to deliver at once; (change, message) or (None, queued message)."""
+        key = key.strip().upper()
+        if revision is None:
+            revision = self._current_revision(key)
+        entry = self.state.queue_ack(key, revision)
+        return self._push(entry, f"Queued the acknowledgment of {key} r{revision}")
+
+    def give_feedback(self, key: str, body: str, objection: bool) -> tuple[Change | None, str]:
+        key = key.strip().upper()
+        revision = self._current_revision(key)
+        entry = self.state.queue_feedback(key, revision, body, objection)
+        what = "objection" if objection else "feedback"
+        return self._push(entry, f"Queued your {what} on {key} r{revision}")
+
+    def _push(self, entry: OutboxEntry, queued: str) -> tuple[Change | None, str]:
+        try:
+            change = self.syncer.deliver(entry)
+        except StoreUnavailableError as exc:
+            return None, (
+                f"{queued}: the store is unreachable ({exc.message.rstrip('.')}); "
+                "the next sync of this profile delivers it."
+            )
+        except InboxError:
+            self.state.remove([entry.id])  # refused for good: the person sees why, right now
+            raise
+        self.syncer.delivered(entry, change)
+        return change, change.message
+
+    def _current_revision(self, key: str) -> int:
+        try:
+            with self.store.read() as session:
+                return find_decision(session, key).current_revision
+        except StoreUnavailableError:
+            for d in self.cache.snapshot().decisions:
+                if d.key == key:
+                    return d.revision
+            raise NotFoundError(
+                f"The store is unreachable and {key} is not in this profile's cache, so its "
+                "current revision is unknown; pass --revision N or try again when online."
+            ) from None

@@ -1,0 +1,90 @@
+"""The client's own small SQLite files (cache, state): opened with a schema version, and moved
+aside — never silently reused — when they are corrupt or belong to something else."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from inbox.core.errors import InboxError
+
+log = logging.getLogger(__name__)
+
+
+class LocalFileError(InboxError):
+    pass
+
+
+class ForeignFileError(Exception):
+    """The file is not ours (not SQLite, another schema, another application)."""
+
+
+def open_local(path: Path, application_id: int, version: int, schema: str) -> sqlite3.Connection:
+    """Open (or create) ``path``; a corrupt or foreign file is renamed aside and recreated."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open(path, application_id, version, schema)
+    except sqlite3.OperationalError as exc:
+        # Locked, unreadable folder, full disk: the file may be fine, so never move it aside.
+        raise LocalFileError(
+            f"The local file {path} cannot be opened ({exc}); check the folder's permissions and "
+            "free space."
+        ) from None
+    except (sqlite3.DatabaseError, ForeignFileError) as exc:
+        aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.replace(aside)
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        log.warning(
+            "%s was unreadable (%s); moved it to %s and started a new one", path, exc, aside.name
+        )
+        return _open(path, application_id, version, schema)
+
+
+def _open(path: Path, application_id: int, version: int, schema: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+    try:
+        found_app = connection.execute("PRAGMA application_id").fetchone()[0]
+        found_version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables == 0:
+            connection.execute("PRAGMA journal_mode=WAL")
+            with transaction(connection):
+                # Another process may have created it since the count above.
+                if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                    for statement in filter(str.strip, schema.split(";")):
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA application_id={application_id}")
+                    connection.execute(f"PRAGMA user_version={version}")
+            found_app = connection.execute("PRAGMA application_id").fetchone()[0]
+            found_version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found_app != application_id or found_version != version:
+            raise ForeignFileError(
+                f"application id {found_app}, version {found_version}; expected "
+                f"{application_id}, {version}"
+            )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA busy_timeout=5000")
+        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise ForeignFileError(f"integrity check: {check}")
+        return connection
+    except BaseException:
+        connection.close()
+        raise
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

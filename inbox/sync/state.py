@@ -1,0 +1,135 @@
+"""The client's precious local state: the outbox and the notification policy's memory.
+
+Kept apart from the cache (a file that may be rebuilt at any time) so that a corrupt cache can
+never take an unsent acknowledgment with it. Every change here is one local transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from inbox.sync.localdb import open_local, transaction
+
+APPLICATION_ID = 0x44495331  # "DIS1"
+VERSION = 1
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,             -- the client-made UUID the store deduplicates on
+    kind TEXT NOT NULL CHECK (kind IN ('ack', 'feedback')),
+    decision TEXT NOT NULL,
+    revision INTEGER,                -- acknowledgments are pinned to what the person saw
+    body TEXT,
+    objection INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'error')),
+    error TEXT
+);
+"""
+
+PENDING, SENT, ERROR = "pending", "sent", "error"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: str
+    kind: str
+    decision: str
+    revision: int | None
+    body: str | None
+    objection: bool
+    created_at: datetime
+    status: str
+    error: str | None
+
+
+class ClientState:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def queue_ack(self, decision: str, revision: int) -> OutboxEntry:
+        return self._queue("ack", decision, revision, None, False)
+
+    def queue_feedback(
+        self, decision: str, revision: int | None, body: str, objection: bool
+    ) -> OutboxEntry:
+        return self._queue("feedback", decision, revision, body, objection)
+
+    def _queue(
+        self, kind: str, decision: str, revision: int | None, body: str | None, objection: bool
+    ) -> OutboxEntry:
+        entry = OutboxEntry(
+            str(uuid.uuid4()),
+            kind,
+            decision,
+            revision,
+            body,
+            objection,
+            datetime.now(UTC),
+            PENDING,
+            None,
+        )
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT INTO outbox (id, kind, decision, revision, body, objection, created_at,"
+                " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.id,
+                    kind,
+                    decision,
+                    revision,
+                    body,
+                    int(objection),
+                    entry.created_at.isoformat(),
+                    PENDING,
+                ),
+            )
+        return entry
+
+    def entries(self, *statuses: str) -> list[OutboxEntry]:
+        wanted = statuses or (PENDING, SENT, ERROR)
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._db.execute(
+            "SELECT id, kind, decision, revision, body, objection, created_at, status, error "
+            f"FROM outbox WHERE status IN ({marks}) ORDER BY created_at, id",
+            wanted,
+        ).fetchall()
+        return [
+            OutboxEntry(
+                r[0], r[1], r[2], r[3], r[4], bool(r[5]), datetime.fromisoformat(r[6]), r[7], r[8]
+            )
+            for r in rows
+        ]
+
+    def mark(self, entry_id: str, status: str, error: str | None = None) -> None:
+        with transaction(self._db):
+            self._db.execute(
+                "UPDATE outbox SET status = ?, error = ? WHERE id = ?", (status, error, entry_id)
+            )
+
+    def remove(self, entry_ids: list[str]) -> None:
+        if not entry_ids:
+            return
+        with transaction(self._db):
+            self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in entry_ids])
+
+    # -- remembered values (the notification policy's state) ---------------------------------
+
+    def get(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, name: str, value: str) -> None:
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value)
+            )

@@ -1,0 +1,210 @@
+"""One sync: push the outbox, catch up on the change feed, and say what changed.
+
+Runs on the sync worker thread (or in a one-shot command), never on the GUI thread. Each step is
+safe to interrupt at any point: the outbox is pushed with client UUIDs the store deduplicates,
+and each catch-up batch lands in the cache together with its cursor in one local transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from inbox.core.delta import InboxDelta, compare
+from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
+from inbox.core.inbox import InboxItem, compute_inbox
+from inbox.core.model import Acknowledgment, Change, Event, Feedback, Snapshot
+from inbox.store.clock import Clock, utcnow
+from inbox.store.connection import StoreConnection
+from inbox.store.reader import load_decisions, load_people, load_snapshot
+from inbox.store.service import StoreService
+from inbox.sync.cache import Cache
+from inbox.sync.state import ERROR, PENDING, SENT, ClientState, OutboxEntry
+
+log = logging.getLogger(__name__)
+
+DIRECTORY_KINDS = frozenset({"team_added", "person_added", "member_added", "member_removed"})
+BATCH = 500
+
+
+class Syncer:
+    def __init__(
+        self,
+        store: StoreConnection,
+        cache: Cache,
+        state: ClientState,
+        user: str,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.store = store
+        self.cache = cache
+        self.state = state
+        self.user = user
+        self.clock = clock
+        self.service = StoreService(store, clock)
+        self._last: tuple[InboxItem, ...] | None = None
+
+    # -- the whole round -----------------------------------------------------------------------
+
+    def sync(self, *, after_offline: bool = False) -> InboxDelta:
+        """Push, catch up, confirm; the delta is against the inbox this syncer last reported
+        (at start: nothing, so every current item is 'added' and the policy's memory decides)."""
+        before = self._last if self._last is not None else ()
+        first = self.cache.cursor is None
+        self.push()
+        keys, events = self.catch_up()
+        self.confirm(events)
+        after = tuple(self.items())
+        self._last = after
+        return compare(
+            before,
+            after,
+            decisions=frozenset(keys),
+            events=tuple(events),
+            first_sync=first,
+            after_offline=after_offline,
+        )
+
+    def recheck(self) -> InboxDelta:
+        """Recompute without the store: time alone moves items (deadlines passing)."""
+        before = self._last or ()
+        after = tuple(self.items())
+        self._last = after
+        return compare(before, after)
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def push(self) -> None:
+        """Deliver pending entries. Unreachable store: raise and keep them pending. A refusal
+        (permission, wrong state): keep the entry with its sentence, visible, not retried."""
+        for entry in self.state.entries(PENDING):
+            try:
+                change = self.deliver(entry)
+            except (StoreUnavailableError, SchemaError):
+                raise
+            except InboxError as exc:
+                log.warning("the store refused outbox entry %s: %s", entry.id, exc)
+                self.state.mark(entry.id, ERROR, exc.message)
+                continue
+            self.delivered(entry, change)
+
+    def delivered(self, entry: OutboxEntry, change: Change) -> None:
+        if change.noop:
+            self.state.remove([entry.id])  # the store had it already (a retry, or a twin)
+        else:
+            self.state.mark(entry.id, SENT)
+
+    def deliver(self, entry: OutboxEntry) -> Change:
+        """One idempotent write of an outbox entry; raises the store's sentence on refusal."""
+        if entry.kind == "ack":
+            return self.service.acknowledge(
+                self.user, entry.decision, revision=entry.revision, ack_id=entry.id
+            )
+        return self.service.give_feedback(
+            self.user,
+            entry.decision,
+            body=entry.body or "",
+            objection=entry.objection,
+            feedback_id=entry.id,
+        )
+
+    def confirm(self, events: Sequence[Event]) -> None:
+        """Entries the feed has shown back to us are done."""
+        sent = self.state.entries(SENT)
+        if not sent:
+            return
+        seen = {str(e.data.get("id")) for e in events if e.kind in ("acknowledged", "feedback")}
+        # Another process of this profile may have read the event before this one marked the
+        # entry sent: what the cache already holds counts as confirmed too.
+        decisions = {d.key: d for d in self.cache.snapshot().decisions}
+        for entry in sent:
+            d = decisions.get(entry.decision)
+            if d is None:
+                continue
+            if any(
+                a.person == self.user and a.revision == entry.revision for a in d.acknowledgments
+            ) or any(f.id == entry.id for f in d.feedback):
+                seen.add(entry.id)
+        self.state.remove([e.id for e in sent if e.id in seen])
+
+    # -- catch-up ------------------------------------------------------------------------------
+
+    def catch_up(self) -> tuple[set[str], list[Event]]:
+        """Apply every new feed event to the cache; cost follows the number of new events."""
+        cursor = self.cache.cursor
+        if cursor is None:
+            self._full_load()
+            return set(), []
+        touched: set[str] = set()
+        applied: list[Event] = []
+        while True:
+            page = self.store.feed_page(cursor, BATCH)
+            if not page.events:
+                return touched, applied
+            keys = {e.decision for e in page.events if e.decision}
+            with self.store.read() as session:
+                decisions = load_decisions(session, keys)
+                directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
+                people = load_people(session) if directory else None
+            self.cache.apply(decisions, people, page.cursor)
+            touched |= {k for k in keys if k}
+            applied += page.events
+            cursor = page.cursor
+
+    def _full_load(self) -> None:
+        # The cursor first, then the data: anything committed in between is in the data and
+        # will be fetched again by the next catch-up, which is harmless.
+        cursor = self.store.feed_end()
+        with self.store.read() as session:
+            snapshot = load_snapshot(session)
+        self.cache.replace_all(snapshot, cursor, self.store.shown_url)
+
+    # -- what the user sees ----------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The cache with this machine's unconfirmed acknowledgments and feedback laid over it,
+        so the person sees what they did at once."""
+        return overlay(self.cache.snapshot(), self.state.entries(PENDING, SENT), self.user)
+
+    def items(self, now: datetime | None = None) -> list[InboxItem]:
+        return compute_inbox(self.user, self.snapshot(), now or self.clock())
+
+
+def overlay(snapshot: Snapshot, entries: Sequence[OutboxEntry], user: str) -> Snapshot:
+    if not entries:
+        return snapshot
+    by_key = {e.decision: [] for e in entries}  # type: dict[str, list[OutboxEntry]]
+    for entry in entries:
+        by_key[entry.decision].append(entry)
+    decisions = []
+    for d in snapshot.decisions:
+        mine = by_key.get(d.key)
+        if not mine:
+            decisions.append(d)
+            continue
+        acks = list(d.acknowledgments)
+        feedback = list(d.feedback)
+        for e in mine:
+            if (
+                e.kind == "ack"
+                and e.revision is not None
+                and not any(a.person == user and a.revision == e.revision for a in acks)
+            ):
+                acks.append(Acknowledgment(e.id, user, e.revision, e.created_at))
+            elif e.kind == "feedback" and not any(f.id == e.id for f in feedback):
+                feedback.append(
+                    Feedback(
+                        e.id,
+                        user,
+                        e.revision or d.revision,
+                        e.body or "",
+                        e.objection,
+                        e.created_at,
+                    )
+                )
+        decisions.append(
+            dataclasses.replace(d, acknowledgments=tuple(acks), feedback=tuple(feedback))
+        )
+    return Snapshot(tuple(decisions), snapshot.people)
