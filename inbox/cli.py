@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--text", required=True)
     feedback.add_argument("--objection", action="store_true")
 
+    command("watch", "sync continuously and print each notification, one line each").add_argument(
+        "--json", action="store_true", help="one JSON object per line"
+    )
     command("inbox", "what you owe or should see").add_argument("--json", action="store_true")
     show = command("show", "one decision")
     show.add_argument("key")

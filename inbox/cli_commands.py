@@ -200,6 +200,13 @@ def cmd_feedback(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
+    from inbox.cli_watch import watch
+
+    with ctx.client() as client:
+        return watch(ctx.store, client.user, client, ctx.profile.load(), as_json=args.json)
+
+
 def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
     user = ctx.user()
     with ctx.store.read() as session:
@@ -265,6 +272,7 @@ HANDLERS: dict[str, Handler] = {
     "withdraw": cmd_withdraw,
     "ack": cmd_ack,
     "feedback": cmd_feedback,
+    "watch": cmd_watch,
     "inbox": cmd_inbox,
     "show": cmd_show,
     "digest": cmd_digest,

@@ -1,0 +1,140 @@
+"""``decision-inbox watch``: the client without a window.
+
+It syncs continuously (wake-ups, outbox, reconnects) and prints each notification the policy
+raises, one line each, with the same cache, outbox and notification memory as the desktop app.
+Status changes (offline, back online, errors) go to stderr, so stdout carries only notifications.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from datetime import datetime, time
+from typing import Any
+
+from inbox.core.delta import InboxDelta
+from inbox.notify.policy import PolicyState, Popup, Settings, decide, release, reminders_due
+from inbox.store.clock import utcnow
+from inbox.store.connection import StoreConnection
+from inbox.sync.client import Client
+from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
+from inbox.sync.lock import InstanceLock
+
+log = logging.getLogger(__name__)
+
+POLICY_KEY = "notify.policy"
+
+
+def notification_settings(config: dict[str, Any]) -> Settings:
+    """The ``notifications`` section of config.json: quiet hours and pause."""
+    section = config.get("notifications") or {}
+
+    def clock_time(name: str) -> time | None:
+        value = section.get(name)
+        return time.fromisoformat(value) if value else None
+
+    paused = section.get("paused_until")
+    return Settings(
+        paused_until=datetime.fromisoformat(paused) if paused else None,
+        quiet_start=clock_time("quiet_start"),
+        quiet_end=clock_time("quiet_end"),
+    )
+
+
+def engine_settings(config: dict[str, Any]) -> EngineSettings:
+    sync = config.get("sync") or {}
+    return EngineSettings(
+        mode=str(sync.get("mode", "listen")),
+        slow_timer=float(sync.get("poll_seconds", 30.0)),
+    )
+
+
+class Watcher:
+    """Turns each sync's delta into printed notifications; runs on the engine's thread."""
+
+    def __init__(self, client: Client, settings: Settings, *, as_json: bool) -> None:
+        self.client = client
+        self.settings = settings
+        self.as_json = as_json
+        self._shown_state = ""
+        saved = client.state.get(POLICY_KEY)
+        try:
+            self.policy = PolicyState.from_json(json.loads(saved)) if saved else PolicyState()
+        except ValueError as exc:
+            log.warning("forgetting unreadable notification memory: %s", exc)
+            self.policy = PolicyState()
+
+    def on_delta(self, delta: InboxDelta) -> None:
+        now = utcnow()
+        state, popups = decide(self.policy, delta, self.client.user, now, self.settings)
+        state, reminders = reminders_due(state, delta.items, self.client.user, now, self.settings)
+        state, released = release(state, now, self.settings)
+        shown = [*popups, *reminders, *released]
+        for popup in shown:
+            self._print(popup)
+        if state != self.policy:
+            # Printed first, then remembered: a crash in between repeats a line rather than
+            # losing one.
+            self.client.state.put(POLICY_KEY, json.dumps(state.to_json()))
+            self.policy = state
+
+    def on_status(self, status: SyncStatus) -> None:
+        # Rounds flip syncing/online all the time; a person (or a script) wants the changes
+        # that matter: online, offline, error.
+        if status.state == "syncing" or status.state == self._shown_state:
+            return
+        self._shown_state = status.state
+        if self.as_json:
+            record = {
+                "status": status.state,
+                "message": status.message,
+                "retry_at": status.retry_at.isoformat() if status.retry_at else None,
+            }
+            print(json.dumps(record), file=sys.stderr, flush=True)
+        elif status.state == "online":
+            print("decision-inbox: online.", file=sys.stderr, flush=True)
+        else:
+            retry = (
+                f" Retrying at {status.retry_at.astimezone():%H:%M:%S}." if status.retry_at else ""
+            )
+            print(
+                f"decision-inbox: {status.state}: {status.message}{retry}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def _print(self, popup: Popup) -> None:
+        if self.as_json:
+            sys.stdout.write(json.dumps(popup.to_json(), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(
+                f"{popup.title} — {popup.body}\n" if popup.body else f"{popup.title}\n"
+            )
+        sys.stdout.flush()
+
+
+def watch(
+    store: StoreConnection, user: str, client: Client, config: dict[str, Any], *, as_json: bool
+) -> int:
+    with InstanceLock(client.paths.lock):
+        watcher = Watcher(client, notification_settings(config), as_json=as_json)
+        engine = SyncEngine(
+            store,
+            client.syncer,
+            on_delta=watcher.on_delta,
+            on_status=watcher.on_status,
+            settings=engine_settings(config),
+        )
+
+        def stop(_signum: int, _frame: object) -> None:
+            engine.stop()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            engine.run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+    return 0
