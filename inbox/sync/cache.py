@@ -10,13 +10,14 @@ was notified) lives in the state file instead.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Decision, Person, Snapshot
-from inbox.sync.localdb import open_local, transaction
+from inbox.sync.localdb import open_local, synchronized, transaction
 
 APPLICATION_ID = 0x44494331  # "DIC1"
 VERSION = 1
@@ -33,19 +34,25 @@ class Cache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
+        # One connection shared by the sync thread and the task thread: one user at a time.
+        self._lock = threading.RLock()
 
+    @synchronized
     def close(self) -> None:
         self._db.close()
 
+    @synchronized
     def meta(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
     @property
+    @synchronized
     def cursor(self) -> str | None:
         """None until the first full load; then the feed position the cache is complete up to."""
         return self.meta("cursor")
 
+    @synchronized
     def snapshot(self) -> Snapshot:
         decisions = [
             decision_from_dict(json.loads(d))
@@ -61,6 +68,7 @@ class Cache:
         }
         return Snapshot(tuple(decisions), people)
 
+    @synchronized
     def replace_all(self, snapshot: Snapshot, cursor: str, store_id: str) -> None:
         """The first full load (or a rebuild): everything at once, with its cursor."""
         with transaction(self._db):
@@ -70,6 +78,7 @@ class Cache:
             self._set("cursor", cursor)
             self._set("store_id", store_id)
 
+    @synchronized
     def apply(
         self, decisions: Iterable[Decision], people: Mapping[str, Person] | None, cursor: str
     ) -> None:

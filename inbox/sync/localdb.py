@@ -3,12 +3,14 @@ aside — never silently reused — when they are corrupt or belong to something
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from inbox.core.errors import InboxError
 
@@ -88,3 +90,18 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def synchronized(method: F) -> F:
+    """Hold ``self._lock`` for the call: one sqlite3 connection is shared by the sync thread
+    and the task thread, and two transactions on it must not interleave."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -6,12 +6,13 @@ never take an unsent acknowledgment with it. Every change here is one local tran
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from inbox.sync.localdb import open_local, transaction
+from inbox.sync.localdb import open_local, synchronized, transaction
 
 APPLICATION_ID = 0x44495331  # "DIS1"
 VERSION = 1
@@ -50,12 +51,16 @@ class ClientState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
+        # One connection shared by the sync thread and the task thread: one user at a time.
+        self._lock = threading.RLock()
 
+    @synchronized
     def close(self) -> None:
         self._db.close()
 
     # -- outbox ------------------------------------------------------------------------------
 
+    @synchronized
     def queue_ack(self, decision: str, revision: int) -> OutboxEntry:
         return self._queue("ack", decision, revision, None, False)
 
@@ -64,6 +69,7 @@ class ClientState:
     ) -> OutboxEntry:
         return self._queue("feedback", decision, revision, body, objection)
 
+    @synchronized
     def _queue(
         self, kind: str, decision: str, revision: int | None, body: str | None, objection: bool
     ) -> OutboxEntry:
@@ -95,6 +101,7 @@ class ClientState:
             )
         return entry
 
+    @synchronized
     def entries(self, *statuses: str) -> list[OutboxEntry]:
         wanted = statuses or (PENDING, SENT, ERROR)
         marks = ", ".join("?" for _ in wanted)
@@ -110,12 +117,14 @@ class ClientState:
             for r in rows
         ]
 
+    @synchronized
     def mark(self, entry_id: str, status: str, error: str | None = None) -> None:
         with transaction(self._db):
             self._db.execute(
                 "UPDATE outbox SET status = ?, error = ? WHERE id = ?", (status, error, entry_id)
             )
 
+    @synchronized
     def remove(self, entry_ids: list[str]) -> None:
         if not entry_ids:
             return
@@ -124,10 +133,12 @@ class ClientState:
 
     # -- remembered values (the notification policy's state) ---------------------------------
 
+    @synchronized
     def get(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
+    @synchronized
     def put(self, name: str, value: str) -> None:
         with transaction(self._db):
             self._db.execute(

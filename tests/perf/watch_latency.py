@@ -45,7 +45,7 @@ def notify_round_trips(url: str, trials: int) -> list[float]:
     for n in range(trials):
         got = threading.Event()
 
-        def wait() -> None:
+        def wait(got: threading.Event = got) -> None:
             for _ in listener.notifies(timeout=5, stop_after=1):
                 got.set()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -51,10 +52,8 @@ class Watch:
         assert self.proc.stderr
         for line in self.proc.stderr:
             self.stderr.append(line)
-            try:
+            with contextlib.suppress(json.JSONDecodeError):  # a plain-text line
                 self.status.put(json.loads(line))
-            except json.JSONDecodeError:
-                pass
 
     def wait_status(self, state: str, timeout: float = 30.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

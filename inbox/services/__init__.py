@@ -1,0 +1,1 @@
+"""The only non-widget Qt layer: runs the engine and store work off the GUI thread, as signals."""
