@@ -68,7 +68,9 @@ class Watcher:
 
     def on_delta(self, delta: InboxDelta) -> None:
         now = utcnow()
-        state, popups = decide(self.policy, delta, self.client.user, now, self.settings)
+        state, popups = decide(
+            self.policy, delta, self.client.user, now, self.settings, owned=delta.owned
+        )
         state, reminders = reminders_due(state, delta.items, self.client.user, now, self.settings)
         state, released = release(state, now, self.settings)
         shown = [*popups, *reminders, *released]

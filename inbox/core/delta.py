@@ -29,6 +29,7 @@ class InboxDelta:
     events: tuple[Event, ...] = ()
     first_sync: bool = False
     after_offline: bool = False
+    owned: frozenset[str] = frozenset()  # keys of the decisions the user owns
 
     @property
     def empty(self) -> bool:
@@ -43,6 +44,7 @@ def compare(
     events: tuple[Event, ...] = (),
     first_sync: bool = False,
     after_offline: bool = False,
+    owned: frozenset[str] = frozenset(),
 ) -> InboxDelta:
     old = {item_id(i): i for i in before}
     new_items = tuple(after)
@@ -56,4 +58,5 @@ def compare(
         events=events,
         first_sync=first_sync,
         after_offline=after_offline,
+        owned=owned,
     )

@@ -56,7 +56,8 @@ class Syncer:
         self.push()
         keys, events = self.catch_up()
         self.confirm(events)
-        after = tuple(self.items())
+        snapshot = self.snapshot()
+        after = tuple(compute_inbox(self.user, snapshot, self.clock()))
         self._last = after
         return compare(
             before,
@@ -65,6 +66,7 @@ class Syncer:
             events=tuple(events),
             first_sync=first,
             after_offline=after_offline,
+            owned=frozenset(d.key for d in snapshot.decisions if d.owner == self.user),
         )
 
     def recheck(self) -> InboxDelta:

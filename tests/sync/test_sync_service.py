@@ -16,8 +16,9 @@ from inbox.sync.engine import EngineSettings
 from tests.store.helpers import open_store, token_decision
 
 
-def test_sync_service_delivers_deltas_and_actions_as_signals(qtbot: QtBot, store_url: str,
-                                                              tmp_path: Path) -> None:
+def test_sync_service_delivers_deltas_and_actions_as_signals(
+    qtbot: QtBot, store_url: str, tmp_path: Path
+) -> None:
     store, service = open_store(store_url)
     key = token_decision(service)
     client = Client.open(StoreConnection.open(store_url), "fred", tmp_path / "d")

@@ -98,3 +98,25 @@ def _decisions(service: StoreService):  # type: ignore[no-untyped-def]
 
     with service.store.read() as session:
         return load_snapshot(session).decisions
+
+
+def test_the_owner_hears_of_an_objection_while_the_decision_is_open(
+    service: StoreService, store_url: str
+) -> None:
+    from datetime import timedelta
+
+    key = service.create(
+        "ana", title="Error format", audience=[("person", "fred", Role.CONSULT)]
+    ).key
+    assert key
+    service.open("ana", key, deadline=service.clock() + timedelta(days=3))
+    watch = Watch(store_url, "ana")
+    try:
+        watch.wait_status("online")
+        assert watch.drain(1.0) == []  # the owner of an open decision owes nothing yet
+        service.give_feedback("fred", key, body="This breaks mobile", objection=True)
+        lines = watch.drain(1.5)
+        assert [(line["key"], line["reason"]) for line in lines] == [(key, "objection")]
+        assert "fred" in lines[0]["body"]
+    finally:
+        watch.stop()
