@@ -128,6 +128,7 @@ def watch(
             on_delta=watcher.on_delta,
             on_status=watcher.on_status,
             settings=engine_settings(config),
+            fail_fast=True,  # bad settings: one sentence and a non-zero exit, not a retry loop
         )
 
         def stop(_signum: int, _frame: object) -> None:

@@ -244,6 +244,59 @@ class ThrowawayCluster:
         if getattr(self, "base_dir", None) is not None:
             shutil.rmtree(self.base_dir, ignore_errors=True)
 
+    # -- outages and authentication, for a cluster a test owns alone ----------------------------
+
+    def pause(self) -> None:
+        """Stop the server as an admin would (``pg_ctl stop -m fast``: sessions are terminated,
+        the port closes), keeping the data directory for :meth:`resume`."""
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"
+        )  # fmt: skip
+        self._started = False  # stop() then only removes the directory
+
+    def resume(self) -> None:
+        """Start the paused server again, on the same port and with the same data."""
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D", str(self.data_dir),
+            "-l", str(self.log_file),
+            "-w", "-t", "30",
+            "-o",
+            f"-p {self.port} -k {self.base_dir} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        )  # fmt: skip
+        self._started = True
+
+    def require_password(self, role: str, password: str) -> None:
+        """Create a login role that must give ``password`` over TCP (scram-sha-256); every
+        other role keeps trust authentication."""
+        with psycopg.connect(libpq_url(self.admin_url), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
+            row = conn.execute("SHOW hba_file").fetchone()
+            assert row is not None
+            hba = Path(row[0])
+            # The first matching line wins: this one goes before the trust lines.
+            line = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
+            hba.write_text(line + hba.read_text(encoding="utf-8"), encoding="utf-8")
+            conn.execute("SELECT pg_reload_conf()")
+        # pg_reload_conf() only signals the postmaster: wait until new sessions see the line.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                psycopg.connect(
+                    libpq_url(make_url(self.admin_url).set(username=role)), connect_timeout=5
+                ).close()
+            except psycopg.OperationalError:
+                return  # refused without the password: the line is in force
+            if time.monotonic() > deadline:
+                raise PgClusterError(f"pg_hba.conf change for {role} did not take effect")
+            time.sleep(0.05)
+
 
 # --- choosing a server ----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ exceptions, so every caller (CLI, sync, app) shows the same words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,12 @@ from inbox.store.engine import create_store_engine, parse_store_url, redact, wri
 
 class ConcurrentWriteError(ConflictError):
     """Another transaction wrote the same unique row first (PostgreSQL, concurrent writers)."""
+
+
+class StoreRefusedError(InboxError):
+    """The server answered and refused this client: wrong password, unknown role or database,
+    a URL its driver rejects. Not an outage: retrying cannot help until someone changes the
+    settings, so nothing should be queued for it or retried in a tight loop."""
 
 
 class StoreConnection:
@@ -64,9 +71,7 @@ class StoreConnection:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._translated():
-            if not self._checked_read:
-                schema.check(self.engine, self.shown_url, write=False)
-                self._checked_read = True
+            self._check_read()
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
 
@@ -81,12 +86,23 @@ class StoreConnection:
 
     def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
         """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
-        with self._translated(), self.engine.connect() as connection:
-            return feed.read(connection, cursor, limit)
+        with self._translated():
+            self._check_read()
+            with self.engine.connect() as connection:
+                return feed.read(connection, cursor, limit)
 
     def feed_end(self) -> str:
-        with self._translated(), self.engine.connect() as connection:
-            return feed.end(connection)
+        with self._translated():
+            self._check_read()
+            with self.engine.connect() as connection:
+                return feed.end(connection)
+
+    def _check_read(self) -> None:
+        # The feed is read before anything else on a first sync: an uninitialised or too old
+        # store must say so here, not fail later as "relation change_log does not exist".
+        if not self._checked_read:
+            schema.check(self.engine, self.shown_url, write=False)
+            self._checked_read = True
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -111,6 +127,9 @@ class StoreConnection:
 
 def translate(exc: DBAPIError, shown_url: str) -> InboxError:
     """One sentence for a driver error: permission, unreachable, or the driver's own words."""
+    refused = refusal(exc.orig, shown_url)
+    if refused is not None:
+        return refused
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate == "42501":  # insufficient_privilege
         return PermissionDeniedError(
@@ -132,6 +151,50 @@ def translate(exc: DBAPIError, shown_url: str) -> InboxError:
         f"The store at {shown_url} cannot be used: {first_line(exc.orig)}; check that it is "
         "running and the URL is right."
     )
+
+
+# libpq's own words, matched as text: an error raised while connecting carries no SQLSTATE.
+_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"password authentication failed for user \"([^\"]*)\""),
+        "The store at {url} did not accept the password of {0}; check the password and try again.",
+    ),
+    (
+        re.compile(r"no password supplied"),
+        "The store at {url} asks for a password and none was given; add it and try again.",
+    ),
+    (
+        re.compile(r"role \"([^\"]*)\" does not exist"),
+        "The store at {url} has no login role {0}; check the user name in the URL, or ask the "
+        "store's admin to create it.",
+    ),
+    (
+        re.compile(r"database \"([^\"]*)\" does not exist"),
+        "The server of the store at {url} has no database {0}; check the database name in the URL.",
+    ),
+    (
+        re.compile(r"no pg_hba\.conf entry for host \"([^\"]*)\""),
+        "The store at {url} does not let this machine ({0}) log in; ask the store's admin to "
+        "allow it in pg_hba.conf.",
+    ),
+    (
+        re.compile(r"(invalid (?:port number|connection option|URI query parameter)[^\n]*)"),
+        "The store URL {url} is not understood by the PostgreSQL driver ({0}); fix the URL.",
+    ),
+)
+
+
+def refusal(orig: BaseException | None, shown_url: str) -> StoreRefusedError | None:
+    """The sentence for a server (or driver) that refused this client for good, else None.
+
+    Never quotes what it was given: the URL is the redacted one, and libpq does not repeat a
+    password in its messages."""
+    text = str(orig or "")
+    for pattern, sentence in _REFUSALS:
+        match = pattern.search(text)
+        if match:
+            return StoreRefusedError(sentence.format(*match.groups(), url=shown_url))
+    return None
 
 
 def first_line(exc: BaseException | None) -> str:

@@ -56,6 +56,14 @@ class Client:
         try:
             change = self.syncer.deliver(entry)
         except StoreUnavailableError as exc:
+            if not self.syncer.reached():
+                # Never once reached: more likely a wrong URL than an outage, and an entry
+                # queued under a wrong URL would wait forever where no sync ever looks.
+                self.state.remove([entry.id])
+                raise StoreUnavailableError(
+                    f"{exc.message.rstrip('.')}; nothing was queued, because this profile has "
+                    "never reached that store."
+                ) from None
             return None, (
                 f"{queued}: the store is unreachable ({exc.message.rstrip('.')}); "
                 "the next sync of this profile delivers it."

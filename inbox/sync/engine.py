@@ -55,13 +55,19 @@ class SyncEngine:
         on_status: Callable[[SyncStatus], None] = lambda status: None,
         settings: EngineSettings | None = None,
         clock: Clock = utcnow,
+        fail_fast: bool = False,
     ) -> None:
+        """``fail_fast``: a round that fails before the first success for a reason other than
+        an outage (wrong password, missing database, uninitialised store) raises its error
+        instead of retrying, so that a command started with bad settings exits with the
+        sentence. An outage is retried either way."""
         self.store = store
         self.syncer = syncer
         self.on_delta = on_delta
         self.on_status = on_status
         self.settings = settings or EngineSettings()
         self.clock = clock
+        self.fail_fast = fail_fast
         self.interrupt = Interrupt()
         self._stopped = threading.Event()
         self._waker: Waker | None = None
@@ -81,13 +87,14 @@ class SyncEngine:
     def run(self) -> None:
         failures = 0
         after_offline = True  # the client was not running: like coming back from offline
+        synced_once = False
         while not self._stopped.is_set():
             try:
                 self._set(SyncStatus(SYNCING))
                 if self._waker is None:
                     self._waker = self._make_waker()
                 delta = self.syncer.sync(after_offline=after_offline)
-                after_offline, failures = False, 0
+                after_offline, failures, synced_once = False, 0, True
                 self._set(SyncStatus(ONLINE))
                 self.on_delta(delta)
                 self._waker.wait(self.settings.slow_timer)
@@ -103,6 +110,8 @@ class SyncEngine:
                 self._pause(delay)
             except InboxError as exc:
                 self._drop_waker()
+                if self.fail_fast and not synced_once:
+                    raise
                 self._set(
                     SyncStatus(
                         ERROR,

@@ -37,7 +37,7 @@ def open_local(path: Path, application_id: int, version: int, schema: str) -> sq
             "free space."
         ) from None
     except (sqlite3.DatabaseError, ForeignFileError) as exc:
-        aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        aside = _aside_name(path)
         path.replace(aside)
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -45,6 +45,18 @@ def open_local(path: Path, application_id: int, version: int, schema: str) -> sq
             "%s was unreadable (%s); moved it to %s and started a new one", path, exc, aside.name
         )
         return _open(path, application_id, version, schema)
+
+
+def _aside_name(path: Path) -> Path:
+    """A new name beside ``path``: a second bad file in the same second must not replace the
+    first one moved aside (it may be the only copy of an outbox)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.unreadable-{stamp}-{n}")
+    return aside
 
 
 def _open(path: Path, application_id: int, version: int, schema: str) -> sqlite3.Connection:

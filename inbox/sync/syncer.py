@@ -17,7 +17,7 @@ from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem, compute_inbox
 from inbox.core.model import Acknowledgment, Change, Event, Feedback, Snapshot
 from inbox.store.clock import Clock, utcnow
-from inbox.store.connection import StoreConnection
+from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.reader import load_decisions, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.cache import Cache
@@ -25,6 +25,7 @@ from inbox.sync.state import ERROR, PENDING, SENT, ClientState, OutboxEntry
 
 log = logging.getLogger(__name__)
 
+REACHED = "store.reached"  # in the state file: this profile has synced with this store once
 DIRECTORY_KINDS = frozenset({"team_added", "person_added", "member_added", "member_removed"})
 BATCH = 500
 
@@ -55,6 +56,8 @@ class Syncer:
         first = self.cache.cursor is None
         self.push()
         keys, events = self.catch_up()
+        if first:
+            self.state.put(REACHED, "1")
         self.confirm(events)
         snapshot = self.snapshot()
         after = tuple(compute_inbox(self.user, snapshot, self.clock()))
@@ -84,8 +87,8 @@ class Syncer:
         for entry in self.state.entries(PENDING):
             try:
                 change = self.deliver(entry)
-            except (StoreUnavailableError, SchemaError):
-                raise
+            except (StoreUnavailableError, StoreRefusedError, SchemaError):
+                raise  # about the store, not this entry: it stays pending
             except InboxError as exc:
                 log.warning("the store refused outbox entry %s: %s", entry.id, exc)
                 self.state.mark(entry.id, ERROR, exc.message)
@@ -162,6 +165,10 @@ class Syncer:
         with self.store.read() as session:
             snapshot = load_snapshot(session)
         self.cache.replace_all(snapshot, cursor, self.store.shown_url)
+
+    def reached(self) -> bool:
+        """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""
+        return self.cache.cursor is not None or self.state.get(REACHED) is not None
 
     # -- what the user sees ----------------------------------------------------------------------
 

@@ -18,6 +18,8 @@ import psycopg
 from sqlalchemy.engine import URL
 
 from inbox.core.errors import StoreUnavailableError
+from inbox.store.connection import first_line, refusal
+from inbox.store.engine import redact
 from inbox.store.feed import NOTIFY_CHANNEL
 
 SQLITE_POLL_S = 0.3
@@ -54,6 +56,7 @@ class Interrupt:
 class PostgresListener:
     def __init__(self, url: URL, interrupt: Interrupt) -> None:
         self._interrupt = interrupt
+        self._shown = redact(url)
         params = url.set(drivername="postgresql").render_as_string(hide_password=False)
         try:
             self._conn = psycopg.connect(
@@ -64,9 +67,9 @@ class PostgresListener:
             )
             self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         except psycopg.Error as exc:
-            raise StoreUnavailableError(
-                f"Cannot listen for changes at {url.render_as_string(hide_password=True)}: "
-                f"{str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}."
+            # A wrong password or database is not an outage: the same sentence as the store's.
+            raise refusal(exc, self._shown) or StoreUnavailableError(
+                f"Cannot listen for changes at {self._shown}: {first_line(exc)}."
             ) from None
 
     def wait(self, timeout: float) -> bool:
@@ -80,7 +83,9 @@ class PostgresListener:
                 for _ in self._conn.notifies(timeout=min(left, 0.2), stop_after=1):
                     return True
             except psycopg.Error as exc:
-                raise StoreUnavailableError(f"The change listener lost the store: {exc}.") from None
+                raise StoreUnavailableError(
+                    f"The change listener lost the store at {self._shown}: {first_line(exc)}."
+                ) from None
         return True
 
     def close(self) -> None:
