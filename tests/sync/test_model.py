@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
-    initialize,
-    multiple,
     RuleBasedStateMachine,
+    initialize,
     invariant,
+    multiple,
     precondition,
     rule,
 )
