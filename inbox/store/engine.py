@@ -54,6 +54,8 @@ def redact(url: URL | str) -> str:
             url = make_url(url)
         except (ArgumentError, ValueError):
             return "<unparsable URL>"
+    if "password" in url.query:  # libpq also takes ?password=…
+        url = url.update_query_dict({"password": "***"})
     text = url.render_as_string(hide_password=True)
     return text.replace("+psycopg", "")
 

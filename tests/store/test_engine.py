@@ -330,3 +330,11 @@ def test_malformed_postgres_url_through_the_command_line(tmp_path: Path) -> None
     assert SECRET not in result.err and "Traceback" not in result.err
     [line] = result.err.strip().splitlines()
     assert line.startswith("decision-inbox: ")
+
+
+def test_redact_hides_a_password_given_as_a_query_parameter() -> None:
+    from inbox.store.engine import redact
+
+    shown = redact("postgresql://ana@db.example.com/decisions?password=s3cret&sslmode=verify-full")
+    assert "s3cret" not in shown
+    assert "sslmode=verify-full" in shown
