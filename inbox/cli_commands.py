@@ -14,7 +14,7 @@ from typing import Any
 from inbox import cli_render
 from inbox.core import lifecycle
 from inbox.core.digest import build_digest
-from inbox.core.errors import NotFoundError, UsageError
+from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Role
 from inbox.profile import Profile, choose_store, choose_user
@@ -23,6 +23,8 @@ from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.client import Client
+from inbox.sync.state import ERROR
+from inbox.sync.syncer import overlay
 
 Handler = Callable[["Context", argparse.Namespace], int]
 
@@ -209,19 +211,43 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
     user = ctx.user()
-    with ctx.store.read() as session:
-        snapshot = load_snapshot(session)
+    stale = None
+    with ctx.client() as client:
+        outbox = client.state.entries()
+        try:
+            with ctx.store.read() as session:
+                snapshot = load_snapshot(session)
+        except StoreUnavailableError as exc:
+            if client.cache.cursor is None:
+                raise
+            stale = exc.message
+            snapshot = client.cache.snapshot()
     if user not in snapshot.people:
         raise NotFoundError(
             f"There is no person {user!r} in this store; check --user or add "
             f'them with `decision-inbox person add {user} --name "…"`.'
         )
+    # What this machine acknowledged but the store has not confirmed yet counts as done.
+    snapshot = overlay(snapshot, [e for e in outbox if e.status != ERROR], user)
+    if stale:
+        print(
+            f"decision-inbox: {stale.rstrip('.')}; showing what this profile synced last.",
+            file=sys.stderr,
+        )
     now = utcnow()
     items = compute_inbox(user, snapshot, now)
     if args.json:
-        _print_json({"user": user, "items": [item.to_json() for item in items]})
+        _print_json(
+            {
+                "user": user,
+                "items": [item.to_json() for item in items],
+                "outbox": [cli_render.outbox_json(entry) for entry in outbox],
+            }
+        )
     else:
         _say(cli_render.inbox_text(user, items, now))
+        if outbox:
+            _say(cli_render.outbox_text(outbox))
     return 0
 
 

@@ -12,6 +12,7 @@ from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import Decision, Person, Reason, Role, Snapshot
 from inbox.core.times import iso_utc
+from inbox.sync.state import OutboxEntry
 
 
 def relative(moment: datetime, now: datetime) -> str:
@@ -186,3 +187,33 @@ class DecisionView:
             lines += ["", f"Changes r{self.diff_from} → r{d.revision}:"]
             lines += [f"  {line}" for line in format_diff(diff)] or ["  (none)"]
         return "\n".join(lines)
+
+
+def outbox_json(entry: OutboxEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "key": entry.decision,
+        "revision": entry.revision,
+        "status": entry.status,
+        "error": entry.error,
+    }
+
+
+def outbox_text(entries: Sequence[OutboxEntry]) -> str:
+    waiting = [e for e in entries if e.status != "error"]
+    refused = [e for e in entries if e.status == "error"]
+    lines: list[str] = []
+    if waiting:
+        lines += ["", f"Waiting to be delivered ({len(waiting)})"]
+        lines += [f"  {_what(e)}" for e in waiting]
+    if refused:
+        lines += ["", f"Not delivered: the store refused ({len(refused)})"]
+        lines += [f"  {_what(e)}: {e.error}" for e in refused]
+    return "\n".join(lines)
+
+
+def _what(entry: OutboxEntry) -> str:
+    if entry.kind == "ack":
+        return f"acknowledgment of {entry.decision} r{entry.revision}"
+    return f"feedback on {entry.decision} r{entry.revision}"
