@@ -37,43 +37,34 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from itertools import chain
-from typing import Any
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.inbox import InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Event, Reason, State
 from inbox.core.times import as_utc, iso_utc
 from inbox.notify import messages
-
-REMINDER_24H = "reminder_24h"
-REMINDER_1H = "reminder_1h"
-OBJECTION = "objection"
-ALL_ACKNOWLEDGED = "all_acknowledged"
-SUMMARY = "summary"
-
-# The inbox's order (what is owed first), with reminders beside feedback requests and the
-# owner's event popups where the owner's awaiting_acks items sit.
-POPUP_ORDER: tuple[str, ...] = tuple(
-    chain.from_iterable(
-        (str(r), REMINDER_1H, REMINDER_24H)
-        if r is Reason.FEEDBACK_REQUESTED
-        else (OBJECTION, ALL_ACKNOWLEDGED)
-        if r is Reason.AWAITING_ACKS
-        else (str(r),)
-        for r in REASON_ORDER
-    )
+from inbox.notify.values import (
+    ALL_ACKNOWLEDGED,
+    OBJECTION,
+    PAUSED_INDEFINITELY,
+    POPUP_ORDER,
+    POPUP_REASONS,
+    REMINDER_1H,
+    REMINDER_24H,
+    STATE_VERSION,
+    SUMMARY,
+    PolicyState,
+    Popup,
+    Settings,
 )
-POPUP_REASONS: frozenset[str] = frozenset(POPUP_ORDER)
+
 _RANK = {reason: index for index, reason in enumerate(POPUP_ORDER)}
 
-PAUSED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)  # "off until resumed"
 REMIND_FIRST = timedelta(hours=24)
 REMIND_LAST = timedelta(hours=1)
-STATE_VERSION = 1
 
 # Popups whose id names a revision, so that a new revision is a new event.
 _BY_REVISION = frozenset(
@@ -90,122 +81,6 @@ _MOOT: Mapping[str, frozenset[str]] = {
     **{reason: frozenset({reason}) for reason in _BY_REVISION | {"conflict", "deadline_passed"}},
     str(Reason.FEEDBACK_REQUESTED): frozenset({"feedback_requested", REMINDER_24H, REMINDER_1H}),
 }
-
-
-@dataclass(frozen=True)
-class Popup:
-    """One notification. ``to_json`` is what ``watch --json`` prints; the other fields are kept
-    in the persisted state: ``subject`` (the decision's title, for summaries), ``expires`` (a held
-    popup is dropped after this) and ``covers`` (a summary's ids)."""
-
-    id: str
-    key: str | None
-    title: str
-    body: str
-    reason: str
-    revision: int | None
-    subject: str = ""
-    expires: datetime | None = None
-    covers: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "key": self.key,
-            "title": self.title,
-            "body": self.body,
-            "reason": self.reason,
-            "revision": self.revision,
-        }
-
-    def to_state_json(self) -> dict[str, Any]:
-        return {
-            **self.to_json(),
-            "subject": self.subject,
-            "expires": None if self.expires is None else iso_utc(self.expires),
-            "covers": list(self.covers),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Popup:
-        """The inverse of :meth:`to_state_json` (and of :meth:`to_json`); ValueError if malformed."""
-        try:
-            expires = data.get("expires")
-            return cls(
-                id=_text(data["id"]),
-                key=None if data.get("key") is None else _text(data["key"]),
-                title=_text(data["title"]),
-                body=_text(data["body"]),
-                reason=_text(data["reason"]),
-                revision=None if data.get("revision") is None else _number(data["revision"]),
-                subject=_text(data.get("subject", "")),
-                expires=None if expires is None else as_utc(datetime.fromisoformat(_text(expires))),
-                covers=tuple(_text(c) for c in _list(data.get("covers", []))),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"A saved notification is malformed ({exc!r}).") from exc
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Notification preferences. Quiet hours are wall-clock times in ``tz`` (``None``: the
-    system's zone), ``start`` inclusive, ``end`` exclusive, wrapping midnight when start > end;
-    equal or missing times mean no quiet hours."""
-
-    paused_until: datetime | None = None
-    quiet_start: time | None = None
-    quiet_end: time | None = None
-    tz: tzinfo | None = None
-    reasons: frozenset[str] = POPUP_REASONS
-    summary_threshold: int = 3
-
-    def paused(self, now: datetime) -> bool:
-        return self.paused_until is not None and as_utc(now) < as_utc(self.paused_until)
-
-    def quiet(self, now: datetime) -> bool:
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        start, end = self.quiet_start.replace(tzinfo=None), self.quiet_end.replace(tzinfo=None)
-        at = messages.local(as_utc(now), self.tz).time().replace(tzinfo=None)
-        if start < end:
-            return start <= at < end
-        return start > end and (at >= start or at < end)
-
-    def holding(self, now: datetime) -> bool:
-        """Popups are held back now (paused or quiet hours)."""
-        return self.paused(now) or self.quiet(now)
-
-
-@dataclass(frozen=True)
-class PolicyState:
-    """What the policy remembers: ids already shown (or deliberately skipped) and held popups."""
-
-    notified: frozenset[str] = frozenset()
-    held: tuple[Popup, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": STATE_VERSION,
-            "notified": sorted(self.notified),
-            "held": [popup.to_state_json() for popup in self.held],
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PolicyState:
-        if not isinstance(data, Mapping):
-            raise ValueError("The saved notification state is not a JSON object.")
-        version = data.get("version")
-        if version != STATE_VERSION:
-            raise ValueError(
-                f"The saved notification state is version {version!r}; this client reads "
-                f"version {STATE_VERSION}."
-            )
-        try:
-            notified = frozenset(_text(i) for i in _list(data.get("notified", [])))
-            held = [_mapping(p) for p in _list(data.get("held", []))]
-        except TypeError as exc:
-            raise ValueError(f"The saved notification state is malformed ({exc}).") from exc
-        return cls(notified, tuple(Popup.from_json(p) for p in held))
 
 
 def decide(
@@ -493,25 +368,20 @@ def _iso(moment: datetime | None) -> str:
     return "none" if moment is None else iso_utc(moment)
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    return value
-
-
-def _number(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"expected a number, got {type(value).__name__}")
-    return value
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"expected an object, got {type(value).__name__}")
-    return value
-
-
-def _list(value: object) -> list[object]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, got {type(value).__name__}")
-    return value
+__all__ = [
+    "ALL_ACKNOWLEDGED",
+    "OBJECTION",
+    "PAUSED_INDEFINITELY",
+    "POPUP_ORDER",
+    "POPUP_REASONS",
+    "REMINDER_1H",
+    "REMINDER_24H",
+    "STATE_VERSION",
+    "SUMMARY",
+    "PolicyState",
+    "Popup",
+    "Settings",
+    "decide",
+    "release",
+    "reminders_due",
+]
