@@ -152,6 +152,23 @@ def build_parser() -> argparse.ArgumentParser:
     command("watch", "sync continuously and print each notification, one line each").add_argument(
         "--json", action="store_true", help="one JSON object per line"
     )
+    admin = command("admin", "login roles on a PostgreSQL store (run as an admin or superuser)")
+    admin_commands = admin.add_subparsers(
+        dest="admin_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    admin_grant = admin_commands.add_parser(
+        "grant", help="create a person's login role and add them", parents=[common]
+    )
+    admin_grant.add_argument("handle", metavar="HANDLE")
+    admin_grant.add_argument("--name", help="display name (needed for a new person)")
+    admin_grant.add_argument("--team", action="append", default=[], metavar="NAME")
+    admin_grant.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    for action, text in (("revoke", "stop a login role"), ("promote", "make a person an admin")):
+        admin_commands.add_parser(action, help=text, parents=[common]).add_argument(
+            "handle", metavar="HANDLE"
+        )
     command("inbox", "what you owe or should see").add_argument("--json", action="store_true")
     show = command("show", "one decision")
     show.add_argument("key")
@@ -178,6 +195,8 @@ def _body_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    # Statements can carry secrets (CREATE ROLE … PASSWORD): never log SQL, even with --debug.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Role
 from inbox.profile import Profile, choose_store, choose_user
+from inbox.store import roles
 from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
@@ -66,6 +68,13 @@ class Context:
 
     def user(self) -> str:
         user = choose_user(self.profile, self.given_user)
+        if self.choice.url.startswith(("postgresql", "postgres:")):
+            try:
+                return roles.check_acting_user(self.store, user)
+            except StoreUnavailableError:
+                if user:  # offline: queue; the store's row-level security has the last word
+                    return user
+                raise
         if not user:
             raise UsageError("Who are you? Pass --user HANDLE or set DECISION_INBOX_USER.")
         return user
@@ -202,6 +211,40 @@ def cmd_feedback(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
+    if args.admin_command == "grant":
+        password = _read_password(args.password_stdin)
+        _say(roles.grant(ctx.store, args.handle, password))
+        with ctx.store.read() as session:
+            known = args.handle in load_people(session)
+        if not known or args.team:
+            if not known and not args.name:
+                raise UsageError(f'{args.handle} is not in the store yet; give --name "…".')
+            change = ctx.service.add_person(
+                args.handle,
+                name=args.name or args.handle,
+                teams=args.team,
+                actor=choose_user(ctx.profile, ctx.given_user),
+            )
+            _say(change.message)
+    elif args.admin_command == "revoke":
+        _say(roles.revoke(ctx.store, args.handle))
+    else:
+        _say(roles.promote(ctx.store, args.handle))
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise UsageError("No terminal to ask for the password; pass --password-stdin.")
+    first = getpass.getpass("Password for the new login: ")
+    if getpass.getpass("Again: ") != first:
+        raise UsageError("The two passwords differ; try again.")
+    return first
+
+
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     from inbox.cli_watch import watch
 
@@ -299,6 +342,7 @@ HANDLERS: dict[str, Handler] = {
     "ack": cmd_ack,
     "feedback": cmd_feedback,
     "watch": cmd_watch,
+    "admin": cmd_admin,
     "inbox": cmd_inbox,
     "show": cmd_show,
     "digest": cmd_digest,

@@ -299,6 +299,13 @@ class StoreService(ResponseWrites):
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
+            now = session.scalar(select(DecisionRow.version).where(DecisionRow.id == row.id))
+            if now == row.version:
+                # Nobody moved it on, yet the update touched nothing: row-level security hid
+                # the row from this login. A write that affects 0 rows is never a success.
+                raise PermissionDeniedError(
+                    f"The store refused to change {row.key}: this login may not change it."
+                )
             raise ConflictError(
                 f"{row.key} was changed by someone else meanwhile; reload it and try again.",
                 row.current_revision,
