@@ -354,7 +354,9 @@ def test_a_cache_file_that_is_not_sqlite_is_moved_aside_and_nothing_is_lost(
         assert watch.stop() == 0
     assert len(moved_aside_lines("".join(watch.stderr))) == 1, watch.stderr
     assert lines == []  # both acknowledged: nothing to pop up
-    assert len(list(paths.folder.glob("cache.sqlite.unreadable-*"))) == 3  # inbox, ack, watch: none replaced
+    assert (
+        len(list(paths.folder.glob("cache.sqlite.unreadable-*"))) == 3
+    )  # inbox, ack, watch: none replaced
     assert [(k, p, r) for k, p, r in acks(store_url) if p == "fred"] == [
         (first, "fred", 1),
         (second, "fred", 1),
