@@ -169,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
         admin_commands.add_parser(action, help=text, parents=[common]).add_argument(
             "handle", metavar="HANDLE"
         )
+    command("login", "check a PostgreSQL password and keep it in the OS keyring").add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     command("inbox", "what you owe or should see").add_argument("--json", action="store_true")
     show = command("show", "one decision")
     show.add_argument("key")

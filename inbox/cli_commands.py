@@ -22,6 +22,7 @@ from inbox.profile import Profile, choose_store, choose_user
 from inbox.store import roles
 from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
+from inbox.store.engine import parse_store_url, redact
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.client import Client
@@ -47,11 +48,22 @@ class Context:
             if self.choice.embedded:
                 self.profile.data_dir.mkdir(parents=True, exist_ok=True)
             self._store = StoreConnection.open(
-                self.choice.url, allow_network_fs=self.allow_network_fs
+                self.choice.url,
+                allow_network_fs=self.allow_network_fs,
+                password=self._saved_password(),
             )
             if self.choice.embedded and self._store.version() is None:
                 self._store.initialise()  # the embedded default is created on first use
         return self._store
+
+    def _saved_password(self) -> str | None:
+        """The login's password from the OS keyring, for a PostgreSQL URL that has none."""
+        url = parse_store_url(self.choice.url)
+        if url.get_backend_name() != "postgresql" or url.password or not url.username:
+            return None
+        from inbox.sync import credentials  # deferred: keyring's import costs start-up time
+
+        return credentials.open_credentials().get(credentials.account_name(url.username, url))
 
     @property
     def service(self) -> StoreService:
@@ -234,15 +246,39 @@ def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     if not sys.stdin.isatty():
         raise UsageError("No terminal to ask for the password; pass --password-stdin.")
-    first = getpass.getpass("Password for the new login: ")
-    if getpass.getpass("Again: ") != first:
+    first = getpass.getpass("Password: ")
+    if confirm and getpass.getpass("Again: ") != first:
         raise UsageError("The two passwords differ; try again.")
     return first
+
+
+def cmd_login(ctx: Context, args: argparse.Namespace) -> int:
+    """Test a PostgreSQL login's password and keep it in the OS keyring (never in a file)."""
+    from inbox.sync import credentials
+
+    url = parse_store_url(ctx.choice.url)
+    if url.get_backend_name() != "postgresql" or not url.username:
+        raise UsageError(
+            "login is for a PostgreSQL store URL with a user name, like "
+            "postgresql://ana@db.example.com/decisions."
+        )
+    keyring = credentials.CredentialStore()
+    if not keyring.available():
+        raise credentials.NoTrustedKeyringError(", ".join(keyring.untrusted))
+    password = _read_password(args.password_stdin, confirm=False)
+    store = StoreConnection.open(ctx.choice.url, password=password)
+    try:
+        store.version()  # a wrong password fails here, with its own sentence
+    finally:
+        store.dispose()
+    keyring.set(credentials.account_name(url.username, url), password)
+    _say(f"Saved the password of {url.username} for {redact(url)} in {keyring.backend_name}.")
+    return 0
 
 
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
@@ -343,6 +379,7 @@ HANDLERS: dict[str, Handler] = {
     "feedback": cmd_feedback,
     "watch": cmd_watch,
     "admin": cmd_admin,
+    "login": cmd_login,
     "inbox": cmd_inbox,
     "show": cmd_show,
     "digest": cmd_digest,

@@ -51,8 +51,14 @@ class StoreConnection:
         self._checked_read = False
 
     @classmethod
-    def open(cls, url: str, *, allow_network_fs: bool = False) -> StoreConnection:
-        return cls(create_store_engine(parse_store_url(url), allow_network_fs=allow_network_fs))
+    def open(
+        cls, url: str, *, allow_network_fs: bool = False, password: str | None = None
+    ) -> StoreConnection:
+        """``password`` (from the OS keyring) is used only when the URL carries none."""
+        parsed = parse_store_url(url)
+        if password and parsed.password is None:
+            parsed = parsed.set(password=password)
+        return cls(create_store_engine(parsed, allow_network_fs=allow_network_fs))
 
     @property
     def dialect(self) -> str:
