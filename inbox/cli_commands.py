@@ -22,7 +22,7 @@ from inbox.profile import Profile, choose_store, choose_user
 from inbox.store import roles
 from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
-from inbox.store.engine import parse_store_url, redact
+from inbox.store.engine import parse_store_url, redact, tls_warning
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.client import Client
@@ -113,7 +113,14 @@ def _say(text: str) -> None:
     print(text)
 
 
+def _warn_without_tls(ctx: Context) -> None:
+    warning = tls_warning(ctx.choice.url)
+    if warning:
+        print(f"decision-inbox: warning: {warning}", file=sys.stderr)
+
+
 def cmd_init(ctx: Context, _: argparse.Namespace) -> int:
+    _warn_without_tls(ctx)
     before, after = ctx.store.initialise()
     if before == after:
         _say(f"The store at {ctx.store.shown_url} is already at schema v{after}.")
@@ -267,6 +274,7 @@ def cmd_login(ctx: Context, args: argparse.Namespace) -> int:
             "login is for a PostgreSQL store URL with a user name, like "
             "postgresql://ana@db.example.com/decisions."
         )
+    _warn_without_tls(ctx)
     keyring = credentials.CredentialStore()
     if not keyring.available():
         raise credentials.NoTrustedKeyringError(", ".join(keyring.untrusted))

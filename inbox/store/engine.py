@@ -122,3 +122,30 @@ def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
 def writer(engine: Engine) -> Engine:
     """The same engine, marked so that its transactions take SQLite's write lock at BEGIN."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+_TLS_MODES = {"require", "verify-ca", "verify-full"}
+
+
+def tls_warning(url: URL | str) -> str | None:
+    """A sentence when a PostgreSQL store on another machine is reached without TLS, else None.
+
+    For the settings dialog and ``init``: passwords and decisions would cross the network in
+    clear. ``verify-full`` is what the docs recommend; ``require`` encrypts but trusts any
+    certificate, which is better than nothing and not warned about.
+    """
+    parsed = parse_store_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    host = (parsed.host or str(parsed.query.get("host") or "")).strip()
+    if host.startswith("/") or host in _LOCAL_HOSTS or host.startswith("127."):
+        return None
+    mode = str(parsed.query.get("sslmode") or "prefer")
+    if mode in _TLS_MODES:
+        return None
+    return (
+        f"The store at {redact(parsed)} is on another machine and TLS is not required "
+        f"(sslmode={mode}); add ?sslmode=verify-full to the URL so passwords and decisions "
+        "never cross the network in clear."
+    )

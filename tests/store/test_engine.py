@@ -338,3 +338,26 @@ def test_redact_hides_a_password_given_as_a_query_parameter() -> None:
     shown = redact("postgresql://ana@db.example.com/decisions?password=s3cret&sslmode=verify-full")
     assert "s3cret" not in shown
     assert "sslmode=verify-full" in shown
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("postgresql://ana@db.example.com/decisions", True),
+        ("postgresql://ana@db.example.com/decisions?sslmode=prefer", True),
+        ("postgresql://ana@db.example.com/decisions?sslmode=disable", True),
+        ("postgresql://ana@db.example.com/decisions?sslmode=verify-full", False),
+        ("postgresql://ana@db.example.com/decisions?sslmode=require", False),
+        ("postgresql://ana@localhost/decisions", False),
+        ("postgresql://ana@127.0.0.1:5432/decisions", False),
+        ("postgresql://ana@/decisions?host=/var/run/postgresql", False),
+        ("team.sqlite", False),
+    ],
+)
+def test_tls_warning_for_a_remote_store_without_tls(url: str, warned: bool) -> None:
+    from inbox.store.engine import tls_warning
+
+    sentence = tls_warning(url)
+    assert (sentence is not None) == warned
+    if sentence:
+        assert "sslmode=verify-full" in sentence and sentence.endswith(".")
