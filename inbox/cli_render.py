@@ -201,7 +201,8 @@ def outbox_json(entry: OutboxEntry) -> dict[str, Any]:
 
 
 def outbox_text(entries: Sequence[OutboxEntry]) -> str:
-    waiting = [e for e in entries if e.status != "error"]
+    # "sent" entries reached the store; only the next sync's confirmation is outstanding.
+    waiting = [e for e in entries if e.status == "pending"]
     refused = [e for e in entries if e.status == "error"]
     lines: list[str] = []
     if waiting:
