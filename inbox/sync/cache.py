@@ -10,14 +10,12 @@ was notified) lives in the state file instead.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Decision, Person, Snapshot
-from inbox.sync.localdb import open_local, synchronized, transaction
+from inbox.sync.localdb import LocalFile, synchronized, transaction
 
 APPLICATION_ID = 0x44494331  # "DIC1"
 VERSION = 1
@@ -28,29 +26,18 @@ CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
 
-class Cache:
-    """Used from one thread at a time (the sync worker); readers get frozen values."""
+class Cache(LocalFile):
+    """Readers get frozen values; every method holds the file's lock."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
-        # One connection shared by the sync thread and the task thread: one user at a time.
-        self._lock = threading.RLock()
-
-    @synchronized
-    def close(self) -> None:
-        self._db.close()
-
-    @synchronized
-    def meta(self, name: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return None if row is None else str(row[0])
+    APPLICATION_ID = APPLICATION_ID
+    VERSION = VERSION
+    SCHEMA = SCHEMA
 
     @property
     @synchronized
     def cursor(self) -> str | None:
         """None until the first full load; then the feed position the cache is complete up to."""
-        return self.meta("cursor")
+        return self.get("cursor")
 
     @synchronized
     def snapshot(self) -> Snapshot:
@@ -99,6 +86,3 @@ class Cache:
             "INSERT OR REPLACE INTO people (handle, data) VALUES (?, ?)",
             [(p.handle, json.dumps(person_to_dict(p))) for p in people.values()],
         )
-
-    def _set(self, name: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))

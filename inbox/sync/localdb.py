@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -117,3 +118,36 @@ def synchronized(method: F) -> F:
             return method(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+class LocalFile:
+    """One of the client's files: opened (or rebuilt) on construction, with a ``meta`` table of
+    named values. Subclasses set the file's identity and schema."""
+
+    APPLICATION_ID: int
+    VERSION: int
+    SCHEMA: str
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = open_local(path, self.APPLICATION_ID, self.VERSION, self.SCHEMA)
+        # One connection shared by the sync thread and the task thread: one user at a time.
+        self._lock = threading.RLock()
+
+    @synchronized
+    def close(self) -> None:
+        self._db.close()
+
+    @synchronized
+    def get(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @synchronized
+    def put(self, name: str, value: str) -> None:
+        with transaction(self._db):
+            self._set(name, value)
+
+    def _set(self, name: str, value: str) -> None:
+        """Within a transaction the caller holds."""
+        self._db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))

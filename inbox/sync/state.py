@@ -6,13 +6,11 @@ never take an unsent acknowledgment with it. Every change here is one local tran
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from inbox.sync.localdb import open_local, synchronized, transaction
+from inbox.sync.localdb import LocalFile, synchronized, transaction
 
 APPLICATION_ID = 0x44495331  # "DIS1"
 VERSION = 1
@@ -47,16 +45,12 @@ class OutboxEntry:
     error: str | None
 
 
-class ClientState:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = open_local(path, APPLICATION_ID, VERSION, SCHEMA)
-        # One connection shared by the sync thread and the task thread: one user at a time.
-        self._lock = threading.RLock()
+class ClientState(LocalFile):
+    """The outbox, and named values (the notification policy's memory) in ``meta``."""
 
-    @synchronized
-    def close(self) -> None:
-        self._db.close()
+    APPLICATION_ID = APPLICATION_ID
+    VERSION = VERSION
+    SCHEMA = SCHEMA
 
     # -- outbox ------------------------------------------------------------------------------
 
@@ -130,17 +124,3 @@ class ClientState:
             return
         with transaction(self._db):
             self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in entry_ids])
-
-    # -- remembered values (the notification policy's state) ---------------------------------
-
-    @synchronized
-    def get(self, name: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return None if row is None else str(row[0])
-
-    @synchronized
-    def put(self, name: str, value: str) -> None:
-        with transaction(self._db):
-            self._db.execute(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value)
-            )
