@@ -1,0 +1,1 @@
+"""Widgets, windows, dialogs and item models. Talks to services and core only."""
