@@ -211,4 +211,3 @@ def _cell(item: InboxItem, column: int) -> str:
         text = item.deadline.astimezone().strftime("%Y-%m-%d %H:%M")
         return f"{text} (overdue)" if item.overdue else text
     return reason_label(item.reason)
-
