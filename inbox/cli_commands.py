@@ -80,7 +80,7 @@ class Context:
 
     def user(self) -> str:
         user = choose_user(self.profile, self.given_user)
-        if self.choice.url.startswith(("postgresql", "postgres:")):
+        if parse_store_url(self.choice.url).get_backend_name() == "postgresql":
             try:
                 return roles.check_acting_user(self.store, user)
             except StoreUnavailableError:

@@ -11,10 +11,12 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
 from inbox.core.delta import InboxDelta
+from inbox.core.errors import UsageError
 from inbox.notify.policy import PolicyState, Popup, Settings, decide, release, reminders_due
 from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
@@ -27,28 +29,41 @@ log = logging.getLogger(__name__)
 POLICY_KEY = "notify.policy"
 
 
+def _setting(section: str, name: str, value: Any, parse: Callable[[Any], Any], hint: str) -> Any:
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"The setting {section}.{name} in config.json is {value!r}; write it like {hint}."
+        ) from None
+
+
 def notification_settings(config: dict[str, Any]) -> Settings:
     """The ``notifications`` section of config.json: quiet hours and pause."""
     section = config.get("notifications") or {}
 
-    def clock_time(name: str) -> time | None:
-        value = section.get(name)
-        return time.fromisoformat(value) if value else None
+    def value(name: str, parse: Callable[[Any], Any], hint: str) -> Any:
+        raw = section.get(name)
+        return _setting("notifications", name, raw, parse, hint) if raw else None
 
-    paused = section.get("paused_until")
     return Settings(
-        paused_until=datetime.fromisoformat(paused) if paused else None,
-        quiet_start=clock_time("quiet_start"),
-        quiet_end=clock_time("quiet_end"),
+        paused_until=value("paused_until", datetime.fromisoformat, '"2026-12-01T09:00+01:00"'),
+        quiet_start=value("quiet_start", time.fromisoformat, '"22:00"'),
+        quiet_end=value("quiet_end", time.fromisoformat, '"07:00"'),
     )
 
 
 def engine_settings(config: dict[str, Any]) -> EngineSettings:
     sync = config.get("sync") or {}
-    return EngineSettings(
-        mode=str(sync.get("mode", "listen")),
-        slow_timer=float(sync.get("poll_seconds", 30.0)),
-    )
+    mode = sync.get("mode", "listen")
+    if mode not in ("listen", "poll"):
+        raise UsageError(
+            f'The setting sync.mode in config.json is {mode!r}; use "listen" or "poll".'
+        )
+    seconds = _setting("sync", "poll_seconds", sync.get("poll_seconds", 30.0), float, "10")
+    if seconds <= 0:
+        raise UsageError("The setting sync.poll_seconds in config.json must be more than 0.")
+    return EngineSettings(mode=mode, slow_timer=seconds)
 
 
 class Watcher:

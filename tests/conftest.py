@@ -25,10 +25,9 @@ import keyring
 import keyring.core
 import pluggy
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 import pg
+from memory_keyring import MemoryKeyring
 
 pytest_plugins = ["pytester"]
 
@@ -91,28 +90,6 @@ def pytest_runtest_makereport(
 
 
 # --- isolation from the real user ------------------------------------------------------------
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, for one test."""
-
-    priority = 1  # KeyringBackend declares it as a classproperty; a plain value overrides it
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError(f"No password for {username!r} in {service!r}") from None
 
 
 @pytest.fixture(autouse=True)

@@ -206,16 +206,7 @@ class ThrowawayCluster:
             for attempt in range(1, attempts + 1):
                 self.port = free_port()
                 try:
-                    self._run(
-                        str(self.bindir / "pg_ctl"),
-                        "-D", str(self.data_dir),
-                        "-l", str(self.log_file),
-                        "-w", "-t", "30",
-                        "-o",
-                        f"-p {self.port} -k {self.base_dir} -c listen_addresses=127.0.0.1"
-                        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                        "start",
-                    )  # fmt: skip
+                    self._start_server()
                     break
                 except PgClusterError:
                     # Another process may have taken the port between free_port() and start.
@@ -256,6 +247,10 @@ class ThrowawayCluster:
 
     def resume(self) -> None:
         """Start the paused server again, on the same port and with the same data."""
+        self._start_server()
+        self._started = True
+
+    def _start_server(self) -> None:
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D", str(self.data_dir),
@@ -266,7 +261,6 @@ class ThrowawayCluster:
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             "start",
         )  # fmt: skip
-        self._started = True
 
     def require_password(self, role: str, password: str) -> None:
         """Create a login role that must give ``password`` over TCP (scram-sha-256); every

@@ -228,7 +228,8 @@ def inner_suite(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyprojecttoml((ROOT / "pyproject.toml").read_text())
     tests = pytester.mkdir("tests")
     (tests / "conftest.py").write_text((TESTS_DIR / "conftest.py").read_text())
-    (tests / "pg.py").write_text((TESTS_DIR / "pg.py").read_text())
+    for helper in ("pg.py", "memory_keyring.py"):  # the modules conftest.py imports
+        (tests / helper).write_text((TESTS_DIR / helper).read_text())
     (tests / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
     return pytester
 

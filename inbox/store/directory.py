@@ -11,13 +11,13 @@ from inbox.core import lifecycle
 from inbox.core.errors import NotFoundError, UsageError, ValidationError
 from inbox.core.model import Change
 from inbox.store import feed
-from inbox.store.clock import Clock
+from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.models import MembershipRow, PersonRow, TeamRow
 
 
 class Directory:
-    def __init__(self, store: StoreConnection, clock: Clock) -> None:
+    def __init__(self, store: StoreConnection, clock: Clock = utcnow) -> None:
         self.store = store
         self.clock = clock
 

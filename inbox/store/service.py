@@ -23,8 +23,7 @@ from inbox.core.errors import (
 from inbox.core.keys import format_key
 from inbox.core.model import Change, Role, State
 from inbox.store import feed
-from inbox.store.clock import Clock, utcnow
-from inbox.store.connection import ConcurrentWriteError, StoreConnection
+from inbox.store.connection import ConcurrentWriteError
 from inbox.store.models import (
     AssertionRow,
     AudienceRow,
@@ -36,9 +35,6 @@ from inbox.store.responses import ResponseWrites
 
 
 class StoreService(ResponseWrites):
-    def __init__(self, store: StoreConnection, clock: Clock = utcnow) -> None:
-        super().__init__(store, clock)
-
     # -- authoring ---------------------------------------------------------------------------
 
     def create(

@@ -56,14 +56,13 @@ class Cache(LocalFile):
         return Snapshot(tuple(decisions), people)
 
     @synchronized
-    def replace_all(self, snapshot: Snapshot, cursor: str, store_id: str) -> None:
+    def replace_all(self, snapshot: Snapshot, cursor: str) -> None:
         """The first full load (or a rebuild): everything at once, with its cursor."""
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
             self._put(snapshot.decisions, snapshot.people)
             self._set("cursor", cursor)
-            self._set("store_id", store_id)
 
     @synchronized
     def apply(

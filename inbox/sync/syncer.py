@@ -72,13 +72,6 @@ class Syncer:
             owned=frozenset(d.key for d in snapshot.decisions if d.owner == self.user),
         )
 
-    def recheck(self) -> InboxDelta:
-        """Recompute without the store: time alone moves items (deadlines passing)."""
-        before = self._last or ()
-        after = tuple(self.items())
-        self._last = after
-        return compare(before, after)
-
     # -- outbox --------------------------------------------------------------------------------
 
     def push(self) -> None:
@@ -164,7 +157,7 @@ class Syncer:
         cursor = self.store.feed_end()
         with self.store.read() as session:
             snapshot = load_snapshot(session)
-        self.cache.replace_all(snapshot, cursor, self.store.shown_url)
+        self.cache.replace_all(snapshot, cursor)
 
     def reached(self) -> bool:
         """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""

@@ -91,3 +91,23 @@ def test_poll_mode_catches_up_on_its_timer(store_url: str, isolated_profile: Pat
     finally:
         watch.stop()
         store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ({"sync": {"mode": "pol"}}, "sync.mode"),
+        ({"sync": {"poll_seconds": "often"}}, "sync.poll_seconds"),
+        ({"notifications": {"quiet_start": "10pm"}}, "notifications.quiet_start"),
+        ({"notifications": {"paused_until": "tomorrow"}}, "notifications.paused_until"),
+    ],
+)
+def test_a_bad_watch_setting_is_one_sentence(
+    sqlite_url: str, isolated_profile: Path, config: dict[str, object], named: str
+) -> None:
+    store, _ = open_store(sqlite_url)
+    store.dispose()
+    (isolated_profile / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    result = cli("watch", store=sqlite_url, user="fred", check=False)
+    assert result.code == 2 and named in result.err and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1

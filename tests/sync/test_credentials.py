@@ -37,6 +37,7 @@ from inbox.sync.credentials import (
     open_credentials,
     session_password_fallback,
 )
+from memory_keyring import MemoryKeyring
 from tests.sync.secret_service import (
     PrivateSecretService,
     SecretServiceError,
@@ -51,26 +52,8 @@ ACCOUNT = "ana@postgresql://db.example.org:5432/inbox"
 # --- fake backends ----------------------------------------------------------------------------
 
 
-class DictKeyring(KeyringBackend):
+class DictKeyring(MemoryKeyring):
     """A fake backend keeping passwords in a dict; trusted only where a test says so."""
-
-    priority = 1  # a classproperty in KeyringBackend; a plain value overrides it
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("No such password!") from None
 
 
 class PlaintextKeyring(DictKeyring):
