@@ -80,9 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, parents=[common], description=help_text)
 
-    command("gui", "start the desktop app").add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS
+    gui = command("gui", "start the desktop app")
+    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS)
+    gui.add_argument(
+        "--screenshot",
+        metavar="FILE",
+        help="sync once, render the main window to a PNG and exit",
     )
+    gui.add_argument("--select", metavar="KEY", help="show this decision")
+    gui.add_argument("--size", metavar="WxH", help="window size for --screenshot (1280x800)")
     command("init", "create or upgrade the store schema")
     command("demo", "seed the demo scenario into the store")
 

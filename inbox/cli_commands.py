@@ -98,10 +98,9 @@ class Context:
 
 def run(args: argparse.Namespace) -> int:
     if args.command in (None, "gui"):
-        raise UsageError(
-            "The desktop app is not in this build yet; use a command such as "
-            "`decision-inbox inbox` (see --help)."
-        )
+        from inbox import app  # deferred: the command line must not pay for Qt
+
+        return app.run(args)
     context = Context(args)
     try:
         return HANDLERS[args.command](context, args)

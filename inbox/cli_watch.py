@@ -17,7 +17,8 @@ from typing import Any
 
 from inbox.core.delta import InboxDelta
 from inbox.core.errors import UsageError
-from inbox.notify.policy import PolicyState, Popup, Settings, decide, release, reminders_due
+from inbox.notify.policy import POPUP_ORDER, POPUP_REASONS, Popup, Settings
+from inbox.notify.runner import POLICY_KEY, PolicyRunner
 from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
 from inbox.sync.client import Client
@@ -26,7 +27,7 @@ from inbox.sync.lock import InstanceLock
 
 log = logging.getLogger(__name__)
 
-POLICY_KEY = "notify.policy"
+__all__ = ["POLICY_KEY", "Watcher", "engine_settings", "notification_settings", "watch"]
 
 
 def _setting(section: str, name: str, value: Any, parse: Callable[[Any], Any], hint: str) -> Any:
@@ -39,17 +40,31 @@ def _setting(section: str, name: str, value: Any, parse: Callable[[Any], Any], h
 
 
 def notification_settings(config: dict[str, Any]) -> Settings:
-    """The ``notifications`` section of config.json: quiet hours and pause."""
+    """The ``notifications`` section of config.json: quiet hours, pause and the muted kinds of
+    popup (``"muted": ["informed", "reminder_24h"]``, names from ``POPUP_ORDER``)."""
     section = config.get("notifications") or {}
 
     def value(name: str, parse: Callable[[Any], Any], hint: str) -> Any:
         raw = section.get(name)
         return _setting("notifications", name, raw, parse, hint) if raw else None
 
+    def names(raw: Any) -> frozenset[str]:
+        if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+            raise TypeError(raw)
+        return frozenset(raw)
+
+    muted = value("muted", names, '["informed", "reminder_24h"]') or frozenset()
+    unknown = sorted(muted - POPUP_REASONS)
+    if unknown:
+        raise UsageError(
+            f"The setting notifications.muted in config.json names {unknown[0]!r}, which is not "
+            f"a kind of popup; use some of {', '.join(POPUP_ORDER)}."
+        )
     return Settings(
         paused_until=value("paused_until", datetime.fromisoformat, '"2026-12-01T09:00+01:00"'),
         quiet_start=value("quiet_start", time.fromisoformat, '"22:00"'),
         quiet_end=value("quiet_end", time.fromisoformat, '"07:00"'),
+        muted=muted,
     )
 
 
@@ -71,31 +86,14 @@ class Watcher:
 
     def __init__(self, client: Client, settings: Settings, *, as_json: bool) -> None:
         self.client = client
-        self.settings = settings
         self.as_json = as_json
         self._shown_state = ""
-        saved = client.state.get(POLICY_KEY)
-        try:
-            self.policy = PolicyState.from_json(json.loads(saved)) if saved else PolicyState()
-        except ValueError as exc:
-            log.warning("forgetting unreadable notification memory: %s", exc)
-            self.policy = PolicyState()
+        self.runner = PolicyRunner(
+            client.user, settings, load=client.state.get, save=client.state.put, show=self._print
+        )
 
     def on_delta(self, delta: InboxDelta) -> None:
-        now = utcnow()
-        state, popups = decide(
-            self.policy, delta, self.client.user, now, self.settings, owned=delta.owned
-        )
-        state, reminders = reminders_due(state, delta.items, self.client.user, now, self.settings)
-        state, released = release(state, now, self.settings)
-        shown = [*popups, *reminders, *released]
-        for popup in shown:
-            self._print(popup)
-        if state != self.policy:
-            # Printed first, then remembered: a crash in between repeats a line rather than
-            # losing one.
-            self.client.state.put(POLICY_KEY, json.dumps(state.to_json()))
-            self.policy = state
+        self.runner.on_delta(delta, utcnow())
 
     def on_status(self, status: SyncStatus) -> None:
         # Rounds flip syncing/online all the time; a person (or a script) wants the changes

@@ -15,6 +15,8 @@ import os
 
 # Must happen before anything imports Qt (pytest-qt, or a test module importing PySide6).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# SQL or keyring calls on the GUI thread raise in tests (inbox/core/threads.py).
+os.environ["DECISION_INBOX_THREAD_CHECK"] = "1"
 
 import shutil
 import tempfile

@@ -16,8 +16,8 @@ Identity: every popup has an ``id`` built from stable facts (user, reason, decis
 key, revision, deadline, feedback id). An id in ``state.notified`` never pops again; an id
 already held is not held twice. Rules where the brief left room, chosen here:
 
-- A reason missing from ``Settings.reasons`` is marked notified silently, so enabling it later
-  does not replay history.
+- A reason the person muted (``Settings.muted``) or missing from ``Settings.reasons`` is marked
+  notified silently, not held, so unmuting it later does not replay history (see ``Settings``).
 - An item that moved to a new revision only by minor revisions (the sync's ``revised`` events all
   say ``material: false``) is marked, not shown: a typo fix asks nothing new of anyone.
 - Objection and all-acknowledged popups come from feed events; on a first sync these are history,
@@ -191,7 +191,7 @@ class _Run:
             return
         self.drop_held(
             lambda p: (
-                p.reason not in self.settings.reasons
+                not self.settings.wants(p.reason)
                 or (p.expires is not None and p.expires <= self.now)
             )
         )
@@ -204,7 +204,7 @@ class _Run:
         for popup in popups:
             if popup.id in fresh or self.known(popup.id):
                 continue
-            if popup.reason not in self.settings.reasons:
+            if not self.settings.wants(popup.reason):
                 self.notified.add(popup.id)
             else:
                 fresh[popup.id] = popup

@@ -95,7 +95,18 @@ class Popup:
 class Settings:
     """Notification preferences. Quiet hours are wall-clock times in ``tz`` (``None``: the
     system's zone), ``start`` inclusive, ``end`` exclusive, wrapping midnight when start > end;
-    equal or missing times mean no quiet hours."""
+    equal or missing times mean no quiet hours.
+
+    ``muted``: the kinds of popup (names from :data:`POPUP_REASONS`) the person does not want.
+    Muting is about interruptions, not about what is owed: the items stay in the inbox and the
+    tray's count. A muted popup is dropped, not held: it is remembered as notified, so it never
+    pops up later, not when quiet hours end and not after unmuting; unmuting brings popups for
+    what happens from then on, not a backlog of history. A popup already held back by quiet
+    hours or a pause whose kind gets muted is dropped the same way when it would come out. Each
+    name mutes that kind only: muting ``feedback_requested`` leaves the deadline reminders
+    (``reminder_24h``, ``reminder_1h``) on, since a deadline getting close is news of its own.
+    ``reasons`` is the older spelling of the same choice (the kinds that may pop up at all).
+    """
 
     paused_until: datetime | None = None
     quiet_start: time | None = None
@@ -103,6 +114,11 @@ class Settings:
     tz: tzinfo | None = None
     reasons: frozenset[str] = POPUP_REASONS
     summary_threshold: int = 3
+    muted: frozenset[str] = frozenset()
+
+    def wants(self, reason: str) -> bool:
+        """Popups of this kind may be shown (now or, when held back, later)."""
+        return reason in self.reasons and reason not in self.muted
 
     def paused(self, now: datetime) -> bool:
         return self.paused_until is not None and as_utc(now) < as_utc(self.paused_until)

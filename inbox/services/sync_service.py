@@ -3,32 +3,49 @@
 The engine runs on a plain Python thread (not a QThread: PySide6 6.12.0 aborts with
 "deallocating None" when a QThread worker sleeps while the GUI thread processes events, see
 shared/TESTING.md); its results reach the GUI thread through queued signal emission, which Qt
-does by itself when a signal is emitted from another thread than its receiver's. One-shot store
-work (acknowledge, feedback) goes through a one-worker executor for the same reason: no SQL or
-keyring call ever runs on the GUI thread.
+does by itself when a signal is emitted from another thread than its receiver's. One-shot work
+(acknowledge, feedback) goes through the TaskRunner for the same reason: no SQL or keyring call
+ever runs on the GUI thread.
+
+Two streams leave here. ``synced`` carries each sync round's delta as the engine made it, for the
+notification policy. ``delta_ready`` carries what the *views* must change: engine rounds, and the
+inbox recomputed from the cache and outbox right after a local acknowledgment, so the row updates
+at once even offline. The two are kept apart because a local recomputation has no events: fed to
+the policy it could make a new item look already announced.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from inbox.core.delta import InboxDelta
-from inbox.core.errors import InboxError
+from inbox.core.delta import InboxDelta, compare
+from inbox.core.inbox import InboxItem
+from inbox.services.tasks import TaskRunner
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
+from inbox.sync.state import ERROR, PENDING, SENT, OutboxEntry
+
+log = logging.getLogger(__name__)
 
 
 class SyncService(QObject):
-    delta_ready = Signal(object)  # InboxDelta, on the GUI thread
+    delta_ready = Signal(object)  # InboxDelta for the views, on the GUI thread
+    synced = Signal(object)  # InboxDelta of one sync round, for the notification policy
     status_changed = Signal(object)  # SyncStatus
+    outbox_changed = Signal(object)  # tuple[OutboxEntry, ...]: what waits or was refused
     action_finished = Signal(str)  # the sentence to show: done, queued
     action_failed = Signal(str)  # the sentence to show: refused, and why
 
     def __init__(
-        self, client: Client, settings: EngineSettings | None = None, parent: QObject | None = None
+        self,
+        client: Client,
+        settings: EngineSettings | None = None,
+        parent: QObject | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
@@ -40,7 +57,18 @@ class SyncService(QObject):
             settings=settings,
         )
         self._thread: threading.Thread | None = None
-        self._tasks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-task")
+        self._own_tasks = tasks is None
+        self.tasks = tasks or TaskRunner(self)
+        self._shown: tuple[InboxItem, ...] = ()
+        self._shown_lock = threading.Lock()
+        self.status = SyncStatus("syncing")
+        # Called on the engine thread with each round's delta, before the views hear of it:
+        # the notification policy runs there, as in `watch`.
+        self.round_hooks: list[Callable[[InboxDelta], None]] = []
+
+    @property
+    def user(self) -> str:
+        return self.client.user
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.engine.run, name="inbox-sync", daemon=True)
@@ -50,31 +78,81 @@ class SyncService(QObject):
         self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._tasks.shutdown(wait=True)
+        if self._own_tasks:
+            self.tasks.shutdown()
 
     def sync_now(self) -> None:
         self.engine.sync_now()
 
     def acknowledge(self, key: str, revision: int) -> None:
         """Revision-pinned, through the outbox; the result arrives as a signal."""
-        self._tasks.submit(self._run, lambda: self.client.acknowledge(key, revision))
+        self._respond(key, lambda: self.client.state.queue_ack(key, revision), "acknowledgment")
 
     def give_feedback(self, key: str, body: str, objection: bool) -> None:
-        self._tasks.submit(self._run, lambda: self.client.give_feedback(key, body, objection))
+        def queue() -> OutboxEntry:
+            revision = self.client.current_revision(key)
+            return self.client.state.queue_feedback(key, revision, body, objection)
 
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            _, message = action()
-        except InboxError as exc:
-            self.action_failed.emit(exc.message)
-            return
-        self.action_finished.emit(message)
-        self.engine.sync_now()  # show the confirmed state (or keep the queued one) at once
+        self._respond(key, queue, "objection" if objection else "feedback")
 
-    # -- engine thread --------------------------------------------------------------------------
+    def load_outbox(self) -> None:
+        self.tasks.submit(self._outbox, self.outbox_changed.emit)
+
+    def _respond(self, key: str, queue, what: str) -> None:  # type: ignore[no-untyped-def]
+        def work() -> str:
+            entry = queue()
+            self._show_local()  # the row changes now, before the store answers
+            try:
+                _, message = self.client.push(
+                    entry, f"Queued your {what} of {entry.decision} r{entry.revision}"
+                )
+            finally:
+                self._show_local()  # a refusal puts the row back
+                self.outbox_changed.emit(self._outbox())
+            return message
+
+        def done(message: str) -> None:
+            self.action_finished.emit(message)
+            self.engine.sync_now()  # confirm from the feed, and show others' news meanwhile
+
+        self.tasks.submit(work, done, self.action_failed.emit)
+
+    def _outbox(self) -> tuple[OutboxEntry, ...]:
+        return tuple(self.client.state.entries(PENDING, SENT, ERROR))
+
+    # -- worker threads ---------------------------------------------------------------------------
+
+    def _show_local(self) -> None:
+        self._show(self.client.syncer.items(), None)
+
+    def _show(self, items: Sequence[InboxItem], round_delta: InboxDelta | None) -> None:
+        with self._shown_lock:
+            if round_delta is None:
+                delta = compare(self._shown, items)
+            else:
+                delta = compare(
+                    self._shown,
+                    items,
+                    decisions=round_delta.decisions,
+                    events=round_delta.events,
+                    first_sync=round_delta.first_sync,
+                    after_offline=round_delta.after_offline,
+                    owned=round_delta.owned,
+                )
+            self._shown = tuple(items)
+            # emitted under the lock, so the GUI thread receives the deltas in this order
+            self.delta_ready.emit(delta)
 
     def _on_engine_delta(self, delta: InboxDelta) -> None:
-        self.delta_ready.emit(delta)
+        for hook in self.round_hooks:
+            try:
+                hook(delta)
+            except Exception:  # a broken notifier must not stop the sync
+                log.exception("a sync round hook failed")
+        self._show(delta.items, delta)
+        self.synced.emit(delta)
+        self.outbox_changed.emit(self._outbox())
 
     def _on_engine_status(self, status: SyncStatus) -> None:
+        self.status = status
         self.status_changed.emit(status)

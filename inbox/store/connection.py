@@ -26,6 +26,7 @@ from inbox.core.errors import (
     PermissionDeniedError,
     StoreUnavailableError,
 )
+from inbox.core.threads import check_off_gui_thread
 from inbox.store import feed, schema
 from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
 
@@ -76,6 +77,7 @@ class StoreConnection:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        check_off_gui_thread("a store read")
         with self._translated():
             self._check_read()
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
@@ -83,6 +85,7 @@ class StoreConnection:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        check_off_gui_thread("a store write")
         with self._translated():
             if not self._checked_write:
                 schema.check(self.engine, self.shown_url, write=True)
@@ -92,12 +95,14 @@ class StoreConnection:
 
     def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
         """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
+        check_off_gui_thread("a change feed read")
         with self._translated():
             self._check_read()
             with self.engine.connect() as connection:
                 return feed.read(connection, cursor, limit)
 
     def feed_end(self) -> str:
+        check_off_gui_thread("a change feed read")
         with self._translated():
             self._check_read()
             with self.engine.connect() as connection:

@@ -41,18 +41,19 @@ class Client:
         """Queue and try to deliver at once; (change, message) or (None, queued message)."""
         key = key.strip().upper()
         if revision is None:
-            revision = self._current_revision(key)
+            revision = self.current_revision(key)
         entry = self.state.queue_ack(key, revision)
-        return self._push(entry, f"Queued the acknowledgment of {key} r{revision}")
+        return self.push(entry, f"Queued the acknowledgment of {key} r{revision}")
 
     def give_feedback(self, key: str, body: str, objection: bool) -> tuple[Change | None, str]:
         key = key.strip().upper()
-        revision = self._current_revision(key)
+        revision = self.current_revision(key)
         entry = self.state.queue_feedback(key, revision, body, objection)
         what = "objection" if objection else "feedback"
-        return self._push(entry, f"Queued your {what} on {key} r{revision}")
+        return self.push(entry, f"Queued your {what} on {key} r{revision}")
 
-    def _push(self, entry: OutboxEntry, queued: str) -> tuple[Change | None, str]:
+    def push(self, entry: OutboxEntry, queued: str) -> tuple[Change | None, str]:
+        """Try to deliver a queued entry now; ``queued`` is what to say if it has to wait."""
         try:
             change = self.syncer.deliver(entry)
         except StoreUnavailableError as exc:
@@ -74,7 +75,7 @@ class Client:
         self.syncer.delivered(entry, change)
         return change, change.message
 
-    def _current_revision(self, key: str) -> int:
+    def current_revision(self, key: str) -> int:
         try:
             with self.store.read() as session:
                 return find_decision(session, key).current_revision

@@ -30,6 +30,7 @@ from sqlalchemy.engine import URL
 
 from inbox import APP_ID
 from inbox.core.errors import InboxError
+from inbox.core.threads import check_off_gui_thread
 from inbox.store.engine import parse_store_url, redact
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ class CredentialStore:
         self._call("delete", account, None, forget)
 
     def _call(self, verb: str, account: str, secret: str | None, call: Callable[[], _T]) -> _T:
+        check_off_gui_thread(f"a keyring {verb}")
         if not account:
             raise ValueError("A keyring account name must not be empty.")
         if self.untrusted:

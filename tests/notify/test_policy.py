@@ -594,6 +594,68 @@ def test_disabled_reasons_do_not_count_toward_a_summary_and_held_ones_are_droppe
     assert ids(popups) == ["fred|needs_ack|D-1|r1"] and "fred|informed|D-2|r1" in state.notified
 
 
+# --- settings: muted reasons ----------------------------------------------------------------
+
+
+def test_muted_reasons_are_dropped_not_held_and_not_replayed_after_unmuting() -> None:
+    night = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
+    morning = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)
+    muted_night = replace(NIGHT, muted=frozenset({"informed"}))
+    state, popups = decide(
+        PolicyState(), delta(item("D-1"), item("D-2", Reason.INFORMED)), USER, night, muted_night
+    )
+    assert popups == [] and ids(state.held) == ["fred|needs_ack|D-1|r1"]  # only the owed one
+    assert "fred|informed|D-2|r1" in state.notified
+    state, popups = release(restart(state), morning, muted_night)
+    assert ids(popups) == ["fred|needs_ack|D-1|r1"]
+
+    # Unmuted: what was muted stays quiet, the next event of that kind pops up.
+    state, popups = decide(state, delta(item("D-2", Reason.INFORMED)), USER, morning, UTC_ONLY)
+    assert popups == []
+    news = delta(changed=[item("D-2", Reason.INFORMED, revision=2)])
+    state, popups = decide(state, news, USER, morning, UTC_ONLY)
+    assert ids(popups) == ["fred|informed|D-2|r2"]
+
+
+def test_muting_a_kind_drops_what_is_held_of_it_and_keeps_it_out_of_summaries() -> None:
+    paused = Settings(tz=UTC, paused_until=NOW + H)
+    batch = delta(item("D-1"), *(item(f"D-{k}", Reason.INFORMED) for k in range(2, 7)))
+    state, _ = decide(PolicyState(), batch, USER, NOW, paused)
+    assert len(state.held) == 6
+    no_info = Settings(tz=UTC, muted=frozenset({"informed"}))
+    state, popups = release(state, NOW + H, no_info)
+    assert ids(popups) == ["fred|needs_ack|D-1|r1"]  # one popup, not a summary of six
+    assert state.held == () and "fred|informed|D-6|r1" in state.notified
+
+
+def test_muting_feedback_requests_leaves_their_deadline_reminders_on() -> None:
+    quiet_requests = Settings(tz=UTC, muted=frozenset({"feedback_requested"}))
+    state, popups = decide(PolicyState(), delta(feedback_item()), USER, NOW, quiet_requests)
+    assert popups == []
+    state, popups = reminders_due(state, [feedback_item()], USER, NOW, quiet_requests)
+    assert [p.reason for p in popups] == [REMINDER_24H]
+    muted_too = replace(quiet_requests, muted=frozenset({"feedback_requested", REMINDER_1H}))
+    state, popups = reminders_due(state, [feedback_item()], USER, NOW + 22 * H, muted_too)
+    assert popups == []
+
+
+def test_the_muted_setting_is_read_from_config_and_checked() -> None:
+    from inbox.cli_watch import notification_settings
+    from inbox.core.errors import UsageError
+
+    assert notification_settings({}).muted == frozenset()
+    config = {"notifications": {"muted": ["informed", REMINDER_24H]}}
+    assert notification_settings(config).muted == {"informed", REMINDER_24H}
+    with pytest.raises(UsageError) as unknown:
+        notification_settings({"notifications": {"muted": ["informed", "fyi"]}})
+    assert str(unknown.value).startswith(
+        "The setting notifications.muted in config.json names 'fyi', which is not a kind of popup;"
+    )
+    assert "needs_ack, changed_since_ack" in str(unknown.value)
+    with pytest.raises(UsageError, match=r"notifications\.muted .* is 'informed'; write it like"):
+        notification_settings({"notifications": {"muted": "informed"}})
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 

@@ -3,16 +3,22 @@ sync's delta applied with the narrowest signals, never a reset."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, Qt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from inbox.core.delta import compare
-from inbox.core.inbox import InboxItem
+from inbox.core.delta import compare, item_id
+from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
-from inbox.ui.inbox_model import InboxTableModel
+from inbox.core.triage import Triage
+from inbox.ui.inbox_model import DEADLINE_COLUMN, InboxTableModel, deadline_text
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -110,3 +116,243 @@ def test_a_delta_respects_the_filter_and_sort() -> None:
     after = [*before, item(5, title="Token again"), item(6, title="Unrelated")]
     model.apply(compare(before, after))
     assert keys(model) == ["D-5", "D-1"]
+
+
+# -- lookups, filters, search, triage, deadlines ----------------------------------------------
+
+
+def full(
+    n: int,
+    reason: Reason = Reason.NEEDS_ACK,
+    *,
+    team: str | None = "backend",
+    owner: str = "ana",
+    revision: int = 1,
+    title: str = "",
+    deadline: datetime | None = None,
+) -> InboxItem:
+    return replace(item(n, reason, revision, title, deadline), team=team, owner=owner, state="open")
+
+
+def fresh_model(items: list[InboxItem], **options: object) -> InboxTableModel:
+    model = InboxTableModel(now=lambda: NOW)
+    model.set_items(items)
+    configure(model, **options)
+    return model
+
+
+def configure(
+    model: InboxTableModel,
+    column: int = 6,
+    descending: bool = False,
+    search: str = "",
+    reasons: list[str] | None = None,
+    team: str | None = None,
+) -> None:
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    model.sort(column, order)
+    model.set_filter(search, reasons, team=team)
+
+
+REASONS = list(Reason)
+CHANGES = {
+    "title": st.sampled_from(["Token", "Other"]),
+    "revision": st.integers(1, 4),
+    "deadline": st.sampled_from([None, NOW, NOW + timedelta(hours=3)]),
+    "team": st.sampled_from(["backend", "mobile"]),
+}
+items_strategy = st.lists(
+    st.builds(
+        full,
+        n=st.integers(1, 40),
+        reason=st.sampled_from(REASONS),
+        team=st.sampled_from(["backend", "mobile", None]),
+        revision=st.integers(1, 3),
+        title=st.sampled_from(["Token", "Cache", "token cache"]),
+    ),
+    max_size=25,
+    unique_by=item_id,
+)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("column", [0, 1, 5, 6])
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.data(),
+    before=items_strategy,
+    search=st.sampled_from(["", "token", "d-1"]),
+    reasons=st.sampled_from([None, ["needs_ack"], ["informed", "conflict"]]),
+    team=st.sampled_from([None, "mobile"]),
+)
+def test_any_delta_leaves_the_model_as_a_fresh_one_would_be(
+    data: st.DataObject,
+    before: list[InboxItem],
+    column: int,
+    descending: bool,
+    search: str,
+    reasons: list[str] | None,
+    team: str | None,
+) -> None:
+    # After the sync: some items gone, some changed (title, revision, deadline), some new.
+    after = [
+        replace(i, **data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
+        for i in before
+        if data.draw(st.booleans())
+    ]
+    known = {item_id(i) for i in before}
+    after += [i for i in data.draw(items_strategy) if item_id(i) not in known]
+    options = dict(column=column, descending=descending, search=search, reasons=reasons, team=team)
+    model = fresh_model(before, **options)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    # Qt moves persistent indexes by the row signals: wrong rows in them would show here.
+    tracked = [
+        (QPersistentModelIndex(model.index(r, 0)), model.item(r)) for r in range(model.rowCount())
+    ]
+    model.apply(compare(before, after))
+    expected = fresh_model(after, **options)
+    assert resets == []
+    for index, was in tracked:
+        if index.isValid():
+            assert item_id(model.item(index.row())) == item_id(was)
+        else:
+            assert was not in after or model.row_of(was) is None
+    assert [model.item(r) for r in range(model.rowCount())] == [
+        expected.item(r) for r in range(expected.rowCount())
+    ]
+    assert model.reason_counts() == expected.reason_counts()
+    for row in range(model.rowCount()):
+        assert model.row_of(model.item(row)) == row
+
+
+def test_a_change_deep_in_a_large_descending_list_is_one_row(qtbot: QtBot) -> None:
+    before = [full(n, title=f"Decision {n:05}") for n in range(1, 3001)]
+    model = fresh_model(before, column=1, descending=True)
+    target = before[1234]
+    row = model.row_of(target)
+    assert row == 3000 - 1 - 1234
+    changed = replace(target, revision=2)
+    after = [changed if i is target else i for i in before]
+    with qtbot.waitSignal(model.dataChanged) as signal:
+        model.apply(compare(before, after))
+    assert signal.args is not None and signal.args[0].row() == row
+    assert model.item(row) == changed
+
+
+def test_filters_by_team_and_owner() -> None:
+    items = [
+        full(1, team="backend", owner="ana"),
+        full(2, team="mobile", owner="ana"),
+        full(3, team="mobile", owner="mo"),
+        full(4, team=None, owner="mo"),
+    ]
+    model = fresh_model(items)
+    model.set_team("mobile")
+    assert keys(model) == ["D-2", "D-3"]
+    model.set_owner("mo")
+    assert keys(model) == ["D-3"]
+    model.set_team(None)
+    assert keys(model) == ["D-3", "D-4"]
+
+
+def test_search_covers_body_and_assertions_from_the_search_index() -> None:
+    items = [full(1, title="Token refresh"), full(2, title="Error format"), full(3)]
+    model = fresh_model(items)
+    model.set_search_index(
+        {"D-2": "Errors are RFC 7807.\nauth.token.refresh_minutes = 60", "D-3": "Größe STRASSE"}
+    )
+    model.set_search("refresh_MINUTES")
+    assert keys(model) == ["D-2"]
+    model.set_search("token")
+    assert keys(model) == ["D-1", "D-2"]
+    model.set_search("strasse")  # casefolded, so ß matches ss
+    assert keys(model) == ["D-3"]
+    model.set_search("refresh\nminutes")  # fields stay apart
+    assert keys(model) == []
+
+
+def test_section_counts_ignore_the_reason_filter_but_follow_the_others(qtbot: QtBot) -> None:
+    items = [
+        full(1, Reason.NEEDS_ACK, title="Token"),
+        full(2, Reason.NEEDS_ACK),
+        full(3, Reason.INFORMED, title="Token"),
+    ]
+    model = fresh_model(items, reasons=["informed"])
+    counts = model.reason_counts()
+    assert counts[Reason.NEEDS_ACK] == 2 and counts[Reason.INFORMED] == 1
+    assert list(counts) == list(REASON_ORDER)
+    with qtbot.waitSignal(model.counts_changed):
+        model.set_search("token")
+    assert model.reason_counts()[Reason.NEEDS_ACK] == 1
+    assert keys(model) == ["D-3"]
+
+
+def test_triage_hides_items_counts_them_and_a_new_revision_brings_them_back(
+    qtbot: QtBot,
+) -> None:
+    snoozed, done, other = full(1), full(2, Reason.INFORMED), full(3)
+    model = fresh_model([snoozed, done, other])
+    model.set_triage(Triage().snooze(snoozed, NOW + timedelta(hours=2)).done(done))
+    assert keys(model) == ["D-3"]
+    assert model.triaged_count() == 2
+    assert model.reason_counts()[Reason.NEEDS_ACK] == 1
+    model.set_reasons(None, triaged=True)
+    assert keys(model) == ["D-1", "D-2"]
+    model.set_reasons(None)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    revised = replace(done, revision=2)
+    with qtbot.waitSignal(model.rowsInserted):
+        model.apply(compare([snoozed, done, other], [snoozed, revised, other]))
+    assert resets == []
+    assert keys(model) == ["D-3", "D-2"] and model.triaged_count() == 1
+
+
+def test_a_snooze_ends_when_its_time_comes() -> None:
+    clock = [NOW]
+    model = InboxTableModel(now=lambda: clock[0])
+    snoozed = full(1)
+    model.set_items([snoozed, full(2)])
+    model.set_triage(Triage().snooze(snoozed, NOW + timedelta(hours=1)))
+    assert keys(model) == ["D-2"]
+    clock[0] = NOW + timedelta(minutes=59)
+    model.refresh_time()
+    assert keys(model) == ["D-2"]
+    clock[0] = NOW + timedelta(hours=1)
+    model.refresh_time()
+    assert keys(model) == ["D-1", "D-2"]
+
+
+def test_deadlines_show_relative_and_absolute_time_and_overdue_ones_are_red() -> None:
+    soon = full(1, Reason.FEEDBACK_REQUESTED, deadline=NOW + timedelta(hours=23, minutes=5))
+    late = full(2, Reason.DEADLINE_PASSED, deadline=NOW - timedelta(hours=2))
+    far = full(3, Reason.FEEDBACK_REQUESTED, deadline=NOW + timedelta(days=3, hours=1))
+    model = fresh_model([soon, late, far], column=0)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+    cell = [model.data(model.index(r, DEADLINE_COLUMN)) for r in range(3)]
+    assert cell == [
+        f"in 23 h · {local(soon.deadline or NOW)}",
+        f"overdue 2 h · {local(late.deadline or NOW)}",
+        f"in 3 d · {local(far.deadline or NOW)}",
+    ]
+    foreground = [
+        model.data(model.index(r, DEADLINE_COLUMN), Qt.ItemDataRole.ForegroundRole)
+        for r in range(3)
+    ]
+    assert foreground[0] is None and foreground[2] is None
+    assert isinstance(foreground[1], QBrush) and foreground[1].color().red() > 150
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole) is None
+    assert deadline_text(NOW + timedelta(minutes=40), NOW).startswith("in 40 min · ")
+
+
+def test_sorting_keeps_persistent_indexes_on_their_items() -> None:
+    model = fresh_model([full(n, title=f"T{10 - n}") for n in range(1, 6)])
+    kept = QPersistentModelIndex(model.index(0, 1))
+    item_before = model.item(0)
+    model.sort(1)
+    assert model.item(kept.row()) == item_before
+    assert kept.column() == 1

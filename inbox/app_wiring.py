@@ -1,0 +1,120 @@
+"""Wiring the app's long-lived parts together: notifications, the tray and the window.
+
+Kept apart from ``app.py`` (start-up, screenshot) so each stays one concept. Runs on the GUI
+thread; nothing here reads the store or the keyring.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from inbox.cli_watch import notification_settings
+from inbox.core.errors import UsageError
+from inbox.notify.chain import NOTIFIER_NAMES
+from inbox.notify.values import Popup, Settings
+from inbox.profile import Profile
+from inbox.services.notification_service import NotificationService
+from inbox.services.sync_service import SyncService
+from inbox.ui.main_window import MainWindow
+from inbox.ui.tray import TrayController
+
+
+def raise_window(window: MainWindow, key: str | None) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    if key:
+        window.select_key(key)
+
+
+def _settings(window: MainWindow, profile: Profile) -> tuple[Settings, str | None]:
+    config = profile.load()
+    try:
+        settings = notification_settings(config)
+    except UsageError as exc:
+        window.banner.say(f"{exc.message} Notifications use the defaults meanwhile.", "error")
+        settings = Settings()
+    pinned = (config.get("notifications") or {}).get("notifier")
+    if pinned not in (None, *NOTIFIER_NAMES):
+        window.banner.say(
+            f"The setting notifications.notifier in config.json is {pinned!r}; use one of "
+            f"{', '.join(NOTIFIER_NAMES)}. Trying each in turn meanwhile.",
+            "error",
+        )
+        pinned = None
+    return settings, pinned
+
+
+def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> NotificationService:
+    settings, pinned = _settings(window, profile)
+    notes = NotificationService(sync, settings, pinned=pinned)
+
+    def banner(popup: Popup) -> None:
+        text = f"{popup.title} — {popup.body}" if popup.body else popup.title
+        window.banner.say(text, "news", popup.key or None)
+
+    notes.banner_requested.connect(banner)
+    notes.open_requested.connect(lambda key: raise_window(window, key or None))
+    notes.acknowledge_requested.connect(sync.acknowledge)
+    return notes
+
+
+def settings_saved(window: MainWindow, notes: NotificationService, profile: Profile) -> None:
+    """Notification preferences apply at once; a new store or identity at the next start."""
+    settings, _ = _settings(window, profile)
+    notes.set_settings(settings)
+    window.banner.say(
+        "Settings saved. Notification preferences apply now; a new store or identity applies "
+        "when Decision Inbox starts again."
+    )
+
+
+def tray(
+    app: QApplication,
+    sync: SyncService,
+    window: MainWindow,
+    notes: NotificationService,
+    profile: Profile,
+) -> TrayController:
+    """The tray icon, or the window alone where no tray exists (a timer keeps trying)."""
+    controller = TrayController(app)
+    last_popup: dict[str, str | None] = {"key": None}
+
+    def tray_is_there() -> None:
+        window.keep_in_tray = True
+        notes.tray_available = controller.shown()
+
+    def pause(until: datetime | None) -> None:
+        notes.pause_until(until)
+        controller.set_paused_until(until)
+        section = dict(profile.load().get("notifications") or {})
+        section["paused_until"] = until.isoformat() if until is not None else None
+        profile.save(notifications=section)
+        window.banner.say(
+            f"Notifications paused until {until:%a %H:%M}; what happens meanwhile waits for you."
+            if until is not None
+            else "Notifications are on again."
+        )
+
+    def remember(popup: Any) -> None:
+        last_popup["key"] = popup.key
+
+    window.items_changed.connect(controller.set_items)
+    sync.status_changed.connect(controller.show_sync_status)
+    controller.acknowledge_requested.connect(sync.acknowledge)
+    controller.open_requested.connect(lambda key: raise_window(window, key))
+    controller.show_window_requested.connect(lambda: raise_window(window, None))
+    controller.sync_requested.connect(sync.sync_now)
+    controller.pause_requested.connect(pause)
+    controller.quit_requested.connect(app.quit)
+    controller.tray_appeared.connect(tray_is_there)
+    controller.message_clicked.connect(lambda: raise_window(window, last_popup["key"]))
+    notes.tray_message_requested.connect(controller.show_message)
+    notes.popup_shown.connect(remember)
+    controller.set_paused_until(notes.settings.paused_until)
+    if controller.start():
+        tray_is_there()
+    return controller

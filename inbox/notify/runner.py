@@ -1,0 +1,61 @@
+"""PolicyRunner: the notification policy run against each sync, shared by ``watch`` and the app.
+
+Each sync round's delta goes through :func:`decide`, deadline reminders and held popups released
+after quiet hours or a pause; each popup is shown, and then the policy's memory is saved beside
+the outbox. Shown first, remembered second: a crash in between repeats a popup rather than losing
+one (the only window left open, measured in the sync issue). Runs on the sync engine's thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from inbox.core.delta import InboxDelta
+from inbox.notify.policy import decide, release, reminders_due
+from inbox.notify.values import PolicyState, Popup, Settings
+
+log = logging.getLogger(__name__)
+
+POLICY_KEY = "notify.policy"  # in the profile's state file
+
+
+class PolicyRunner:
+    def __init__(
+        self,
+        user: str,
+        settings: Settings,
+        *,
+        load: Callable[[str], str | None],
+        save: Callable[[str, str], None],
+        show: Callable[[Popup], None],
+    ) -> None:
+        """``load``/``save`` read and write a text value by key in the profile's state file;
+        ``show`` puts one popup in front of the person (it may raise: that popup is then kept
+        for the next round, since the memory is not saved)."""
+        self.user = user
+        self.settings = settings
+        self._save = save
+        self._show = show
+        saved = load(POLICY_KEY)
+        try:
+            self.policy = PolicyState.from_json(json.loads(saved)) if saved else PolicyState()
+        except ValueError as exc:
+            log.warning("forgetting unreadable notification memory: %s", exc)
+            self.policy = PolicyState()
+
+    def on_delta(self, delta: InboxDelta, now: datetime) -> list[Popup]:
+        """The popups this round raised, already shown and remembered."""
+        settings = self.settings  # one read: the GUI thread may swap it (pause from the tray)
+        state, popups = decide(self.policy, delta, self.user, now, settings, owned=delta.owned)
+        state, reminders = reminders_due(state, delta.items, self.user, now, settings)
+        state, released = release(state, now, settings)
+        shown = [*popups, *reminders, *released]
+        for popup in shown:
+            self._show(popup)
+        if state != self.policy:
+            self._save(POLICY_KEY, json.dumps(state.to_json()))
+            self.policy = state
+        return shown

@@ -1,0 +1,93 @@
+"""From a profile and the command line's choices to an open Client: the start-up work that
+touches the store and the keyring, so it runs on a worker thread, never on the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inbox.core.errors import InboxError, UsageError
+from inbox.profile import Profile, StoreChoice, choose_store, choose_user
+from inbox.store import roles
+from inbox.store.connection import StoreConnection, StoreRefusedError
+from inbox.store.engine import parse_store_url, redact
+from inbox.sync.client import Client
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    profile: Profile
+    store: str | None = None  # --store
+    user: str | None = None  # --user
+    demo: bool = False
+    password: str | None = None  # asked this session, when no keyring keeps it
+    allow_network_fs: bool = False
+
+
+@dataclass
+class Started:
+    client: Client
+    choice: StoreChoice
+    seeded: str | None  # what the demo seeding said, if it ran
+
+
+class PasswordNeededError(InboxError):
+    """The store wants a password that no keyring holds: ask the person, then start again."""
+
+    def __init__(self, message: str, shown_url: str, user: str) -> None:
+        super().__init__(message)
+        self.shown_url = shown_url
+        self.user = user
+
+
+def is_first_run(profile: Profile, store: str | None, user: str | None) -> bool:
+    """Nothing configured and no embedded store yet: offer the embedded store and the demo."""
+    choice = choose_store(profile, store)
+    return (
+        choice.embedded and not choose_user(profile, user) and not profile.embedded_store.exists()
+    )
+
+
+def start(request: StartRequest) -> Started:
+    """Worker thread only: opens the store (and the keyring), seeds the demo when asked, checks
+    who the person is, and opens their client."""
+    profile = request.profile
+    choice = choose_store(profile, request.store)
+    url = parse_store_url(choice.url)
+    password = request.password
+    postgres = url.get_backend_name() == "postgresql"
+    if postgres and not url.password and password is None and url.username:
+        from inbox.sync import credentials  # deferred: keyring's import costs start-up time
+
+        password = credentials.open_credentials().get(credentials.account_name(url.username, url))
+    if choice.embedded:
+        profile.data_dir.mkdir(parents=True, exist_ok=True)
+    store = StoreConnection.open(
+        choice.url, allow_network_fs=request.allow_network_fs, password=password
+    )
+    try:
+        seeded = None
+        if request.demo:
+            from inbox.store import demo
+
+            seeded = demo.seed(store)
+            if not choose_user(profile, request.user):
+                profile.save(user=demo.DEMO_USER)
+        elif choice.embedded and store.version() is None:
+            store.initialise()  # the embedded default is created on first use
+        user = choose_user(profile, request.user)
+        if postgres:
+            try:
+                user = roles.check_acting_user(store, user)
+            except StoreRefusedError as exc:
+                if "password" in exc.message and url.username and not url.password:
+                    raise PasswordNeededError(
+                        exc.message, redact(choice.url), url.username
+                    ) from None
+                raise
+        if not user:
+            raise UsageError("Who are you? Set your identity in Settings (or pass --user HANDLE).")
+        client = Client.open(store, user, profile.data_dir)
+    except BaseException:
+        store.dispose()
+        raise
+    return Started(client, choice, seeded)

@@ -1,0 +1,357 @@
+"""The sections of the decision detail pane, each built from a :class:`DecisionDetail`.
+
+Every text that came from another person goes into a plain-text widget (a table cell, a
+plain-text label or a plain-text document): nothing here parses it as HTML. Changes are marked
+by a sign (+ added, − removed, ± changed) as well as by colour, so they read without colour too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from inbox.core.detail import DecisionDetail
+from inbox.core.diff import RevisionDiff
+from inbox.core.model import Role
+from inbox.core.times import as_utc
+
+ADDED_BG = QColor("#dafbe1")
+REMOVED_BG = QColor("#ffebe9")
+CHANGED_BG = QColor("#fff8c5")
+INK = QColor("#1f2328")  # dark text on the light change colours, whatever the theme
+ALERT = "#b42318"
+MINUS = "−"
+ROLE_TITLES = {
+    Role.ACK: "Must acknowledge (ack)",
+    Role.CONSULT: "Asked for feedback (consult)",
+    Role.INFORM: "Informed (inform)",
+}
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """``in 3 h`` / ``2 days ago``: coarse on purpose, the absolute time stands beside it."""
+    seconds = (as_utc(moment) - as_utc(now)).total_seconds()
+    span = abs(seconds)
+    if span < 3600:
+        amount = f"{max(1, round(span / 60))} min"
+    elif span < 48 * 3600:
+        amount = f"{round(span / 3600)} h"
+    else:
+        amount = f"{round(span / 86400)} days"
+    return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def absolute(moment: datetime) -> str:
+    return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def plain_label(text: str, name: str = "", *, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(True)
+    label.setAccessibleName(name or text[:60])
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+    return label
+
+
+def group(title: str, object_name: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    box.setObjectName(object_name)
+    box.setAccessibleName(title)
+    layout = QVBoxLayout(box)
+    return box, layout
+
+
+class FittedTable(QTableWidget):
+    """A read-only table as tall as its rows, so the pane scrolls rather than each table.
+
+    Rows wrap in the stretched column, so their height depends on the width: it is fitted again
+    on every resize.
+    """
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(row) for row in range(self.rowCount()))
+        if self.height() != height + 2:
+            self.setFixedHeight(height + 2)
+
+
+def table(
+    headers: list[str], rows: list[list[str]], name: str, stretch: int | None = None
+) -> FittedTable:
+    """A read-only table; column ``stretch`` (default: the last) takes the spare width."""
+    widget = FittedTable(len(rows), len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.setAccessibleName(name)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setWordWrap(True)
+    widget.verticalHeader().setVisible(False)
+    header = widget.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(
+        len(headers) - 1 if stretch is None else stretch, QHeaderView.ResizeMode.Stretch
+    )
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            widget.setItem(row, column, QTableWidgetItem(value))
+    widget.fit()
+    return widget
+
+
+def paint_row(widget: QTableWidget, row: int, colour: QColor) -> None:
+    for column in range(widget.columnCount()):
+        item = widget.item(row, column)
+        if item is not None:
+            item.setBackground(QBrush(colour))
+            item.setForeground(QBrush(INK))
+
+
+# --- the diff since the user's acknowledgment ------------------------------------------------
+
+
+def diff_section(detail: DecisionDetail, diff: RevisionDiff) -> QGroupBox:
+    box, layout = group(
+        f"Changed since you acknowledged r{diff.from_revision} (now r{diff.to_revision})",
+        "diff_section",
+    )
+    if detail.revision > detail.material_revision:
+        layout.addWidget(plain_label("The newest revisions are marked minor by the owner."))
+    if diff.is_empty():
+        layout.addWidget(plain_label("Nothing changed in the title, the text or the assertions."))
+        return box
+    if diff.title is not None:
+        title = QLabel()
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setText(f"Title: {MINUS} {diff.title[0]}  →  + {diff.title[1]}")
+        title.setWordWrap(True)
+        title.setObjectName("diff_title")
+        title.setAccessibleName("Title change")
+        layout.addWidget(title)
+    if diff.assertions:
+        layout.addWidget(assertion_changes(diff))
+    if diff.body:
+        layout.addWidget(plain_label("Text:", "Text changes heading", bold=True))
+        layout.addWidget(body_diff(diff.body))
+    return box
+
+
+def assertion_changes(diff: RevisionDiff) -> QTableWidget:
+    was, now = f"Was (r{diff.from_revision})", f"Now (r{diff.to_revision})"
+    rows: list[list[str]] = []
+    colours: list[QColor] = []
+    for change in diff.assertions:
+        if change.old is None:
+            rows.append(["+", change.key, "", change.new or ""])
+            colours.append(ADDED_BG)
+        elif change.new is None:
+            rows.append([MINUS, change.key, change.old, "(removed)"])
+            colours.append(REMOVED_BG)
+        else:
+            rows.append(["±", change.key, f"{MINUS} {change.old}", f"+ {change.new}"])
+            colours.append(CHANGED_BG)
+    widget = table(["", "Assertion", was, now], rows, "Assertion changes")
+    widget.setObjectName("diff_assertions")
+    for row, colour in enumerate(colours):
+        paint_row(widget, row, colour)
+    return widget
+
+
+def body_diff(text: str) -> QPlainTextEdit:
+    """The unified diff of the text, line by line, added lines green and removed ones red."""
+    view = QPlainTextEdit()
+    view.setObjectName("diff_body")
+    view.setAccessibleName("Text changes")
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    cursor = QTextCursor(view.document())
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        fmt = QTextCharFormat()
+        if line.startswith("+") and not line.startswith("+++"):
+            fmt.setBackground(ADDED_BG)
+            fmt.setForeground(INK)
+        elif line.startswith("-") and not line.startswith("---"):
+            fmt.setBackground(REMOVED_BG)
+            fmt.setForeground(INK)
+        elif line.startswith("@@"):
+            fmt.setFontWeight(QFont.Weight.Bold)
+        cursor.insertText(line, fmt)
+        if number < len(lines) - 1:
+            cursor.insertBlock()
+    metrics = view.fontMetrics()
+    view.setFixedHeight(min(18, len(lines) + 1) * metrics.lineSpacing() + 12)
+    view.moveCursor(QTextCursor.MoveOperation.Start)
+    return view
+
+
+# --- conflicts, side by side ----------------------------------------------------------------
+
+
+def conflicts_section(detail: DecisionDetail, open_decision: Callable[[str], None]) -> QGroupBox:
+    box, layout = group("Conflicting assertions", "conflicts_section")
+    layout.addWidget(
+        plain_label(
+            "Other live decisions assert a different value for the same key; one of them "
+            "must change.",
+            "Conflicts explanation",
+        )
+    )
+    rows: list[list[str]] = []
+    keys: list[str] = []
+    for conflict in detail.conflicts:
+        for other in conflict.others:
+            rows.append(
+                [
+                    conflict.assertion_key,
+                    conflict.value,
+                    other.value,
+                    f"{other.key} · {other.title}",
+                    other.owner,
+                    str(other.state),
+                    "",
+                ]
+            )
+            keys.append(other.key)
+    headers = ["Assertion", f"Here ({detail.key})", "There", "Other decision", "Owner", "State", ""]
+    widget = table(headers, rows, "Conflicts side by side", stretch=3)
+    widget.setObjectName("conflicts_table")
+    for row, key in enumerate(keys):
+        paint_row(widget, row, CHANGED_BG)
+        button = QPushButton(f"Open {key}")
+        button.setObjectName(f"open_{key}")
+        button.setAccessibleName(f"Open {key}")
+        button.clicked.connect(lambda _checked=False, k=key: open_decision(k))
+        widget.setCellWidget(row, len(headers) - 1, button)
+    widget.fit()
+    layout.addWidget(widget)
+    return box
+
+
+# --- the rest: what the decision says and who has read it -------------------------------------
+
+
+def assertions_section(detail: DecisionDetail) -> QGroupBox:
+    box, layout = group(f"Assertions (r{detail.revision})", "assertions_section")
+    assertions = detail.decision.current.assertions
+    if not assertions:
+        layout.addWidget(plain_label("This revision asserts nothing.", "No assertions"))
+        return box
+    rows = [[key, assertions[key]] for key in sorted(assertions)]
+    widget = table(["Key", "Value"], rows, "Assertions")
+    widget.setObjectName("assertions_table")
+    layout.addWidget(widget)
+    return box
+
+
+def audience_section(detail: DecisionDetail) -> QGroupBox:
+    box, layout = group("Audience and acknowledgments", "audience_section")
+    entries = detail.decision.audience
+    if entries:
+        for role in Role:
+            names = [e.label for e in entries if e.role is role]
+            if names:
+                label = plain_label(f"{ROLE_TITLES[role]}: {', '.join(names)}")
+                label.setObjectName(f"audience_{role.value}")
+                layout.addWidget(label)
+    else:
+        layout.addWidget(plain_label("No audience yet.", "No audience"))
+    if not detail.coverage or detail.coverage[0].total == 0:
+        layout.addWidget(plain_label("Nobody has to acknowledge this decision.", "No ack audience"))
+        return box
+    for row in reversed(detail.coverage):  # the revision that matters now first
+        label = plain_label(row.label(), f"Coverage r{row.revision}")
+        label.setObjectName(f"coverage_r{row.revision}")
+        layout.addWidget(label)
+    return box
+
+
+def feedback_section(detail: DecisionDetail) -> QGroupBox:
+    count = len(detail.feedback)
+    objections = f", {detail.objections} objection{'s' if detail.objections != 1 else ''}"
+    box, layout = group(
+        f"Feedback ({count}{objections if detail.objections else ''})", "feedback_section"
+    )
+    if not detail.feedback:
+        layout.addWidget(plain_label("No feedback yet.", "No feedback"))
+        return box
+    for number, item in enumerate(detail.feedback):
+        mark = "⚠ OBJECTION — " if item.objection else ""
+        head = plain_label(
+            f"{mark}{item.person} on r{item.revision}, {absolute(item.at)}",
+            f"Feedback {number + 1} by {item.person}",
+            bold=True,
+        )
+        head.setObjectName(f"feedback_{number}")
+        if item.objection:
+            head.setStyleSheet(f"color: {ALERT};")
+        layout.addWidget(head)
+        body = plain_label(item.body, f"Feedback {number + 1} text")
+        body.setIndent(16)
+        layout.addWidget(body)
+    return box
+
+
+def history_section(detail: DecisionDetail) -> QGroupBox:
+    box, layout = group("Revision history", "history_section")
+    rows = []
+    for rev in reversed(detail.decision.revisions):
+        notes = []
+        if rev.number == detail.revision:
+            notes.append("current")
+        if rev.number == detail.acked_revision:
+            notes.append("you acknowledged")
+        rows.append(
+            [
+                f"r{rev.number}",
+                rev.author,
+                absolute(rev.created_at),
+                rev.summary or ("created" if rev.number == 1 else ""),
+                "minor" if rev.minor else "",
+                ", ".join(notes),
+            ]
+        )
+    widget = table(
+        ["Rev.", "Author", "Date", "Summary", "Minor", ""], rows, "Revision history", stretch=3
+    )
+    widget.setObjectName("history_table")
+    layout.addWidget(widget)
+    return box
+
+
+def body_container() -> tuple[QGroupBox, QVBoxLayout]:
+    return group("Text", "body_section")

@@ -1,0 +1,44 @@
+"""DigestDialog: the weekly cross-team dependency agenda (``digest``), copyable as Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
+
+
+class DigestDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Weekly dependency digest")
+        self.resize(760, 600)
+        # Plain text on purpose: this is the Markdown people paste into their meeting notes.
+        self._text = QPlainTextEdit()
+        self._text.setReadOnly(True)
+        self._text.setAccessibleName("Digest as Markdown")
+        self._text.setPlainText("Loading the last 7 days from the store…")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self._copy = buttons.addButton("Copy as Markdown", QDialogButtonBox.ButtonRole.ActionRole)
+        self._copy.setEnabled(False)
+        self._copy.clicked.connect(self._on_copy_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._text)
+        layout.addWidget(buttons)
+
+    def show_digest(self, digest: Any) -> None:
+        self._text.setPlainText(digest.to_markdown())
+        self._copy.setEnabled(True)
+
+    def show_error(self, sentence: str) -> None:
+        self._text.setPlainText(sentence)
+
+    @property
+    def markdown(self) -> str:
+        return self._text.toPlainText()
+
+    @Slot()
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self._text.toPlainText())

@@ -1,0 +1,337 @@
+"""InboxListView: the inbox list of the main window (DESIGN §6): reason sections with counts,
+search, team and owner filters, and the table of items.
+
+Built for 100k rows: uniform fixed-height rows (no per-row size hints), no content-sized
+columns, the sort and filter inside :class:`InboxTableModel`, and a sync's delta applied as
+narrow row signals, never a reset, so the selection and scroll position survive a sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox.core.delta import InboxDelta
+from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
+from inbox.core.model import Reason
+from inbox.core.triage import Triage
+from inbox.ui.inbox_model import REASON_COLUMN, InboxTableModel
+
+ALL_SECTION = "all"
+TRIAGED_SECTION = "triaged"
+SEARCH_PLACEHOLDER = "Search key, title, body, assertions  (/)"
+EMPTY_INBOX = "Nothing in your inbox."
+NOTHING_MATCHES = "Nothing matches this search or filter."
+_SECTION_ROLE = Qt.ItemDataRole.UserRole
+_COLUMN_WIDTHS = {0: 70, 2: 90, 3: 80, 4: 50, 5: 230, 6: 210}
+_TEAM, _OWNER = attrgetter("team"), attrgetter("owner")
+_CLOCK_MS = 60_000  # relative deadlines are shown to the minute; snoozes end on the minute
+
+
+def _section_title(section: str) -> str:
+    if section == ALL_SECTION:
+        return "All"
+    if section == TRIAGED_SECTION:
+        return "Snoozed / done"
+    label = reason_label(Reason(section))
+    return label[:1].upper() + label[1:]
+
+
+class InboxListView(QWidget):
+    """Sections | search, filters and the item table. Emits the current item (or None)."""
+
+    current_changed = Signal(object)  # InboxItem | None
+    activated = Signal(object)  # InboxItem
+
+    def __init__(
+        self, parent: QWidget | None = None, *, now: Callable[[], datetime] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Inbox list")
+        self._model = InboxTableModel(self, now=now)
+        self._current: InboxItem | None = None
+        self._applying = False
+
+        self._sections = QListWidget(self)
+        self._sections.setAccessibleName("Inbox sections")
+        for section in (ALL_SECTION, *map(str, REASON_ORDER), TRIAGED_SECTION):
+            entry = QListWidgetItem(_section_title(section))
+            entry.setData(_SECTION_ROLE, section)
+            self._sections.addItem(entry)
+        self._sections.setCurrentRow(0)
+
+        self._search = QLineEdit(self)
+        self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self._search.setAccessibleName("Search the inbox")
+        self._search.setClearButtonEnabled(True)
+        self._team = self._combo("Filter by team", "All teams")
+        self._owner = self._combo("Filter by owner", "All owners")
+
+        self._table = QTableView(self)
+        self._table.setAccessibleName("Inbox items")
+        self._table.setModel(self._model)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setWordWrap(False)
+        self._table.setShowGrid(False)
+        self._table.setAlternatingRowColors(True)
+        rows = self._table.verticalHeader()
+        # Uniform rows: Qt never asks each of 100k rows for its size.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        rows.hide()
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(REASON_COLUMN, Qt.SortOrder.AscendingOrder)
+        self._table.setSortingEnabled(True)  # header clicks → InboxTableModel.sort
+
+        self._empty = QLabel(EMPTY_INBOX, self)
+        self._empty.setAccessibleName("Inbox empty state")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._pages = QStackedWidget(self)
+        self._pages.addWidget(self._table)
+        self._pages.addWidget(self._empty)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self._search, 1)
+        filters.addWidget(self._team)
+        filters.addWidget(self._owner)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(filters)
+        right_layout.addWidget(self._pages, 1)
+        splitter = QSplitter(self)
+        splitter.addWidget(self._sections)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        shortcut = QShortcut(QKeySequence("/"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.focus_search)
+        self._clock = QTimer(self)
+        self._clock.setInterval(_CLOCK_MS)
+        self._clock.timeout.connect(self._on_clock_timeout)
+        self._clock.start()
+
+        self._search.textChanged.connect(self._on_search_text_changed)
+        self._team.currentIndexChanged.connect(self._on_team_current_index_changed)
+        self._owner.currentIndexChanged.connect(self._on_owner_current_index_changed)
+        self._sections.currentRowChanged.connect(self._on_sections_current_row_changed)
+        self._table.activated.connect(self._on_table_activated)
+        selection = self._table.selectionModel()
+        selection.currentRowChanged.connect(self._on_selection_current_row_changed)
+        self._model.modelReset.connect(self._on_model_reset)
+        self._model.rowsInserted.connect(self._on_model_rows_changed)
+        self._model.rowsRemoved.connect(self._on_model_rows_changed)
+        self._model.counts_changed.connect(self._on_model_counts_changed)
+        self._on_model_counts_changed()
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def model(self) -> InboxTableModel:
+        return self._model
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def search_field(self) -> QLineEdit:
+        return self._search
+
+    def set_items(self, items: Iterable[InboxItem]) -> None:
+        self._model.set_items(items)
+        self._fill_choices(self._model.all_items(), replace=True)
+
+    def apply(self, delta: InboxDelta) -> None:
+        """A sync's changes as narrow row signals; the current item stays current."""
+        kept = self._current
+        self._applying = True
+        try:
+            self._model.apply(delta)
+        finally:
+            self._applying = False
+        row = None if kept is None else self._model.row_of(kept)
+        if row is not None and self._table.currentIndex().row() != row:
+            self._select_row(row)
+        self._fill_choices((*delta.added, *delta.changed), replace=False)
+        self._sync_current()
+
+    def set_search_index(self, mapping: Mapping[str, str]) -> None:
+        self._model.set_search_index(mapping)
+
+    def set_triage(self, triage: Triage) -> None:
+        self._model.set_triage(triage)
+
+    def current_item(self) -> InboxItem | None:
+        return self._current
+
+    def select_key(self, key: str) -> bool:
+        """Make the first row of decision ``key`` current; False when it is not shown."""
+        rows = self._model.rows_of_key(key)
+        if not rows:
+            return False
+        self._select_row(rows[0])
+        return True
+
+    def move_selection(self, step: int) -> None:
+        """Move the current row by ``step`` (j/k), staying inside the list."""
+        count = self._model.rowCount()
+        if count == 0:
+            return
+        row = self._table.currentIndex().row()
+        start = 0 if step > 0 else count - 1
+        self._select_row(start if row < 0 else max(0, min(count - 1, row + step)))
+
+    def focus_search(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    # -- slots ---------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_search_text_changed(self, text: str) -> None:
+        self._model.set_search(text)
+
+    @Slot(int)
+    def _on_team_current_index_changed(self, _index: int) -> None:
+        self._model.set_team(self._team.currentData())
+
+    @Slot(int)
+    def _on_owner_current_index_changed(self, _index: int) -> None:
+        self._model.set_owner(self._owner.currentData())
+
+    @Slot(int)
+    def _on_sections_current_row_changed(self, row: int) -> None:
+        entry = self._sections.item(row)
+        section = ALL_SECTION if entry is None else entry.data(_SECTION_ROLE)
+        if section == ALL_SECTION:
+            self._model.set_reasons(None)
+        elif section == TRIAGED_SECTION:
+            self._model.set_reasons(None, triaged=True)
+        else:
+            self._model.set_reasons([section])
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated.emit(self._model.item(index.row()))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_selection_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
+        if not self._applying:
+            self._set_current(self._model.item(current.row()) if current.isValid() else None)
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        row = None if self._current is None else self._model.row_of(self._current)
+        if row is not None:
+            self._select_row(row)
+        self._sync_current()
+        self._on_model_rows_changed()
+
+    @Slot()
+    def _on_model_rows_changed(self, *_args: object) -> None:
+        empty = self._model.rowCount() == 0
+        if empty:
+            nothing = not self._model.all_items() and not self._model.triaged_count()
+            self._empty.setText(EMPTY_INBOX if nothing else NOTHING_MATCHES)
+        self._pages.setCurrentIndex(1 if empty else 0)
+
+    @Slot()
+    def _on_model_counts_changed(self) -> None:
+        counts = self._model.reason_counts()
+        numbers = {
+            ALL_SECTION: sum(counts.values()),
+            TRIAGED_SECTION: self._model.triaged_count(),
+            **{str(reason): n for reason, n in counts.items()},
+        }
+        for row in range(self._sections.count()):
+            entry = self._sections.item(row)
+            section = entry.data(_SECTION_ROLE)
+            text = f"{_section_title(section)}  ({numbers[section]})"
+            entry.setText(text)
+            entry.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+
+    @Slot()
+    def _on_clock_timeout(self) -> None:
+        self._model.refresh_time()
+
+    # -- inside --------------------------------------------------------------------------------
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        combo.addItem(everything, None)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _fill_choices(self, items: Iterable[InboxItem], *, replace: bool) -> None:
+        items = list(items)
+        _fill(self._team, {t for t in set(map(_TEAM, items)) if t}, replace=replace)
+        _fill(self._owner, set(map(_OWNER, items)), replace=replace)
+
+    def _select_row(self, row: int) -> None:
+        index = self._model.index(row, 0)
+        self._table.setCurrentIndex(index)
+        self._table.scrollTo(index)
+
+    def _sync_current(self) -> None:
+        index = self._table.currentIndex()
+        self._set_current(self._model.item(index.row()) if index.isValid() else None)
+
+    def _set_current(self, item: InboxItem | None) -> None:
+        if item != self._current:
+            self._current = item
+            self.current_changed.emit(item)
+
+
+def _fill(combo: QComboBox, values: set[str], *, replace: bool) -> None:
+    """Offer ``values`` (plus the first "All …" entry), keeping the chosen one chosen."""
+    present = {combo.itemData(n) for n in range(1, combo.count())}
+    wanted = values if replace else present | values
+    if wanted == present:
+        return
+    chosen = combo.currentData()
+    combo.blockSignals(True)  # the filter itself does not change; only the choices do
+    try:
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for value in sorted(wanted, key=str.casefold):
+            combo.addItem(value, value)
+        at = combo.findData(chosen) if chosen is not None else 0
+        combo.setCurrentIndex(max(at, 0))
+    finally:
+        combo.blockSignals(False)
+    if chosen is not None and combo.currentData() != chosen:  # the chosen one went away
+        combo.currentIndexChanged.emit(combo.currentIndex())

@@ -1,0 +1,351 @@
+"""MainWindow: the inbox list beside the decision detail, with menus, shortcuts, a message
+banner and the connection state. It wires views to services; it never reads or writes itself."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from inbox.core.delta import InboxDelta
+from inbox.core.inbox import InboxItem
+from inbox.core.keys import decision_sort_key
+from inbox.core.model import Reason
+from inbox.core.requests import GiveFeedback
+from inbox.core.triage import Triage
+from inbox.ui import owner_actions
+from inbox.ui.banner import BannerBar
+from inbox.ui.detail_view import DecisionDetailView
+from inbox.ui.digest_dialog import DigestDialog
+from inbox.ui.help_overlay import HelpOverlay
+from inbox.ui.inbox_view import InboxListView
+from inbox.ui.lifecycle_dialogs import FeedbackDialog
+from inbox.ui.status_widget import ConnectionStatusWidget
+
+ACKNOWLEDGEABLE = (Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK)
+
+
+class MainWindow(QMainWindow):
+    settings_requested = Signal()
+    quit_requested = Signal()
+    items_changed = Signal(object)  # the inbox without snoozed and done items, for the tray
+
+    def __init__(self, sync: Any, decisions: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sync = sync
+        self.decisions = decisions
+        self.setWindowTitle(f"Decision Inbox — {sync.user}")
+        self.resize(1280, 800)
+        self.keep_in_tray = False  # set by the app when a tray icon holds the app
+        self.triage = Triage()
+        self.detail: Any = None
+        self._current_key: str | None = None
+        self._pending_select: str | None = None
+        self.teams: list[str] = []
+        self.people: list[str] = []  # handles, for the audience pickers
+        self._known_keys: list[str] = []  # every decision in the cache, for supersede
+        self.all_items: tuple[InboxItem, ...] = ()
+
+        self.banner = BannerBar()
+        self.inbox = InboxListView()
+        self.detail_view = DecisionDetailView()
+        self.status = ConnectionStatusWidget()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.inbox)
+        splitter.addWidget(self.detail_view)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([720, 560])  # the detail pane is where the reading happens
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.status, 1)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_menus()
+        self._connect()
+        decisions.load_triage()
+        self._update_actions()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, keys: list[str], slot: Any) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("new", "&New decision…", ["Ctrl+N"], self._on_new))
+        file_menu.addAction(
+            self._action("digest", "Weekly &digest…", ["Ctrl+Shift+D"], self._on_digest)
+        )
+        file_menu.addAction(
+            self._action("settings", "&Settings…", ["Ctrl+,"], self.settings_requested.emit)
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", "&Quit", ["Ctrl+Q"], self.quit_requested.emit))
+
+        item_menu = bar.addMenu("&Decision")
+        item_menu.addAction(self._action("ack", "&Acknowledge", ["A"], self._on_acknowledge))
+        item_menu.addAction(
+            self._action("feedback", "Give &feedback…", ["F"], lambda: self._feedback(False))
+        )
+        item_menu.addAction(
+            self._action("object", "&Object…", ["Shift+F"], lambda: self._feedback(True))
+        )
+        snooze = item_menu.addMenu("&Snooze")
+        snooze.addAction(
+            self._action("snooze", "Until tomorrow 9:00", ["S"], lambda: self._snooze("tomorrow"))
+        )
+        snooze.addAction(self._action("snooze_hour", "For 1 hour", [], lambda: self._snooze("1h")))
+        snooze.addAction(
+            self._action("snooze_week", "Until next Monday", [], lambda: self._snooze("week"))
+        )
+        snooze.addAction(
+            self._action(
+                "snooze_change", "Until it changes", ["Shift+S"], lambda: self._snooze(None)
+            )
+        )
+        item_menu.addAction(self._action("done", "&Done", ["E"], self._on_done))
+        item_menu.addAction(self._action("restore", "&Restore", ["U"], self._on_restore))
+        item_menu.addSeparator()
+        for name, text, keys in owner_actions.MENU:
+            item_menu.addAction(
+                self._action(name, text, keys, lambda _=False, n=name: self._owner(n))
+            )
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(
+            self._action("next", "&Next item", ["J", "Down"], lambda: self.inbox.move_selection(1))
+        )
+        view_menu.addAction(
+            self._action(
+                "previous", "&Previous item", ["K", "Up"], lambda: self.inbox.move_selection(-1)
+            )
+        )
+        view_menu.addAction(self._action("search", "&Search", ["/", "Ctrl+F"], self._on_search))
+        view_menu.addAction(self._action("sync", "Sync &now", ["F5"], self.sync.sync_now))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("help", "&Keyboard shortcuts", ["?", "F1"], self._on_help))
+
+    def _connect(self) -> None:
+        self.sync.delta_ready.connect(self._on_sync_delta_ready)
+        self.sync.status_changed.connect(self._on_sync_status_changed)
+        self.sync.outbox_changed.connect(self.status.show_outbox)
+        self.sync.action_finished.connect(lambda text: self.banner.say(text))
+        self.sync.action_failed.connect(self._on_failed)
+        self.decisions.detail_loaded.connect(self._on_decisions_detail_loaded)
+        self.decisions.detail_failed.connect(lambda _key, text: self._on_failed(text))
+        self.decisions.triage_loaded.connect(self._on_decisions_triage_loaded)
+        self.decisions.search_index_loaded.connect(self._on_decisions_search_index_loaded)
+        self.decisions.directory_loaded.connect(self._on_decisions_directory_loaded)
+        self.decisions.written.connect(self._on_decisions_written)
+        self.decisions.write_failed.connect(lambda text, _rev: self._on_failed(text))
+        self.inbox.current_changed.connect(self._on_inbox_current_changed)
+        self.detail_view.acknowledge_requested.connect(self.sync.acknowledge)
+        self.detail_view.feedback_requested.connect(
+            lambda key, objection: self._feedback(objection, key)
+        )
+        self.detail_view.owner_action_requested.connect(lambda action, _key: self._owner(action))
+        self.detail_view.open_decision_requested.connect(self.select_key)
+        self.banner.open_requested.connect(self.select_key)
+        self.status.retry_requested.connect(self.sync.sync_now)
+
+    # -- public --------------------------------------------------------------------------------
+
+    def select_key(self, key: str) -> None:
+        """Show ``key``: its row when it is in the inbox, else just its detail."""
+        if self.inbox.select_key(key):
+            return
+        self._pending_select = key
+        self._show_key(key)
+
+    def supersede_candidates(self, key: str) -> list[str]:
+        """Keys of the decisions that could replace ``key``: every other one in the cache."""
+        return [k for k in self._known_keys if k != key]
+
+    @property
+    def current_item(self) -> InboxItem | None:
+        item: InboxItem | None = self.inbox.current_item()
+        return item
+
+    # -- slots ---------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_sync_delta_ready(self, delta: InboxDelta) -> None:
+        self.all_items = delta.items
+        self.inbox.apply(delta)
+        self._announce_items()
+        if self._pending_select and self.inbox.select_key(self._pending_select):
+            self._pending_select = None
+        elif self._current_key is None and self.inbox.current_item() is None:
+            self.inbox.move_selection(1)
+        key = self._current_key
+        touched = {i.key for i in (*delta.added, *delta.removed, *delta.changed)}
+        if key is not None and (key in delta.decisions or key in touched):
+            self.decisions.load_detail(key)
+
+    @Slot(object)
+    def _on_sync_status_changed(self, status: Any) -> None:
+        self.status.show_status(status.state, status.message, status.retry_at)
+
+    @Slot(object)
+    def _on_decisions_detail_loaded(self, detail: Any) -> None:
+        if detail.decision.key != self._current_key:
+            return  # the person moved on meanwhile
+        self.detail = detail
+        self.detail_view.show_detail(detail)
+        self._update_actions()
+
+    @Slot(object)
+    def _on_decisions_triage_loaded(self, triage: Triage) -> None:
+        self.triage = triage
+        self.inbox.set_triage(triage)
+        self._announce_items()
+
+    @Slot(object, object)
+    def _on_decisions_directory_loaded(self, teams: list[str], people: dict[str, Any]) -> None:
+        self.teams, self.people = teams, sorted(people)
+
+    @Slot(object)
+    def _on_decisions_search_index_loaded(self, index: dict[str, str]) -> None:
+        self.inbox.set_search_index(index)
+        self._known_keys = sorted(index, key=decision_sort_key)
+
+    @Slot(object)
+    def _on_decisions_written(self, change: Any) -> None:
+        self.banner.say(change.message, key=change.key)
+        if change.key:
+            self._pending_select = change.key
+            self._show_key(change.key)
+
+    @Slot(str)
+    def _on_failed(self, sentence: str) -> None:
+        self.banner.say(sentence, "error")
+        if self._current_key:  # a stale revise: show the current revision the store has
+            self.decisions.load_detail(self._current_key)
+
+    @Slot(object)
+    def _on_inbox_current_changed(self, item: InboxItem | None) -> None:
+        if item is None:
+            return
+        self._show_key(item.key)
+
+    def _show_key(self, key: str) -> None:
+        if key != self._current_key:
+            self.detail = None
+        self._current_key = key
+        self._update_actions()
+        self.decisions.load_detail(key)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        item = self.inbox.current_item()
+        allowed = set(self.detail.actions) if self.detail is not None else set()
+        self.actions_by_name["ack"].setEnabled(
+            "acknowledge" in allowed or (item is not None and item.reason in ACKNOWLEDGEABLE)
+        )
+        self.actions_by_name["feedback"].setEnabled("feedback" in allowed)
+        self.actions_by_name["object"].setEnabled("feedback" in allowed)
+        for name in ("snooze", "snooze_hour", "snooze_week", "snooze_change", "restore"):
+            self.actions_by_name[name].setEnabled(item is not None)
+        self.actions_by_name["done"].setEnabled(item is not None and item.reason is Reason.INFORMED)
+        for name, _text, _keys in owner_actions.MENU:
+            self.actions_by_name[name].setEnabled(name in allowed)
+
+    def _on_acknowledge(self) -> None:
+        if self.detail is not None and "acknowledge" in self.detail.actions:
+            decision = self.detail.decision
+            self.sync.acknowledge(decision.key, decision.revision)
+            return
+        item = self.inbox.current_item()
+        if item is not None and item.reason in ACKNOWLEDGEABLE:
+            self.sync.acknowledge(item.key, item.revision)  # pinned to the revision shown
+
+    def _feedback(self, objection: bool, key: str | None = None) -> None:
+        key = key or self._current_key
+        if key is None or self.detail is None:
+            return
+        dialog = FeedbackDialog(key, self.detail.decision.title, objection, self)
+        if dialog.exec():
+            request: GiveFeedback = dialog.request()
+            self.decisions.give_feedback(request)
+
+    def _snooze(self, until: str | None) -> None:
+        item = self.inbox.current_item()
+        if item is None:
+            return
+        self._set_triage(self.triage.snooze(item, snooze_until(until, datetime.now().astimezone())))
+        self.banner.say(f"Snoozed {item.key}; it comes back by itself if the decision changes.")
+
+    def _on_done(self) -> None:
+        item = self.inbox.current_item()
+        if item is not None and item.reason is Reason.INFORMED:
+            self._set_triage(self.triage.done(item))
+
+    def _on_restore(self) -> None:
+        item = self.inbox.current_item()
+        if item is not None:
+            self._set_triage(self.triage.restore(item))
+
+    def _set_triage(self, triage: Triage) -> None:
+        self.triage = triage
+        self.inbox.set_triage(triage)
+        self.decisions.save_triage(triage)
+        self._announce_items()
+
+    def _announce_items(self) -> None:
+        now = datetime.now().astimezone()
+        self.items_changed.emit([i for i in self.all_items if not self.triage.hides(i, now)])
+
+    def _owner(self, action: str) -> None:
+        owner_actions.run(self, action)
+
+    def _on_new(self) -> None:
+        owner_actions.run(self, "new")
+
+    def _on_search(self) -> None:
+        self.inbox.focus_search()
+
+    def _on_digest(self) -> None:
+        dialog = DigestDialog(self)
+        self.decisions.digest_loaded.connect(dialog.show_digest)
+        self.decisions.write_failed.connect(lambda text, _rev: dialog.show_error(text))
+        self.decisions.load_digest(7)
+        dialog.exec()
+        self.decisions.digest_loaded.disconnect(dialog.show_digest)
+
+    def _on_help(self) -> None:
+        HelpOverlay(self.actions_by_name.values(), self).exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_in_tray:
+            event.ignore()
+            self.hide()  # the tray keeps the app running (issue: tray)
+            return
+        event.accept()
+        self.quit_requested.emit()
+
+
+def snooze_until(choice: str | None, now: datetime) -> datetime | None:
+    """When a snooze ends: None means "until the decision changes"."""
+    if choice is None:
+        return None
+    if choice == "1h":
+        return now + timedelta(hours=1)
+    morning = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    if choice == "week":
+        return morning + timedelta(days=7 - now.weekday())
+    return morning + timedelta(days=1)

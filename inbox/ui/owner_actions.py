@@ -1,0 +1,50 @@
+"""The owner's actions on a decision, from a menu or the detail pane: each opens its dialog and
+hands the filled-in request to the DecisionService. The store has the last word (row-level
+security, revision checks); a refusal comes back as a sentence in the banner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inbox.ui.decision_dialogs import NewDecisionDialog, ReviseDialog
+from inbox.ui.lifecycle_dialogs import OpenForFeedbackDialog, SupersedeDialog, confirm_lifecycle
+
+# (action name, menu text, shortcuts); the names match DecisionDetail.actions
+MENU: tuple[tuple[str, str, list[str]], ...] = (
+    ("revise", "&Revise…", ["R"]),
+    ("open", "&Open for feedback…", ["Ctrl+Shift+O"]),
+    ("finalize", "Finali&ze…", ["Ctrl+Shift+F"]),
+    ("supersede", "Su&persede…", ["Ctrl+Shift+S"]),
+    ("withdraw", "&Withdraw…", ["Ctrl+Shift+W"]),
+)
+
+
+def run(window: Any, action: str) -> None:
+    decisions = window.decisions
+    if action == "new":
+        new = NewDecisionDialog(window.teams, window.people, window)
+        if new.exec():
+            decisions.create(new.request())
+        return
+    detail = window.detail
+    if detail is None or action not in detail.actions:
+        return
+    decision = detail.decision
+    if action == "revise":
+        revise = ReviseDialog(decision, window)
+        if revise.exec():
+            decisions.revise(revise.request())
+    elif action == "open":
+        opening = OpenForFeedbackDialog(decision.key, decision.title, window)
+        if opening.exec():
+            decisions.open_for_feedback(opening.request())
+    elif action == "supersede":
+        supersede = SupersedeDialog(
+            decision.key, window.supersede_candidates(decision.key), window
+        )
+        if supersede.exec():
+            decisions.supersede(supersede.request())
+    elif action in ("finalize", "withdraw") and confirm_lifecycle(
+        window, action, decision.key, decision.title
+    ):
+        getattr(decisions, action)(decision.key)

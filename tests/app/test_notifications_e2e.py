@@ -1,0 +1,175 @@
+"""The app's notifications end to end, on a real session bus with the notification daemon mock
+of shared/TESTING.md listening, and a real PostgreSQL store: ana finalizes from this process,
+the app (a child process, offscreen, as fred) must put a Notify on the bus within a second, never
+twice across restarts, and an *Acknowledge* invoked on the bus must reach the store."""
+
+from __future__ import annotations
+
+import random
+import re
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from inbox.core.model import Role
+from inbox.store.clock import utcnow
+from inbox.store.connection import StoreConnection
+from inbox.store.reader import load_decision
+from inbox.store.service import StoreService
+from tests.app.child import AppProcess
+from tests.notify.bus import NotificationBus, NotifyCall, private_bus
+from tests.store.helpers import open_store
+
+pytestmark = [pytest.mark.dbus, pytest.mark.postgres, pytest.mark.slow]
+
+KEY = re.compile(r"\bD-\d+\b")
+
+
+@pytest.fixture
+def notification_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[NotificationBus]:
+    yield from private_bus(monkeypatch, server=True)
+
+
+@pytest.fixture
+def upstream(pg_url: str) -> Iterator[StoreService]:
+    """The store, with ana (backend) and fred (frontend), and one open decision asking fred for
+    feedback, so the app's first sync has something to say and the test knows it is running."""
+    store, service = open_store(pg_url)
+    key = _new(service, "Error response format", ack=False)
+    service.open("ana", key, deadline=utcnow() + timedelta(days=2))
+    try:
+        yield service
+    finally:
+        store.dispose()
+
+
+def _new(service: StoreService, title: str, *, ack: bool = True) -> str:
+    role = Role.ACK if ack else Role.CONSULT
+    key = service.create("ana", title=title, audience=[("person", "fred", role)]).key
+    assert key is not None
+    return key
+
+
+def _mentioning(calls: list[NotifyCall], key: str) -> list[NotifyCall]:
+    return [c for c in calls if key in KEY.findall(f"{c.summary} {c.body}")]
+
+
+def _wait(condition, timeout: float, what: str, app: AppProcess) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if not app.alive():
+            raise AssertionError(f"the app exited while waiting for {what}: {app.output()}")
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}; app output: {app.output()}")
+
+
+@pytest.mark.parametrize("notifier", ["desktop-notifier", "plyer"])
+def test_a_finalized_decision_is_on_the_bus_within_a_second_once_across_restarts(
+    notifier: str,
+    notification_server: NotificationBus,
+    upstream: StoreService,
+    pg_url: str,
+    tmp_path: Path,
+) -> None:
+    app = AppProcess(tmp_path / "fred", pg_url, "fred", notifier=notifier)
+    bus = notification_server
+    app.start()
+    try:
+        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        key = _new(upstream, "Token refresh policy")
+        before = len(bus.notify_calls())
+        upstream.finalize("ana", key)
+        finalized = time.monotonic()
+        _wait(lambda: _mentioning(bus.notify_calls(), key), 5, f"a popup about {key}", app)
+        latency = time.monotonic() - finalized
+        popup = _mentioning(bus.notify_calls(), key)[0]
+        assert "Token refresh policy" in f"{popup.summary} {popup.body}"
+        assert latency < 1.0, f"{latency:.3f} s from finalize to Notify"
+        assert len(bus.notify_calls()) == before + 1
+
+        assert app.stop() == 0
+        app.start()
+        # a change after the restart proves the restarted app synced past the old one
+        later = _new(upstream, "Dates in the UI")
+        upstream.finalize("ana", later)
+        _wait(lambda: _mentioning(bus.notify_calls(), later), 30, f"a popup about {later}", app)
+        assert len(_mentioning(bus.notify_calls(), key)) == 1, "notified twice after a restart"
+
+        if notifier == "desktop-notifier":
+            # the mock numbers popups 1, 2, 3… in the order it receives them
+            popup_id = bus.notify_calls().index(_mentioning(bus.notify_calls(), later)[0]) + 1
+            bus.emit_action_invoked(popup_id, "acknowledge")
+            _wait(lambda: _acknowledged(pg_url, later), 10, "the acknowledgment in the store", app)
+    finally:
+        app.stop()
+
+
+def _acknowledged(url: str, key: str) -> bool:
+    store = StoreConnection.open(url)
+    try:
+        with store.read() as session:
+            decision = load_decision(session, key)
+        return any(a.person == "fred" and a.revision == 1 for a in decision.acknowledgments)
+    finally:
+        store.dispose()
+
+
+def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
+    notification_server: NotificationBus, upstream: StoreService, pg_url: str, tmp_path: Path
+) -> None:
+    rng = random.Random(20)
+    app = AppProcess(tmp_path / "fred", pg_url, "fred", notifier="desktop-notifier")
+    bus = notification_server
+    keys: list[str] = []
+    stop = threading.Event()
+
+    def stream() -> None:  # ana keeps deciding while fred's app comes and goes
+        store = StoreConnection.open(pg_url)
+        service = StoreService(store)
+        try:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                key = _new(service, f"Upstream change {n}")
+                service.finalize("ana", key)
+                keys.append(key)
+                stop.wait(rng.uniform(0.8, 1.6))  # at most ~4 per restart: summaries list 5
+        finally:
+            store.dispose()
+
+    producer = threading.Thread(target=stream, name="ana")
+    app.start()
+    _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+    producer.start()
+    try:
+        for _ in range(20):
+            time.sleep(rng.uniform(0.2, 2.0))
+            # 0: a clean quit; -SIGTERM: the signal came while the app was still starting, before
+            # its handler was in place (before any sync, so before any popup)
+            assert app.stop() in (0, -signal.SIGTERM)
+            time.sleep(rng.uniform(0.0, 0.5))
+            app.start()
+        stop.set()
+        producer.join()
+        last = keys[-1]
+        _wait(lambda: _mentioning(bus.notify_calls(), last), 30, f"a popup about {last}", app)
+    finally:
+        stop.set()
+        app.stop()
+    calls = bus.notify_calls()
+    seen = Counter(k for call in calls for k in set(KEY.findall(f"{call.summary} {call.body}")))
+    truncated = [c for c in calls if "more" in c.body]
+    assert not truncated, "a summary hid some keys; slow the stream down"
+    repeated = {k: n for k, n in seen.items() if n > 1 and k in keys}
+    assert not repeated, f"notified more than once: {repeated}"
+    lost = [k for k in keys if seen[k] == 0]
+    assert not lost, f"never notified: {lost}"
+    assert len(keys) >= 20
