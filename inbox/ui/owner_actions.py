@@ -39,9 +39,7 @@ def run(window: Any, action: str) -> None:
         if opening.exec():
             decisions.open_for_feedback(opening.request())
     elif action == "supersede":
-        supersede = SupersedeDialog(
-            decision.key, window.supersede_candidates(decision.key), window
-        )
+        supersede = SupersedeDialog(decision.key, window.supersede_candidates(decision.key), window)
         if supersede.exec():
             decisions.supersede(supersede.request())
     elif action in ("finalize", "withdraw") and confirm_lifecycle(
