@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_decisions_search_index_loaded(self, index: dict[str, str]) -> None:
-        self.inbox.set_search_index(index)
+        self.inbox.set_search_index(index, casefolded=True)  # DecisionService.search_index
         self._known_keys = sorted(index, key=decision_sort_key)
 
     @Slot(object)

@@ -356,3 +356,48 @@ def test_sorting_keeps_persistent_indexes_on_their_items() -> None:
     model.sort(1)
     assert model.item(kept.row()) == item_before
     assert kept.column() == 1
+
+
+def _demo_inbox(tmp_path, user: str) -> list[InboxItem]:  # type: ignore[no-untyped-def]
+    from inbox.core.inbox import compute_inbox
+    from inbox.store import demo
+    from inbox.store.connection import StoreConnection
+    from inbox.store.reader import load_snapshot
+
+    store = StoreConnection.open(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    try:
+        demo.seed(store)
+        with store.read() as session:
+            snapshot = load_snapshot(session)
+    finally:
+        store.dispose()
+    return compute_inbox(user, snapshot, datetime.now(UTC))
+
+
+@pytest.mark.parametrize("user", ["fred", "ana", "mo"])
+def test_the_cores_order_keeps_the_promise_the_fast_path_relies_on(tmp_path, user: str) -> None:  # type: ignore[no-untyped-def]
+    items = _demo_inbox(tmp_path, user)
+    assert len(items) >= 2
+    model = InboxTableModel()
+    model.set_items(items, in_inbox_order=True)
+    shown = keys(model)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.ensure_index()
+    assert not resets, "compute_inbox's order is not the model's default order"
+    eager = InboxTableModel()
+    eager.set_items(items)
+    assert shown == keys(eager)
+    assert model.reason_counts() == eager.reason_counts()
+
+
+def test_a_broken_order_promise_is_caught_and_fixed_with_one_reset() -> None:
+    items = [item(10, Reason.INFORMED), item(2), item(3, Reason.CHANGED_SINCE_ACK)]
+    model = InboxTableModel()
+    model.set_items(items, in_inbox_order=True)  # not in the core's order
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.ensure_index()
+    assert resets == [True]
+    assert keys(model) == ["D-2", "D-3", "D-10"]
+    assert model.reason_counts()[Reason.INFORMED] == 1
