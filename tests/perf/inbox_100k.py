@@ -239,10 +239,9 @@ def floor_runs(app: QApplication, items: list[InboxItem], reps: int, results: Re
 
 def inbox_runs(app: QApplication, items: list[InboxItem], reps: int, results: Results) -> None:
     index = make_search_index(items)
+    first_sync = InboxDelta(items=tuple(items), added=tuple(items), first_sync=True)
     for _ in range(reps):
         holder: list[InboxListView] = []
-
-        first_sync = InboxDelta(items=tuple(items), added=tuple(items), first_sync=True)
 
         def show(holder: list[InboxListView] = holder) -> None:
             # the window's path: the first sync's delta, in the core's order
