@@ -240,14 +240,13 @@ def conflicts_section(detail: DecisionDetail, open_decision: Callable[[str], Non
                     conflict.assertion_key,
                     conflict.value,
                     other.value,
-                    f"{other.key} · {other.title}",
-                    other.owner,
-                    str(other.state),
+                    f"{other.key} · {other.title} ({other.owner}, {other.state})",
                     "",
                 ]
             )
             keys.append(other.key)
-    headers = ["Assertion", f"Here ({detail.key})", "There", "Other decision", "Owner", "State", ""]
+    # Owner and state ride along in the decision's cell: seven columns do not fit the pane.
+    headers = ["Assertion", f"Here ({detail.key})", "There", "Other decision", ""]
     widget = table(headers, rows, "Conflicts side by side", stretch=3)
     widget.setObjectName("conflicts_table")
     for row, key in enumerate(keys):

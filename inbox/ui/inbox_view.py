@@ -43,7 +43,17 @@ SEARCH_PLACEHOLDER = "Search key, title, body, assertions  (/)"
 EMPTY_INBOX = "Nothing in your inbox."
 NOTHING_MATCHES = "Nothing matches this search or filter."
 _SECTION_ROLE = Qt.ItemDataRole.UserRole
-_COLUMN_WIDTHS = {0: 70, 2: 90, 3: 80, 4: 50, 5: 230, 6: 210}
+_COLUMN_WIDTHS = {0: 46, 2: 52, 3: 66, 4: 36, 5: 168, 6: 150}  # "Why" elides; tooltip
+# Short names for the section list, so it stays narrow; the full reason is the tooltip.
+_SHORT = {
+    Reason.NEEDS_ACK: "To acknowledge",
+    Reason.CHANGED_SINCE_ACK: "Changed",
+    Reason.FEEDBACK_REQUESTED: "Feedback requested",
+    Reason.CONFLICT: "Conflicts",
+    Reason.DEADLINE_PASSED: "Deadline passed",
+    Reason.AWAITING_ACKS: "Awaiting others",
+    Reason.INFORMED: "For your information",
+}
 _TEAM, _OWNER = attrgetter("team"), attrgetter("owner")
 _CLOCK_MS = 60_000  # relative deadlines are shown to the minute; snoozes end on the minute
 
@@ -57,6 +67,12 @@ def _section_title(section: str) -> str:
         return "All"
     if section == TRIAGED_SECTION:
         return "Snoozed / done"
+    return _SHORT[Reason(section)]
+
+
+def _section_tooltip(section: str) -> str:
+    if section in (ALL_SECTION, TRIAGED_SECTION):
+        return _section_title(section)
     label = reason_label(Reason(section))
     return label[:1].upper() + label[1:]
 
@@ -68,10 +84,17 @@ class InboxListView(QWidget):
     activated = Signal(object)  # InboxItem
 
     def __init__(
-        self, parent: QWidget | None = None, *, now: Callable[[], datetime] | None = None
+        self,
+        parent: QWidget | None = None,
+        *,
+        now: Callable[[], datetime] | None = None,
+        own_shortcuts: bool = True,
     ) -> None:
+        """``own_shortcuts``: "/" focuses the search field. A window that has its own "/"
+        action passes False: two shortcuts on one key are ambiguous, and Qt fires neither."""
         super().__init__(parent)
         self.setAccessibleName("Inbox list")
+        self.own_shortcuts = own_shortcuts
         self._model = InboxTableModel(self, now=now)
         self._current: InboxItem | None = None
         self._applying = False
@@ -80,6 +103,7 @@ class InboxListView(QWidget):
         self._sections.setAccessibleName("Inbox sections")
         for section in (ALL_SECTION, *map(str, REASON_ORDER), TRIAGED_SECTION):
             entry = QListWidgetItem(_section_title(section))
+            entry.setToolTip(_section_tooltip(section))
             entry.setData(_SECTION_ROLE, section)
             self._sections.addItem(entry)
         self._sections.setCurrentRow(0)
@@ -135,14 +159,18 @@ class InboxListView(QWidget):
         splitter.addWidget(self._sections)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 800])
+        self._sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # wide enough for the longest section name with a three-digit count
+        widest = self._sections.fontMetrics().horizontalAdvance("For your information  (999)")
+        splitter.setSizes([widest + 16, 800])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        shortcut = QShortcut(QKeySequence("/"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.focus_search)
+        if own_shortcuts:
+            shortcut = QShortcut(QKeySequence("/"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.focus_search)
         self._clock = QTimer(self)
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)

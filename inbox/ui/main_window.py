@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.all_items: tuple[InboxItem, ...] = ()
 
         self.banner = BannerBar()
-        self.inbox = InboxListView()
+        self.inbox = InboxListView(own_shortcuts=False)  # the window's own "/" action
         self.detail_view = DecisionDetailView()
         self.status = ConnectionStatusWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.detail_view)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([720, 560])  # the detail pane is where the reading happens
+        splitter.setSizes([800, 480])  # the detail pane is where the reading happens
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -84,7 +84,7 @@ def test_sections_list_every_reason_with_counts_plus_all_and_triaged(view: Inbox
     rows = sections(view)
     assert len(rows) == len(REASON_ORDER) + 2
     assert rows[0] == "All  (4)" and rows[-1] == "Snoozed / done  (0)"
-    assert rows[1] == "Needs your acknowledgment  (1)"
+    assert rows[1] == "To acknowledge  (1)"
     assert "For your information  (2)" in rows
     view.search_field.setText("token")
     assert sections(view)[0] == "All  (2)"
