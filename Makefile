@@ -6,9 +6,10 @@ BIN    := $(VENV)/bin
 # Re-install when pyproject.toml changes (dependencies, extras, entry points).
 STAMP  := $(VENV)/.install.stamp
 
-# What `make run` starts. For now: seed the demo into the embedded default store and print the
-# demo user's inbox. Switch to the desktop app later with: RUN_CMD = $(BIN)/decision-inbox --demo
-RUN_CMD ?= $(BIN)/decision-inbox demo && $(BIN)/decision-inbox inbox
+# What `make run` starts: the desktop app on the embedded default store, with the demo seeded
+# first if the store is empty (as fred of the frontend team). Without a display it renders the
+# window to a picture and says where.
+RUN_CMD ?= $(BIN)/decision-inbox --demo
 
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
