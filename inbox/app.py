@@ -16,7 +16,14 @@ from dataclasses import replace
 from importlib.resources import files
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSize, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    QSize,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -44,9 +51,22 @@ def app_icon() -> QIcon:
     return QIcon(str(files("inbox.ui").joinpath("icons/app.svg")))
 
 
+def _quiet_offscreen_noise(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # The offscreen platform cannot honour size hints and says so for every window shown; it
+    # is a property of rendering without a screen, not something a person can act on.
+    if "does not support propagateSizeHints" in message:
+        return
+    if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        log.warning("Qt: %s", message)
+    else:
+        log.debug("Qt: %s", message)
+
+
 def _application(headless: bool) -> QApplication:
     if headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        qInstallMessageHandler(_quiet_offscreen_noise)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -125,12 +145,13 @@ def run(args: argparse.Namespace) -> int:
     instance = None
     if screenshot is None:
         instance = SingleInstance(profile)
-        if instance.forward(getattr(args, "select", None)):
+        if not instance.claim(getattr(args, "select", None)):
             print("decision-inbox: already running for this profile; brought its window forward.")
             return 0
         if not request.demo and is_first_run(profile, args.store, args.user):
             chosen = _first_run(request)
             if chosen is None:
+                instance.close()
                 return 0
             request = chosen
     tasks = TaskRunner()
@@ -152,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
         return _main(app, tasks, started, request.profile, instance, getattr(args, "select", None))
     finally:
         tasks.shutdown()
+        if instance is not None:
+            instance.close()
 
 
 def _size(text: str | None) -> QSize:
@@ -234,7 +257,6 @@ def _main(
     client = started.client
     lock = InstanceLock(client.paths.lock)
     lock.acquire()  # AlreadyRunningError: `watch` holds this profile
-    instance.listen()
     sync, decisions = _services(started, tasks, profile)
     window = MainWindow(sync, decisions)
     notes = wiring.notifications(sync, window, profile)

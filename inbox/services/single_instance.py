@@ -1,15 +1,20 @@
 """One app per profile (DESIGN §6): a second launch hands its request to the running one over a
-local socket, which raises its window, and exits. Vorta's approach (STYLE.md)."""
+local socket, which raises its window, and exits. Vorta's approach (STYLE.md), with a file lock
+deciding who is first: two launches at the same moment would otherwise both find no server, and
+the later ``listen`` would take the socket from the earlier."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from inbox import APP_NAME
+from inbox.core.errors import InboxError
 from inbox.profile import Profile
+from inbox.sync.lock import AlreadyRunningError, InstanceLock
 
 
 def server_name(profile: Profile) -> str:
@@ -24,6 +29,25 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = server_name(profile)
         self._server: QLocalServer | None = None
+        self._lock = InstanceLock(profile.data_dir / "app.lock")
+
+    def claim(self, key: str | None, wait_s: float = 15.0) -> bool:
+        """True: this is the profile's app, now listening. False: another one runs and was
+        asked to show ``key`` (it may still be starting, so keep knocking for ``wait_s``)."""
+        try:
+            self._lock.acquire()
+        except AlreadyRunningError:
+            deadline = time.monotonic() + wait_s
+            while time.monotonic() < deadline:
+                if self.forward(key, timeout_ms=500):
+                    return False
+                time.sleep(0.2)
+            raise InboxError(
+                "Another Decision Inbox is running for this profile but does not answer; "
+                "close it (or end its process) and start again."
+            ) from None
+        self.listen()
+        return True
 
     def forward(self, key: str | None, timeout_ms: int = 1000) -> bool:
         """True when another instance runs and got the request; then this one should exit."""
@@ -49,6 +73,7 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
+        self._lock.release()
 
     @Slot()
     def _on_server_new_connection(self) -> None:
