@@ -55,6 +55,7 @@ class DecisionService(QObject):
     search_index_loaded = Signal(object)  # dict[str, str]
     triage_loaded = Signal(object)  # Triage
     digest_loaded = Signal(object)  # Digest
+    digest_failed = Signal(str)  # sentence
     written = Signal(object)  # Change: a write the store accepted
     write_failed = Signal(str, object)  # sentence, the revision the store is at (stale) or None
 
@@ -113,7 +114,7 @@ class DecisionService(QObject):
                     f"{exc.message[1:]}"
                 ) from None
 
-        self.tasks.submit(work, self.digest_loaded.emit, lambda s: self.write_failed.emit(s, None))
+        self.tasks.submit(work, self.digest_loaded.emit, self.digest_failed.emit)
 
     def _on_sync_synced(self, delta: object) -> None:
         # After each round the search index and the directory may have moved on; both are cheap

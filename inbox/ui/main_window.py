@@ -322,10 +322,14 @@ class MainWindow(QMainWindow):
     def _on_digest(self) -> None:
         dialog = DigestDialog(self)
         self.decisions.digest_loaded.connect(dialog.show_digest)
-        self.decisions.write_failed.connect(lambda text, _rev: dialog.show_error(text))
+        self.decisions.digest_failed.connect(dialog.show_error)
         self.decisions.load_digest(7)
-        dialog.exec()
-        self.decisions.digest_loaded.disconnect(dialog.show_digest)
+        try:
+            dialog.exec()
+        finally:  # a late answer must not reach a closed dialog
+            self.decisions.digest_loaded.disconnect(dialog.show_digest)
+            self.decisions.digest_failed.disconnect(dialog.show_error)
+            dialog.deleteLater()
 
     def _on_help(self) -> None:
         HelpOverlay(self.actions_by_name.values(), self).exec()

@@ -32,7 +32,9 @@ class AppProcess:
         self.command = [sys.executable, "-m", "inbox.cli", "--store", store, "--user", user]
         self.env = {**os.environ, "DECISION_INBOX_PROFILE": str(profile), **(env or {})}
         self.env["QT_QPA_PLATFORM"] = platform
-        self.env.pop("DECISION_INBOX_THREAD_CHECK", None)  # the app's own choice, not the suite's
+        # Kept on (the suite sets it): a store or keyring call on the app's GUI thread raises,
+        # and stop() fails the test when one did.
+        self.env["DECISION_INBOX_THREAD_CHECK"] = "1"
         self.process: subprocess.Popen[str] | None = None
         self.log = profile / "app.log"
 
@@ -54,6 +56,7 @@ class AppProcess:
             raise AssertionError(f"the app did not quit on SIGTERM: {self.output()}") from None
         finally:
             self.process = None
+            assert "GuiThreadError" not in self.output(), self.output()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
