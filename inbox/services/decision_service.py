@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import QObject, Signal
 
+from inbox.core.delta import InboxDelta
 from inbox.core.detail import build_detail
 from inbox.core.digest import build_digest
 from inbox.core.errors import ConflictError, StoreUnavailableError
@@ -65,6 +66,7 @@ class DecisionService(QObject):
         self.client = sync.client
         self.tasks = sync.tasks
         self.store = StoreService(self.client.store)
+        self._indexed = False
         sync.synced.connect(self._on_sync_synced)
 
     @property
@@ -116,9 +118,14 @@ class DecisionService(QObject):
 
         self.tasks.submit(work, self.digest_loaded.emit, self.digest_failed.emit)
 
-    def _on_sync_synced(self, delta: object) -> None:
-        # After each round the search index and the directory may have moved on; both are cheap
-        # next to a round, and both are read from the cache on the worker.
+    def _on_sync_synced(self, delta: InboxDelta) -> None:
+        # A round that changed decisions (or the first one) may have moved the search index and
+        # the directory on; both are rebuilt from the cache on the worker. Quiet rounds (the
+        # 30 s timer) cost nothing here.
+        if self._indexed and not (delta.decisions or delta.events):
+            return
+        self._indexed = True
+
         def work() -> tuple[dict[str, str], list[str], Mapping[str, object]]:
             snapshot = self.client.syncer.snapshot()
             teams = sorted({t for p in snapshot.people.values() for t in p.teams})
