@@ -53,6 +53,7 @@ class DecisionService(QObject):
     detail_loaded = Signal(object)  # DecisionDetail
     detail_failed = Signal(str, str)  # key, sentence
     directory_loaded = Signal(object, object)  # teams: list[str], people: dict[str, Person]
+    decisions_loaded = Signal(object)  # list of (key, title, state) of every cached decision
     search_index_loaded = Signal(object)  # dict[str, str]
     triage_loaded = Signal(object)  # Triage
     digest_loaded = Signal(object)  # Digest
@@ -126,15 +127,19 @@ class DecisionService(QObject):
             return
         self._indexed = True
 
-        def work() -> tuple[dict[str, str], list[str], Mapping[str, object]]:
+        def work() -> tuple[dict[str, str], list[str], Mapping[str, object], list[object]]:
             snapshot = self.client.syncer.snapshot()
             teams = sorted({t for p in snapshot.people.values() for t in p.teams})
-            return search_index(snapshot), teams, dict(snapshot.people)
+            decisions: list[object] = [(d.key, d.title, d.state) for d in snapshot.decisions]
+            return search_index(snapshot), teams, dict(snapshot.people), decisions
 
-        def done(result: tuple[dict[str, str], list[str], Mapping[str, object]]) -> None:
-            index, teams, people = result
+        def done(
+            result: tuple[dict[str, str], list[str], Mapping[str, object], list[object]],
+        ) -> None:
+            index, teams, people, decisions = result
             self.search_index_loaded.emit(index)
             self.directory_loaded.emit(teams, people)
+            self.decisions_loaded.emit(decisions)
 
         self.tasks.submit(work, done)
 

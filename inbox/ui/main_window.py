@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 from inbox.core.delta import InboxDelta
 from inbox.core.inbox import InboxItem
 from inbox.core.keys import decision_sort_key
-from inbox.core.model import Reason
+from inbox.core.model import Reason, State
 from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.ui import owner_actions
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self._pending_select: str | None = None
         self.teams: list[str] = []
         self.people: list[str] = []  # handles, for the audience pickers
-        self._known_keys: list[str] = []  # every decision in the cache, for supersede
+        self._decisions: list[tuple[str, str, str]] = []  # (key, title, state), for supersede
         self.all_items: tuple[InboxItem, ...] = ()
 
         self.banner = BannerBar()
@@ -108,9 +108,11 @@ class MainWindow(QMainWindow):
         snooze.addAction(
             self._action("snooze", "Until tomorrow 9:00", ["S"], lambda: self._snooze("tomorrow"))
         )
-        snooze.addAction(self._action("snooze_hour", "For 1 hour", [], lambda: self._snooze("1h")))
         snooze.addAction(
-            self._action("snooze_week", "Until next Monday", [], lambda: self._snooze("week"))
+            self._action("snooze_hour", "For 1 hour", ["H"], lambda: self._snooze("1h"))
+        )
+        snooze.addAction(
+            self._action("snooze_week", "Until next Monday", ["W"], lambda: self._snooze("week"))
         )
         snooze.addAction(
             self._action(
@@ -127,12 +129,11 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addAction(
-            self._action("next", "&Next item", ["J", "Down"], lambda: self.inbox.move_selection(1))
+            # J/K everywhere; the arrow keys stay with whichever list has the focus
+            self._action("next", "&Next item", ["J"], lambda: self.inbox.move_selection(1))
         )
         view_menu.addAction(
-            self._action(
-                "previous", "&Previous item", ["K", "Up"], lambda: self.inbox.move_selection(-1)
-            )
+            self._action("previous", "&Previous item", ["K"], lambda: self.inbox.move_selection(-1))
         )
         view_menu.addAction(self._action("search", "&Search", ["/", "Ctrl+F"], self._on_search))
         view_menu.addAction(self._action("sync", "Sync &now", ["F5"], self.sync.sync_now))
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.decisions.triage_loaded.connect(self._on_decisions_triage_loaded)
         self.decisions.search_index_loaded.connect(self._on_decisions_search_index_loaded)
         self.decisions.directory_loaded.connect(self._on_decisions_directory_loaded)
+        self.decisions.decisions_loaded.connect(self._on_decisions_decisions_loaded)
         self.decisions.written.connect(self._on_decisions_written)
         self.decisions.write_failed.connect(lambda text, _rev: self._on_failed(text))
         self.inbox.current_changed.connect(self._on_inbox_current_changed)
@@ -171,9 +173,11 @@ class MainWindow(QMainWindow):
         self._pending_select = key
         self._show_key(key)
 
-    def supersede_candidates(self, key: str) -> list[str]:
-        """Keys of the decisions that could replace ``key``: every other one in the cache."""
-        return [k for k in self._known_keys if k != key]
+    def supersede_candidates(self, key: str) -> list[tuple[str, str]]:
+        """(key, title) of the decisions that could replace ``key``: any other one that is not
+        withdrawn or superseded itself (the store refuses those; a draft successor is fine)."""
+        gone = {str(State.WITHDRAWN), str(State.SUPERSEDED)}
+        return [(k, title) for k, title, state in self._decisions if k != key and state not in gone]
 
     @property
     def current_item(self) -> InboxItem | None:
@@ -219,9 +223,12 @@ class MainWindow(QMainWindow):
         self.teams, self.people = teams, sorted(people)
 
     @Slot(object)
+    def _on_decisions_decisions_loaded(self, decisions: list[tuple[str, str, str]]) -> None:
+        self._decisions = sorted(decisions, key=lambda d: decision_sort_key(d[0]))
+
+    @Slot(object)
     def _on_decisions_search_index_loaded(self, index: dict[str, str]) -> None:
         self.inbox.set_search_index(index, casefolded=True)  # DecisionService.search_index
-        self._known_keys = sorted(index, key=decision_sort_key)
 
     @Slot(object)
     def _on_decisions_written(self, change: Any) -> None:
@@ -240,6 +247,8 @@ class MainWindow(QMainWindow):
     def _on_inbox_current_changed(self, item: InboxItem | None) -> None:
         if item is None:
             return
+        if item.key != self._pending_select:
+            self._pending_select = None  # the person moved on: a later sync must not pull back
         self._show_key(item.key)
 
     def _show_key(self, key: str) -> None:
