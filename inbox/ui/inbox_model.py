@@ -14,14 +14,11 @@ directions share one sorted list and one bisect.
 from __future__ import annotations
 
 import bisect
-import gc
-import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from itertools import compress, islice, repeat
-from operator import attrgetter, eq, itemgetter, le
+from operator import eq, le
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,85 +32,32 @@ from PySide6.QtGui import QBrush, QColor
 
 from inbox.core.delta import InboxDelta, ItemId, item_id
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
-from inbox.core.keys import decision_sort_key
 from inbox.core.model import Reason
 from inbox.core.times import as_utc
 from inbox.core.triage import Triage
+from inbox.ui.inbox_rows import (
+    DEADLINE_COLUMN,
+    ITEM_ID,
+    KEY,
+    KEY_REASON,
+    OWNER,
+    REASON_COLUMN,
+    TEAM,
+    bulk,
+    column_keys,
+    deadline_text,
+    decision_keys,
+    find_key,
+    grouped_counts,
+    search_text,
+    search_texts,
+)
+
+__all__ = ["COLUMNS", "DEADLINE_COLUMN", "REASON_COLUMN", "InboxTableModel", "deadline_text"]
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Key", "Title", "Owner", "State", "Rev.", "Deadline", "Why")
-DEADLINE_COLUMN = 5
-REASON_COLUMN = 6
-_REASON_RANK = {reason: n for n, reason in enumerate(REASON_ORDER)}
 _OVERDUE = QBrush(QColor(198, 40, 40))  # readable on light and dark palettes
-_KEY, _TITLE, _OWNER, _TEAM = (attrgetter(a) for a in ("key", "title", "owner", "team"))
-_STATE, _REVISION, _REASON = (attrgetter(a) for a in ("state", "revision", "reason"))
-_CONFLICT_KEY = attrgetter("conflict_key")
-_KEY_REASON = itemgetter(2)  # the reason's place in an order key (_order_keys)
-_ID = attrgetter("key", "reason", "conflict_key")  # inbox.core.delta.item_id, in one C call
-
-
-def _deadline_rank(item: InboxItem) -> float:
-    return math.inf if item.deadline is None else as_utc(item.deadline).timestamp()
-
-
-def _column_keys(items: list[InboxItem], column: int) -> list[Any]:
-    """The sort key of each item for ``column``, built with C-level maps (100k items)."""
-    if column == 1:
-        return list(map(str.casefold, map(_TITLE, items)))
-    if column == 2:
-        return list(map(_OWNER, items))
-    if column == 3:
-        return list(map(str, map(_STATE, items)))
-    if column == 4:
-        return list(map(_REVISION, items))
-    if column == DEADLINE_COLUMN:
-        return list(map(_deadline_rank, items))
-    if column == REASON_COLUMN:
-        # The inbox's own order (core.inbox): feedback requests by deadline in their section.
-        reasons = list(map(_REASON, items))
-        when = [
-            _deadline_rank(i) if r is Reason.FEEDBACK_REQUESTED else 0.0
-            for i, r in zip(items, reasons, strict=True)
-        ]
-        return list(zip(map(_REASON_RANK.__getitem__, reasons), when, strict=True))
-    return [0] * len(items)  # the key column: the tie-break below is the key order already
-
-
-def _decision_keys(keys: list[str]) -> list[tuple[str, int]]:
-    """``decision_sort_key`` of each key; the usual ``D-<n>`` form without a regex per key."""
-    parts = list(map(str.rpartition, keys, repeat("-")))
-    numbers = [n for _, _, n in parts]
-    plain = (
-        all(map(str.isdecimal, numbers))
-        and "" not in [sep for _, sep, _ in parts]
-        and "\n" not in "".join(keys)  # the regex's "." stops at a newline
-    )
-    if not plain:
-        return list(map(decision_sort_key, keys))
-    return list(zip([p for p, _, _ in parts], map(int, numbers), strict=True))
-
-
-def _search_texts(items: list[InboxItem]) -> list[str]:
-    """Each item's own searchable text, casefolded (newlines keep fields apart)."""
-    fields = map(
-        "\n".join,
-        zip(
-            map(_KEY, items),
-            map(_TITLE, items),
-            map(_OWNER, items),
-            (c or "" for c in map(_CONFLICT_KEY, items)),
-            strict=True,
-        ),
-    )
-    texts = "\x00".join(fields).casefold().split("\x00")  # one casefold, not 100k
-    if len(texts) != len(items):  # a field held a NUL: do it one by one
-        texts = [_search_text(i) for i in items]
-    return texts
-
-
-def _search_text(item: InboxItem) -> str:
-    return f"{item.key}\n{item.title}\n{item.owner}\n{item.conflict_key or ''}".casefold()
 
 
 class InboxTableModel(QAbstractTableModel):
@@ -196,7 +140,7 @@ class InboxTableModel(QAbstractTableModel):
         kept = [(self._rows[self._stored(i.row())], i.column()) for i in persistent]
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
-        with _bulk():
+        with bulk():
             self._all_keys = self._order_keys(self._all)
             self._sort_in_place()
             self._filter()
@@ -223,7 +167,7 @@ class InboxTableModel(QAbstractTableModel):
         tests/perf/inbox_100k.py measures both moments.
         """
         self.beginResetModel()
-        with _bulk():
+        with bulk():
             fresh = list(items)
             self._all, self._texts, self._extras = fresh, None, None
             plain = (
@@ -237,7 +181,7 @@ class InboxTableModel(QAbstractTableModel):
             if plain:
                 self._rows, self._all_keys, self._row_keys = list(fresh), [], []
                 self._by_id, self._hidden, self._triaged_count = {}, set(), 0
-                self._counts = _grouped_counts(fresh)
+                self._counts = grouped_counts(fresh)
                 self._indexed = False  # InboxListView calls ensure_index after its first paint
             else:
                 self._index()
@@ -249,7 +193,7 @@ class InboxTableModel(QAbstractTableModel):
 
     def _index(self) -> None:
         fresh = self._all
-        ids: list[ItemId] = list(map(_ID, fresh))
+        ids: list[ItemId] = list(map(ITEM_ID, fresh))
         self._by_id = dict(zip(ids, fresh, strict=True))
         if len(self._by_id) != len(fresh):  # the same item twice: the later one wins
             fresh, ids = list(self._by_id.values()), list(self._by_id)
@@ -263,7 +207,7 @@ class InboxTableModel(QAbstractTableModel):
         acts."""
         if self._indexed:
             return
-        with _bulk():
+        with bulk():
             count = len(self._all)
             self._index()
             keys = self._all_keys
@@ -272,7 +216,7 @@ class InboxTableModel(QAbstractTableModel):
                 return
         # Not in the order promised (or duplicates): the rows shown so far were wrong.
         self.beginResetModel()
-        with _bulk():
+        with bulk():
             self._sort_in_place()
             self._filter()
         self.endResetModel()
@@ -378,7 +322,7 @@ class InboxTableModel(QAbstractTableModel):
         known = self._by_id.get(item_id(item))
         if known is None:
             return None
-        at = _find(self._row_keys, self._order_key(known))
+        at = find_key(self._row_keys, self._order_key(known))
         return None if at is None else self._stored(at)
 
     def rows_of_key(self, key: str) -> list[int]:
@@ -429,11 +373,11 @@ class InboxTableModel(QAbstractTableModel):
     ) -> list[tuple[Any, ...]]:
         # Unique per item: ties end on the item's identity, so bisect finds exactly one row.
         if ids is None:
-            ids = list(map(_ID, items))
+            ids = list(map(ITEM_ID, items))
         return list(
             zip(
-                _column_keys(items, self._sort_column),
-                _decision_keys([key for key, _, _ in ids]),
+                column_keys(items, self._sort_column),
+                decision_keys([key for key, _, _ in ids]),
                 [reason for _, reason, _ in ids],
                 [conflict or "" for _, _, conflict in ids],
                 strict=True,
@@ -456,9 +400,9 @@ class InboxTableModel(QAbstractTableModel):
 
     def _ensure_texts(self) -> tuple[list[str], list[str]]:
         if self._texts is None:
-            self._texts = _search_texts(self._all)
+            self._texts = search_texts(self._all)
         if self._extras is None:
-            self._extras = list(map(self._extra.get, map(_KEY, self._all), repeat("")))
+            self._extras = list(map(self._extra.get, map(KEY, self._all), repeat("")))
         return self._texts, self._extras
 
     def _hidden_now(self) -> set[ItemId]:
@@ -474,7 +418,7 @@ class InboxTableModel(QAbstractTableModel):
         self.ensure_index()
         self.beginResetModel()
         before = (Counter(self._counts), self._triaged_count)
-        with _bulk():
+        with bulk():
             self._filter()
         self.endResetModel()
         if before != (self._counts, self._triaged_count):
@@ -490,7 +434,7 @@ class InboxTableModel(QAbstractTableModel):
             else:
                 mask = [needle in t for t in texts]
             items, keys = list(compress(items, mask)), list(compress(keys, mask))
-        for wanted, field in ((self._team, _TEAM), (self._owner, _OWNER)):
+        for wanted, field in ((self._team, TEAM), (self._owner, OWNER)):
             if wanted is not None:
                 mask = list(map(eq, map(field, items), repeat(wanted)))
                 items, keys = list(compress(items, mask)), list(compress(keys, mask))
@@ -505,11 +449,11 @@ class InboxTableModel(QAbstractTableModel):
             triaged_keys = list(compress(keys, hidden_mask))
             self._triaged_count = len(triaged)
         # The reason from the order keys: small tuples, not 10^5 item objects to visit again.
-        self._counts = Counter(map(_KEY_REASON, shown_keys))
+        self._counts = Counter(map(KEY_REASON, shown_keys))
         if self._show_triaged:
             self._rows, self._row_keys = triaged, triaged_keys
         elif self._reasons is not None:
-            mask = [r in self._reasons for r in map(_KEY_REASON, shown_keys)]
+            mask = [r in self._reasons for r in map(KEY_REASON, shown_keys)]
             self._rows, self._row_keys = (
                 list(compress(shown, mask)),
                 list(compress(shown_keys, mask)),
@@ -529,7 +473,7 @@ class InboxTableModel(QAbstractTableModel):
     def _matches(self, item: InboxItem) -> bool:
         needle = self._search
         return (
-            (not needle or needle in _search_text(item) or needle in self._extra.get(item.key, ""))
+            (not needle or needle in search_text(item) or needle in self._extra.get(item.key, ""))
             and (self._team is None or item.team == self._team)
             and (self._owner is None or item.owner == self._owner)
         )
@@ -557,7 +501,7 @@ class InboxTableModel(QAbstractTableModel):
 
     def _drop(self, old: InboxItem) -> None:
         key = self._order_key(old)
-        at = _find(self._all_keys, key)
+        at = find_key(self._all_keys, key)
         if at is None:  # cannot happen while the lists agree with _by_id; never corrupt them
             return
         matches, hidden, visible = self._status(old)
@@ -567,7 +511,7 @@ class InboxTableModel(QAbstractTableModel):
             del self._texts[at], self._extras[at]
         del self._by_id[item_id(old)]
         self._hidden.discard(item_id(old))
-        row = _find(self._row_keys, key) if visible else None
+        row = find_key(self._row_keys, key) if visible else None
         if row is not None:
             shown = self._stored(row)
             self.beginRemoveRows(QModelIndex(), shown, shown)
@@ -580,7 +524,7 @@ class InboxTableModel(QAbstractTableModel):
         self._all.insert(at, item)
         self._all_keys.insert(at, key)
         if self._texts is not None and self._extras is not None:
-            self._texts.insert(at, _search_text(item))
+            self._texts.insert(at, search_text(item))
             self._extras.insert(at, self._extra.get(item.key, ""))
         self._by_id[wanted] = item
         if self._hides(item):
@@ -598,8 +542,8 @@ class InboxTableModel(QAbstractTableModel):
     def _replace(self, old: InboxItem, new: InboxItem) -> None:
         """``new`` in ``old``'s place (same order key): one dataChanged when it stays visible."""
         key = self._order_key(old)
-        at = _find(self._all_keys, key)
-        row = _find(self._row_keys, key) if self._status(old)[2] else None
+        at = find_key(self._all_keys, key)
+        row = find_key(self._row_keys, key) if self._status(old)[2] else None
         if at is None or row is None or self._hides(new) or not self._matches(new):
             self._drop(old)  # not a row, or it leaves the rows: the general path
             self._add(new)
@@ -607,57 +551,6 @@ class InboxTableModel(QAbstractTableModel):
         # Same identity, so same reason; still matching and still shown: counts stay.
         self._all[at], self._by_id[item_id(new)], self._rows[row] = new, new, new
         if self._texts is not None:
-            self._texts[at] = _search_text(new)
+            self._texts[at] = search_text(new)
         shown = self._stored(row)
         self.dataChanged.emit(self.index(shown, 0), self.index(shown, len(COLUMNS) - 1))
-
-
-def _grouped_counts(items: list[InboxItem]) -> Counter[str]:
-    """Items per reason for a list in the inbox's order, where each reason is one run: two
-    bisections per reason instead of hashing 10^5 enum members (~25 ms at 100k)."""
-
-    def rank(item: InboxItem) -> int:
-        return _REASON_RANK[item.reason]
-
-    counts: Counter[str] = Counter()  # Reason is a StrEnum: the same keys as _filter's
-    for n, reason in enumerate(REASON_ORDER):
-        size = bisect.bisect_right(items, n, key=rank) - bisect.bisect_left(items, n, key=rank)
-        if size:
-            counts[reason] = size
-    return counts
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No garbage collection while building 10^5 tuples: each automatic full collection walks
-    every item again (measured at 100k: set_items 250 ms with it, 120 ms without)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _find(keys: list[Any], key: Any) -> int | None:
-    at = bisect.bisect_left(keys, key)
-    return at if at < len(keys) and keys[at] == key else None
-
-
-def deadline_text(deadline: datetime, now: datetime) -> str:
-    """``in 23 h · 2026-11-29 10:00`` or ``overdue 2 h · …``, in local time."""
-    deadline, now = as_utc(deadline), as_utc(now)
-    absolute = deadline.astimezone().strftime("%Y-%m-%d %H:%M")
-    if deadline > now:
-        return f"in {_span(deadline - now)} · {absolute}"
-    return f"overdue {_span(now - deadline)} · {absolute}"
-
-
-def _span(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} d"
