@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from importlib.resources import files
 from typing import Any
@@ -260,8 +261,17 @@ def _main(
     sync, decisions = _services(started, tasks, profile)
     window = MainWindow(sync, decisions)
     notes = wiring.notifications(sync, window, profile)
-    tray = wiring.tray(app, sync, window, notes, profile)
-    window.quit_requested.connect(app.quit)
+
+    def quit_app() -> None:
+        # QApplication.quit() first closes every window, and stops at the first that refuses:
+        # the main window does while it lives in the tray, so quit() was ignored about half the
+        # time (tests/x11/test_app_tray.py). exit() ends the loop itself; the finally below
+        # stops the sync and closes the files either way.
+        window.keep_in_tray = False
+        app.exit(0)
+
+    window.quit_requested.connect(quit_app)
+    tray = wiring.tray(app, sync, window, notes, profile, quit_app=quit_app)
 
     def open_settings() -> None:
         if _settings_dialog(profile, window):
@@ -275,7 +285,7 @@ def _main(
         window.select_key(select)
     window.show()
     sync.start()
-    _quit_on_signals(app)
+    _quit_on_signals(app, quit_app)
     try:
         return app.exec()
     finally:
@@ -288,12 +298,12 @@ def _main(
         instance.close()
 
 
-def _quit_on_signals(app: QApplication) -> None:
+def _quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:
     """SIGTERM and Ctrl+C end the app cleanly (the sync stops, the files close). Python runs
     signal handlers only between bytecodes, and Qt's event loop is C++: a idle timer gives the
     interpreter a moment twice a second."""
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: app.quit())
+        signal.signal(number, lambda *_: quit_app())
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(500)

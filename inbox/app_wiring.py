@@ -6,6 +6,7 @@ thread; nothing here reads the store or the keyring.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +79,8 @@ def tray(
     window: MainWindow,
     notes: NotificationService,
     profile: Profile,
+    *,
+    quit_app: Callable[[], None],
 ) -> TrayController:
     """The tray icon, or the window alone where no tray exists (a timer keeps trying)."""
     controller = TrayController(app)
@@ -109,7 +112,7 @@ def tray(
     controller.show_window_requested.connect(lambda: raise_window(window, None))
     controller.sync_requested.connect(sync.sync_now)
     controller.pause_requested.connect(pause)
-    controller.quit_requested.connect(app.quit)
+    controller.quit_requested.connect(quit_app)
     controller.tray_appeared.connect(tray_is_there)
     controller.message_clicked.connect(lambda: raise_window(window, last_popup["key"]))
     notes.tray_message_requested.connect(controller.show_message)

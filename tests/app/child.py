@@ -30,7 +30,9 @@ class AppProcess:
             config["notifications"] = {"notifier": notifier}
         (profile / "config.json").write_text(json.dumps(config), encoding="utf-8")
         self.command = [sys.executable, "-m", "inbox.cli", "--store", store, "--user", user]
-        self.env = {**os.environ, "DECISION_INBOX_PROFILE": str(profile), **(env or {})}
+        # the profile last: an ``env`` built from this process's environment carries the test's
+        # own DECISION_INBOX_PROFILE, which must not win
+        self.env = {**os.environ, **(env or {}), "DECISION_INBOX_PROFILE": str(profile)}
         self.env["QT_QPA_PLATFORM"] = platform
         # Kept on (the suite sets it): a store or keyring call on the app's GUI thread raises,
         # and stop() fails the test when one did.
