@@ -132,6 +132,11 @@ def table(
     return widget
 
 
+def _bold(font: QFont) -> QFont:
+    font.setBold(True)
+    return font
+
+
 def paint_row(widget: QTableWidget, row: int, colour: QColor) -> None:
     for column in range(widget.columnCount()):
         item = widget.item(row, column)
@@ -231,33 +236,29 @@ def conflicts_section(detail: DecisionDetail, open_decision: Callable[[str], Non
             "Conflicts explanation",
         )
     )
-    rows: list[list[str]] = []
-    keys: list[str] = []
-    for conflict in detail.conflicts:
-        for other in conflict.others:
-            rows.append(
-                [
-                    conflict.assertion_key,
-                    conflict.value,
-                    other.value,
-                    f"{other.key} · {other.title} ({other.owner}, {other.state})",
-                    "",
-                ]
-            )
-            keys.append(other.key)
-    # Owner and state ride along in the decision's cell: seven columns do not fit the pane.
-    headers = ["Assertion", f"Here ({detail.key})", "There", "Other decision", ""]
-    widget = table(headers, rows, "Conflicts side by side", stretch=3)
-    widget.setObjectName("conflicts_table")
-    for row, key in enumerate(keys):
-        paint_row(widget, row, CHANGED_BG)
-        button = QPushButton(f"Open {key}")
-        button.setObjectName(f"open_{key}")
-        button.setAccessibleName(f"Open {key}")
-        button.clicked.connect(lambda _checked=False, k=key: open_decision(k))
-        widget.setCellWidget(row, len(headers) - 1, button)
-    widget.fit()
-    layout.addWidget(widget)
+    # One small table per assertion key: this decision's value on top, each other decision's
+    # below it, so the two values sit side by side whatever the pane's width.
+    for n, conflict in enumerate(detail.conflicts):
+        heading = plain_label(
+            conflict.assertion_key, f"Conflicting assertion {conflict.assertion_key}"
+        )
+        heading.setFont(_bold(heading.font()))
+        layout.addWidget(heading)
+        rows = [[f"{detail.key} · {detail.decision.title} (this decision)", conflict.value, ""]]
+        rows += [
+            [f"{o.key} · {o.title} ({o.owner}, {o.state})", o.value, ""] for o in conflict.others
+        ]
+        widget = table(["Decision", "Value", ""], rows, "Conflicts side by side", stretch=0)
+        widget.setObjectName("conflicts_table" if n == 0 else f"conflicts_table_{n}")
+        for row, other in enumerate(conflict.others, start=1):
+            paint_row(widget, row, CHANGED_BG)
+            button = QPushButton(f"Open {other.key}")
+            button.setObjectName(f"open_{other.key}")
+            button.setAccessibleName(f"Open {other.key}")
+            button.clicked.connect(lambda _checked=False, k=other.key: open_decision(k))
+            widget.setCellWidget(row, 2, button)
+        widget.fit()
+        layout.addWidget(widget)
     return box
 
 
