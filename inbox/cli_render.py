@@ -11,20 +11,8 @@ from inbox.core import lifecycle
 from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import Decision, Person, Reason, Role, Snapshot
-from inbox.core.times import iso_utc
+from inbox.core.times import iso_utc, relative
 from inbox.sync.state import OutboxEntry
-
-
-def relative(moment: datetime, now: datetime) -> str:
-    seconds = (moment - now).total_seconds()
-    span = abs(seconds)
-    if span < 3600:
-        amount = f"{max(1, round(span / 60))} min"
-    elif span < 48 * 3600:
-        amount = f"{round(span / 3600)} h"
-    else:
-        amount = f"{round(span / 86400)} days"
-    return f"in {amount}" if seconds >= 0 else f"{amount} ago"
 
 
 def when(moment: datetime, now: datetime) -> str:

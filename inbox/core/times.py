@@ -15,3 +15,16 @@ def as_utc(moment: datetime) -> datetime:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 with an explicit ``+00:00`` offset, as the JSON outputs promise."""
     return as_utc(moment).isoformat()
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """``in 3 h`` / ``2 days ago``: coarse on purpose, the absolute time stands beside it."""
+    seconds = (as_utc(moment) - as_utc(now)).total_seconds()
+    span = abs(seconds)
+    if span < 3600:
+        amount = f"{max(1, round(span / 60))} min"
+    elif span < 48 * 3600:
+        amount = f"{round(span / 3600)} h"
+    else:
+        amount = f"{round(span / 86400)} days"
+    return f"in {amount}" if seconds >= 0 else f"{amount} ago"

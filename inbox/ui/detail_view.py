@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from inbox.core.detail import DecisionDetail
 from inbox.core.model import State
+from inbox.core.times import relative
 from inbox.ui import detail_sections as sections
 from inbox.ui.markdown_view import SafeMarkdownView
 
@@ -166,7 +167,7 @@ class DecisionDetailView(QWidget):
     def _deadline(self, detail: DecisionDetail) -> QLabel:
         deadline = detail.decision.deadline
         assert deadline is not None
-        text = f"Deadline {sections.absolute(deadline)} ({sections.relative(deadline, detail.now)})"
+        text = f"Deadline {sections.absolute(deadline)} ({relative(deadline, detail.now)})"
         if detail.overdue:
             text = f"OVERDUE — {text}"
         label = sections.plain_label(text, "Deadline")

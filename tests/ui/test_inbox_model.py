@@ -19,27 +19,9 @@ from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_model import DEADLINE_COLUMN, InboxTableModel, deadline_text
+from tests.ui.items import item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-def item(
-    n: int,
-    reason: Reason = Reason.NEEDS_ACK,
-    revision: int = 1,
-    title: str = "",
-    deadline: datetime | None = None,
-) -> InboxItem:
-    return InboxItem(
-        key=f"D-{n}",
-        title=title or f"Decision {n}",
-        reason=reason,
-        revision=revision,
-        state="finalized",
-        owner="ana",
-        team="backend",
-        deadline=deadline,
-    )
 
 
 def keys(model: InboxTableModel) -> list[str]:

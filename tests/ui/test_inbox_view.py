@@ -12,36 +12,17 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QListWidget, QW
 from pytestqt.qtbot import QtBot
 
 from inbox.core.delta import compare
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.inbox import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_view import NOTHING_MATCHES, SEARCH_PLACEHOLDER, InboxListView
+from tests.ui.items import item
 
 # Offscreen's QPlatformWindow lacks propagateSizeHints() and says so when a window is shown;
 # on a real screen nothing is logged.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-def item(
-    n: int,
-    reason: Reason = Reason.NEEDS_ACK,
-    *,
-    team: str = "backend",
-    owner: str = "ana",
-    revision: int = 1,
-    title: str = "",
-) -> InboxItem:
-    return InboxItem(
-        key=f"D-{n}",
-        title=title or f"Decision {n}",
-        reason=reason,
-        revision=revision,
-        state="finalized",
-        owner=owner,
-        team=team,
-    )
 
 
 ITEMS = [

@@ -13,32 +13,13 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import InboxItem
 from inbox.core.model import Reason
 from inbox.core.settings import TOMORROW_AT
 from inbox.ui.tray import MENU_LIMIT, TrayController, pending_items
 from inbox.ui.tray_icon import badge_text, render_tray_icon, render_tray_pixmap
+from tests.ui.items import item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-def item(
-    n: int,
-    reason: Reason = Reason.NEEDS_ACK,
-    revision: int = 1,
-    title: str = "",
-    deadline: datetime | None = None,
-) -> InboxItem:
-    return InboxItem(
-        key=f"D-{n}",
-        title=title or f"Decision {n}",
-        reason=reason,
-        revision=revision,
-        state="open" if reason is Reason.FEEDBACK_REQUESTED else "finalized",
-        owner="ana",
-        team="backend",
-        deadline=deadline,
-    )
 
 
 MIXED = [
