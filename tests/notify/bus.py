@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import re
-import selectors
 import shutil
 import subprocess
 import tempfile
@@ -39,7 +38,7 @@ import pytest
 from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
-from tests.sync.secret_service import BUS_CONFIG, DROPPED_VARS
+from tests.sync.secret_service import BUS_CONFIG, DROPPED_VARS, start_dbus_daemon
 
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, which has python3-dbusmock (needs python3-gi/dbus)
 BINARIES = ("dbus-daemon", "notify-send")
@@ -137,20 +136,7 @@ class NotificationBus:
         config = self.home / "bus.conf"
         config.write_text(BUS_CONFIG.format(directory=self.home / "bus"), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in DROPPED_VARS}
-        with (self.home / "dbus-daemon.log").open("wb") as log:
-            self._bus = subprocess.Popen(
-                ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                env=env,
-            )
-        assert self._bus.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(self._bus.stdout, selectors.EVENT_READ)
-            ready = selector.select(START_TIMEOUT_S)
-        self.address = self._bus.stdout.readline().decode().strip() if ready else ""
-        self._bus.stdout.close()
+        self._bus, self.address = start_dbus_daemon(config, env, self.home / "dbus-daemon.log")
         if not self.address:
             raise BusError(f"dbus-daemon printed no address: {self._tail('dbus-daemon.log')}")
         self.env = {**env, "DBUS_SESSION_BUS_ADDRESS": self.address}

@@ -61,6 +61,30 @@ DROPPED_VARS = (
 )
 
 
+def start_dbus_daemon(
+    config: Path, env: dict[str, str], log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A private dbus-daemon with ``config``; (process, its address, or "" if it printed none
+    within START_TIMEOUT_S). Shared by the keyring and the notification fixtures."""
+    # --nofork rather than --fork --print-pid: the bus stays our child, so that we can stop
+    # it and reap it (a forked daemon becomes a zombie where PID 1 does not reap).
+    with log.open("wb") as out:
+        bus = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=out,
+            env=env,
+        )
+    assert bus.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(bus.stdout, selectors.EVENT_READ)
+        ready = selector.select(START_TIMEOUT_S)
+    address = bus.stdout.readline().decode().strip() if ready else ""
+    bus.stdout.close()
+    return bus, address
+
+
 class SecretServiceUnavailableError(Exception):
     """The binaries are not installed (a test skips, which CI turns into a failure)."""
 
@@ -128,22 +152,7 @@ class PrivateSecretService:
             XDG_CACHE_HOME=str(self.home / "cache"),
             XDG_RUNTIME_DIR=str(runtime),
         )
-        # --nofork rather than --fork --print-pid: the bus stays our child, so that we can stop
-        # it and reap it (a forked daemon becomes a zombie where PID 1 does not reap).
-        with self._log("dbus-daemon").open("wb") as log:
-            self.bus = subprocess.Popen(
-                ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                env=env,
-            )
-        assert self.bus.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.bus.stdout, selectors.EVENT_READ)
-            ready = selector.select(START_TIMEOUT_S)
-        address = self.bus.stdout.readline().decode().strip() if ready else ""
-        self.bus.stdout.close()
+        self.bus, address = start_dbus_daemon(config, env, self._log("dbus-daemon"))
         if not address:
             raise SecretServiceError(
                 f"dbus-daemon printed no address within {START_TIMEOUT_S:.0f} s: "
