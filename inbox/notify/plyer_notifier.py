@@ -66,8 +66,9 @@ class PlyerNotifier(Notifier):
             require_bus_name()
             # plyer's notify-send backend reads "icon" and "expire_time" (ms, "0" = never
             # expires) while its facade passes "app_icon" and "timeout": through notify() the
-            # popup has no icon and never goes away (plyer 2.1.0,
-            # plyer/platforms/linux/notification.py). So call the implementation with both.
+            # popup has no icon and never goes away (no upstream report; the mismatch is in
+            # https://github.com/kivy/plyer/blob/2.1.0/plyer/platforms/linux/notification.py).
+            # So call the implementation with both spellings.
             self._impl._notify(
                 title=popup.title,
                 message=popup.body,
