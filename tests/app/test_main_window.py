@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,16 +16,9 @@ from inbox.core.threads import (
 )
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision
-from inbox.store.service import StoreService
 from inbox.sync.credentials import CredentialStore
-from tests.app.window import Running, running_window, seed_demo, texts
+from tests.app.window import Running, as_store, elsewhere, running_window, texts
 from tests.memory_keyring import MemoryKeyring
-
-
-@pytest.fixture
-def demo_url(sqlite_url: str) -> str:
-    seed_demo(sqlite_url)
-    return sqlite_url
 
 
 def _reasons(run: Running, key: str) -> set[Reason]:
@@ -103,7 +94,7 @@ def test_a_stale_revise_shows_the_conflict_sentence_and_the_current_revision(
         # ana, on another machine, revises meanwhile (off this test's GUI thread, like a process)
         with qtbot.waitSignal(run.sync.delta_ready, timeout=10_000):
             elsewhere(
-                lambda: _as_store(
+                lambda: as_store(
                     demo_url,
                     lambda s: s.revise(
                         "ana", "D-1", summary="typo", body="Refresh every hour.", minor=True
@@ -120,31 +111,6 @@ def test_a_stale_revise_shows_the_conflict_sentence_and_the_current_revision(
         qtbot.waitUntil(lambda: run.window.detail.decision.revision == seen + 1, timeout=10_000)
 
 
-def _as_store(url: str, work: Callable[[StoreService], object]) -> None:
-    store = StoreConnection.open(url)
-    try:
-        work(StoreService(store))
-    finally:
-        store.dispose()
-
-
-def elsewhere(work: Callable[[], None]) -> None:
-    """Run ``work`` on another thread and wait for it."""
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    if errors:
-        raise errors[0]
-
-
 def test_store_and_keyring_calls_raise_on_the_gui_thread(demo_url: str) -> None:
     store = StoreConnection.open(demo_url)
     mark_gui_thread()
@@ -155,7 +121,7 @@ def test_store_and_keyring_calls_raise_on_the_gui_thread(demo_url: str) -> None:
             pass
         with pytest.raises(GuiThreadError):
             CredentialStore(MemoryKeyring(), trusted={"MemoryKeyring"}).get("fred")
-        elsewhere(lambda: _as_store(demo_url, lambda s: None))  # another thread: no complaint
+        elsewhere(lambda: as_store(demo_url, lambda s: None))  # another thread: no complaint
     finally:
         unmark_gui_thread()
         store.dispose()

@@ -3,7 +3,8 @@ the MainWindow, with the GUI thread marked so a store or keyring call there rais
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from inbox.services.decision_service import DecisionService
 from inbox.services.sync_service import SyncService
 from inbox.store import demo
 from inbox.store.connection import StoreConnection
+from inbox.store.service import StoreService
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings
 from inbox.ui.main_window import MainWindow
@@ -76,3 +78,28 @@ def texts(widget: QWidget) -> str:
                 for column in range(model.columnCount()):
                     parts.append(str(model.index(row, column).data() or ""))
     return "\n".join(parts)
+
+
+def as_store(url: str, work: Callable[[StoreService], object]) -> None:
+    store = StoreConnection.open(url)
+    try:
+        work(StoreService(store))
+    finally:
+        store.dispose()
+
+
+def elsewhere(work: Callable[[], None]) -> None:
+    """Run ``work`` on another thread and wait for it."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
