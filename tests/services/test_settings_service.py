@@ -4,7 +4,6 @@ a real connection test off the GUI thread, and the XDG autostart file."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -18,56 +17,24 @@ from inbox.cli_watch import notification_settings
 from inbox.core.model import Reason
 from inbox.core.settings import AppSettings, NotificationPrefs
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
-from inbox.profile import Profile
 from inbox.services.settings_service import SettingsService
 from inbox.sync import credentials
-from inbox.sync.credentials import SessionPasswords, backend_name
+from inbox.sync.credentials import backend_name
 from memory_keyring import MemoryKeyring
+from tests.settings_fixtures import (  # noqa: F401 - fixtures, found by pytest by name
+    fresh_session_fixture,
+    gui_thread_fixture,
+    service_fixture,
+    trusted_fixture,
+)
 from tests.store.helpers import open_store
+
+pytestmark = pytest.mark.usefixtures("gui_thread", "fresh_session")
 
 PG_URL = "postgresql://ana@db.example.com/inbox?sslmode=verify-full"
 ACCOUNT = "ana@postgresql://db.example.com/inbox"
 PASSWORD = "correct horse battery"
 WAIT_MS = 15_000
-
-
-@pytest.fixture(autouse=True)
-def gui_thread() -> Iterator[None]:
-    """Mark this thread as the GUI thread: a store or keyring call made here, instead of on the
-    service's worker, raises (the suite sets DECISION_INBOX_THREAD_CHECK=1)."""
-    mark_gui_thread()
-    try:
-        yield
-    finally:
-        unmark_gui_thread()
-
-
-@pytest.fixture(autouse=True)
-def fresh_session(monkeypatch: pytest.MonkeyPatch) -> SessionPasswords:
-    """This process's session passwords, empty for each test."""
-    session = SessionPasswords()
-    monkeypatch.setattr(credentials, "_SESSION", session)
-    return session
-
-
-@pytest.fixture
-def trusted(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> MemoryKeyring:
-    """Declare the suite's in-memory keyring a trusted one."""
-    monkeypatch.setattr(
-        credentials,
-        "TRUSTED_BACKENDS",
-        credentials.TRUSTED_BACKENDS | {backend_name(memory_keyring)},
-    )
-    return memory_keyring
-
-
-@pytest.fixture
-def service(qtbot: QtBot) -> Iterator[SettingsService]:
-    service = SettingsService(Profile.locate())
-    try:
-        yield service
-    finally:
-        service.shutdown()
 
 
 def make_store(url: str) -> None:

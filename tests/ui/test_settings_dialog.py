@@ -5,7 +5,6 @@ when no trusted keyring exists. Also the per-session password prompt."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,52 +16,23 @@ from inbox import APP_ID
 from inbox.core.inbox import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
-from inbox.profile import Profile
 from inbox.services.settings_service import SettingsService
-from inbox.sync import credentials
-from inbox.sync.credentials import SessionPasswords, backend_name
 from inbox.ui.password_prompt import PasswordDialog, ask_password
 from inbox.ui.settings_dialog import PASSWORD_IN_KEYRING, SettingsDialog
 from memory_keyring import MemoryKeyring
+from tests.settings_fixtures import (  # noqa: F401 - fixtures, found by pytest by name
+    fresh_session_fixture,
+    gui_thread_fixture,
+    service_fixture,
+    trusted_fixture,
+)
 from tests.store.helpers import open_store
+
+pytestmark = pytest.mark.usefixtures("gui_thread", "fresh_session")
 
 PASSWORD = "s3cret-pw"
 PG_URL = "postgresql://ana@db.example.com/inbox?sslmode=verify-full"
 WAIT_MS = 15_000
-
-
-@pytest.fixture(autouse=True)
-def gui_thread() -> Iterator[None]:
-    """Any store or keyring call the dialog made on this thread would raise."""
-    mark_gui_thread()
-    try:
-        yield
-    finally:
-        unmark_gui_thread()
-
-
-@pytest.fixture(autouse=True)
-def fresh_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(credentials, "_SESSION", SessionPasswords())
-
-
-@pytest.fixture
-def trusted(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> MemoryKeyring:
-    monkeypatch.setattr(
-        credentials,
-        "TRUSTED_BACKENDS",
-        credentials.TRUSTED_BACKENDS | {backend_name(memory_keyring)},
-    )
-    return memory_keyring
-
-
-@pytest.fixture
-def service(qtbot: QtBot) -> Iterator[SettingsService]:
-    service = SettingsService(Profile.locate())
-    try:
-        yield service
-    finally:
-        service.shutdown()
 
 
 def open_dialog(qtbot: QtBot, service: SettingsService) -> SettingsDialog:

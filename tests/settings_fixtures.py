@@ -1,0 +1,59 @@
+"""Fixtures shared by the settings service and dialog tests, which import them (none is
+autouse; the functions end in ``_fixture`` so the test parameters of the fixtures' names do not
+shadow the imports). Those modules use ``gui_thread`` and ``fresh_session`` for every test: the
+test's thread is the marked GUI thread (a store or keyring call on it raises), and each test
+starts with no session passwords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from inbox.core.threads import mark_gui_thread, unmark_gui_thread
+from inbox.profile import Profile
+from inbox.services.settings_service import SettingsService
+from inbox.sync import credentials
+from inbox.sync.credentials import SessionPasswords, backend_name
+from memory_keyring import MemoryKeyring
+
+
+@pytest.fixture(name="gui_thread")
+def gui_thread_fixture() -> Iterator[None]:
+    """Any store or keyring call made on this thread would raise."""
+    mark_gui_thread()
+    try:
+        yield
+    finally:
+        unmark_gui_thread()
+
+
+@pytest.fixture(name="fresh_session")
+def fresh_session_fixture(monkeypatch: pytest.MonkeyPatch) -> SessionPasswords:
+    """This process's session passwords, empty for each test."""
+    session = SessionPasswords()
+    monkeypatch.setattr(credentials, "_SESSION", session)
+    return session
+
+
+@pytest.fixture(name="trusted")
+def trusted_fixture(
+    monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
+) -> MemoryKeyring:
+    """Declare the suite's in-memory keyring a trusted one."""
+    monkeypatch.setattr(
+        credentials,
+        "TRUSTED_BACKENDS",
+        credentials.TRUSTED_BACKENDS | {backend_name(memory_keyring)},
+    )
+    return memory_keyring
+
+
+@pytest.fixture(name="service")
+def service_fixture(qtbot: QtBot) -> Iterator[SettingsService]:
+    service = SettingsService(Profile.locate())
+    try:
+        yield service
+    finally:
+        service.shutdown()
