@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inbox import APP_ID, APP_NAME
 from inbox import app_wiring as wiring
-from inbox.cli_watch import engine_settings
+from inbox.config import engine_settings
 from inbox.core.errors import InboxError, UsageError
 from inbox.core.threads import mark_gui_thread
 from inbox.profile import Profile

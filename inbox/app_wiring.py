@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from inbox.cli_watch import notification_settings
+from inbox.config import notification_settings
 from inbox.core.errors import UsageError
 from inbox.notify.chain import NOTIFIER_NAMES
 from inbox.notify.values import Popup, Settings
@@ -54,8 +53,7 @@ def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> No
     notes = NotificationService(sync, settings, pinned=pinned)
 
     def banner(popup: Popup) -> None:
-        text = f"{popup.title} — {popup.body}" if popup.body else popup.title
-        window.banner.say(text, "news", popup.key or None)
+        window.banner.say(popup.line, "news", popup.key or None)
 
     notes.banner_requested.connect(banner)
     notes.open_requested.connect(lambda key: raise_window(window, key or None))
@@ -93,16 +91,21 @@ def tray(
     def pause(until: datetime | None) -> None:
         notes.pause_until(until)
         controller.set_paused_until(until)
-        section = dict(profile.load().get("notifications") or {})
-        section["paused_until"] = until.isoformat() if until is not None else None
-        profile.save(notifications=section)
+        try:  # remembered for the next start too
+            section = dict(profile.load().get("notifications") or {})
+            section["paused_until"] = until.isoformat() if until is not None else None
+            profile.save(notifications=section)
+        except (UsageError, OSError) as exc:  # an unreadable config.json: say it, keep the pause
+            reason = exc.message if isinstance(exc, UsageError) else str(exc)
+            window.banner.say(f"The pause holds for this session only: {reason}", "error")
+            return
         window.banner.say(
             f"Notifications paused until {until:%a %H:%M}; what happens meanwhile waits for you."
             if until is not None
             else "Notifications are on again."
         )
 
-    def remember(popup: Any) -> None:
+    def remember(popup: Popup) -> None:
         last_popup["key"] = popup.key
 
     window.items_changed.connect(controller.set_items)

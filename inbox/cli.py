@@ -139,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail with exit 3 unless the decision is still at revision N",
     )
 
-    command("open", "open a draft for feedback until a deadline").add_argument("key")
-    commands.choices["open"].add_argument("--deadline", required=True, metavar="ISO-8601")
+    open_ = command("open", "open a draft for feedback until a deadline")
+    open_.add_argument("key")
+    open_.add_argument("--deadline", required=True, metavar="ISO-8601")
     command("finalize", "mark a decision finalized").add_argument("key")
     supersede = command("supersede", "replace a decision by another")
     supersede.add_argument("key")

@@ -70,9 +70,10 @@ class Context:
         return StoreService(self.store)
 
     @contextmanager
-    def client(self) -> Iterator[Client]:
-        """This profile's client of the chosen store: its cache, outbox and syncer."""
-        client = Client.open(self.store, self.user(), self.profile.data_dir)
+    def client(self, user: str | None = None) -> Iterator[Client]:
+        """This profile's client of the chosen store: its cache, outbox and syncer; ``user``
+        is who :meth:`user` already said, so that it is not checked twice."""
+        client = Client.open(self.store, user or self.user(), self.profile.data_dir)
         try:
             yield client
         finally:
@@ -292,13 +293,13 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     from inbox.cli_watch import watch
 
     with ctx.client() as client:
-        return watch(ctx.store, client.user, client, ctx.profile.load(), as_json=args.json)
+        return watch(client, ctx.profile.load(), as_json=args.json)
 
 
 def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
     user = ctx.user()
     stale = None
-    with ctx.client() as client:
+    with ctx.client(user) as client:
         outbox = client.state.entries()
         try:
             with ctx.store.read() as session:

@@ -12,7 +12,7 @@ from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import Decision, Person, Reason, Role, Snapshot
 from inbox.core.times import iso_utc, relative
-from inbox.sync.state import OutboxEntry
+from inbox.sync.state import ERROR, PENDING, OutboxEntry
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -190,8 +190,8 @@ def outbox_json(entry: OutboxEntry) -> dict[str, Any]:
 
 def outbox_text(entries: Sequence[OutboxEntry]) -> str:
     # "sent" entries reached the store; only the next sync's confirmation is outstanding.
-    waiting = [e for e in entries if e.status == "pending"]
-    refused = [e for e in entries if e.status == "error"]
+    waiting = [e for e in entries if e.status == PENDING]
+    refused = [e for e in entries if e.status == ERROR]
     lines: list[str] = []
     if waiting:
         lines += ["", f"Waiting to be delivered ({len(waiting)})"]

@@ -60,12 +60,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    _mark_own_pg(items)
-    # A test that asks for a PostgreSQL fixture needs PostgreSQL, marked or not.
+    # A test that asks for a PostgreSQL fixture needs PostgreSQL, marked or not; one on a
+    # cluster of its own needs the server binaries: in CI, never a silent skip.
     for item in items:
-        if "pg_server_url" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
-            "postgres"
-        ):
+        fixtures = getattr(item, "fixturenames", ())
+        needs_pg = "pg_server_url" in fixtures or "own_pg" in fixtures
+        if needs_pg and not item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.postgres)
 
 
@@ -189,15 +189,6 @@ def store_url(request: pytest.FixtureRequest) -> str:
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     url: str = request.getfixturevalue(fixture)
     return url
-
-
-def _mark_own_pg(items: list[pytest.Item]) -> None:
-    # A test on a cluster of its own needs the PostgreSQL binaries: in CI, never a silent skip.
-    for item in items:
-        if "own_pg" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
-            "postgres"
-        ):
-            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture

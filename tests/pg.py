@@ -55,17 +55,17 @@ def libpq_url(url: str | URL, database: str | None = None) -> str:
 
     Accepts SQLAlchemy URLs too (``postgresql+psycopg://…``); ``database`` replaces the path.
     """
-    parsed = make_url(url) if isinstance(url, str) else url
-    parsed = parsed.set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
+    return _with_driver(url, "postgresql", database)
 
 
 def sqlalchemy_url(url: str | URL, database: str | None = None) -> str:
     """The URL in SQLAlchemy's form with the psycopg 3 driver (``postgresql+psycopg://…``)."""
+    return _with_driver(url, "postgresql+psycopg", database)
+
+
+def _with_driver(url: str | URL, drivername: str, database: str | None) -> str:
     parsed = make_url(url) if isinstance(url, str) else url
-    parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = parsed.set(drivername=drivername)
     if database is not None:
         parsed = parsed.set(database=database)
     return parsed.render_as_string(hide_password=False)

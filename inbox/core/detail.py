@@ -8,23 +8,23 @@ command line and the window cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from inbox.core.conflicts import find_conflicts
-from inbox.core.diff import RevisionDiff, diff_revisions
+from inbox.core.diff import RevisionDiff, diff_since
 from inbox.core.errors import NotFoundError, ValidationError
-from inbox.core.inbox import ConflictPeer
+from inbox.core.inbox import ConflictPeer, conflict_peers
 from inbox.core.lifecycle import (
     acked_revision,
     check_transition,
-    is_material,
     latest_material,
+    material_revisions,
     members_with_role,
     roles_of,
 )
-from inbox.core.model import Decision, Feedback, Revision, Role, Snapshot, State
+from inbox.core.model import Decision, Feedback, Role, Snapshot, State
 from inbox.core.times import as_utc
 
 OWNER_ACTIONS: tuple[str, ...] = ("revise", "open", "finalize", "supersede", "withdraw")
@@ -142,7 +142,7 @@ def build_detail(
         is_owner=owner,
         acked_revision=acked,
         material_revision=material,
-        material_revisions=_material_revisions(decision.revisions),
+        material_revisions=material_revisions(decision),
         diff=_diff_since(decision, acked),
         coverage=_coverage(decision, snapshot, user, queued),
         feedback=tuple(sorted(decision.feedback, key=lambda f: (as_utc(f.at), f.revision, f.id))),
@@ -159,25 +159,10 @@ def _find(snapshot: Snapshot, key: str) -> Decision:
     raise NotFoundError(f"There is no decision {key}; check the key or sync again.")
 
 
-def _material_revisions(revisions: Iterable[Revision]) -> tuple[int, ...]:
-    numbers: list[int] = []
-    previous: Revision | None = None
-    for rev in revisions:
-        if is_material(previous, rev):
-            numbers.append(rev.number)
-        previous = rev
-    return tuple(numbers)
-
-
 def _diff_since(decision: Decision, acked: int | None) -> RevisionDiff | None:
     if acked is None or acked >= decision.revision:
         return None
-    try:
-        old = decision.revision_number(acked)
-    except KeyError:
-        # an acknowledgment of a revision this snapshot lacks: no diff beats a wrong one
-        return None
-    return diff_revisions(old, decision.current)
+    return diff_since(decision, acked)
 
 
 def _coverage(
@@ -195,7 +180,7 @@ def _coverage(
         default=0,
     )
     rows = []
-    for number in _material_revisions(decision.revisions):
+    for number in material_revisions(decision):
         done = tuple(sorted(h for h in audience if newest[h] >= number))
         missing = tuple(sorted(h for h in audience if newest[h] < number))
         waiting = (user,) if user in done and confirmed < number else ()
@@ -209,16 +194,11 @@ def _conflicts(decision: Decision, snapshot: Snapshot) -> tuple[DetailConflict, 
     for conflict in find_conflicts(snapshot.decisions):
         if decision.key not in conflict.decisions:
             continue
-        value = conflict.value_of(decision.key)
-        others = tuple(
-            ConflictPeer(
-                other, by_key[other].title, other_value, by_key[other].owner, by_key[other].state
-            )
-            for other, other_value in conflict.values
-            if other != decision.key and other_value != value
-        )
+        others = conflict_peers(conflict, decision.key, by_key)
         if others:
-            found.append(DetailConflict(conflict.assertion_key, value, others))
+            found.append(
+                DetailConflict(conflict.assertion_key, conflict.value_of(decision.key), others)
+            )
     return tuple(found)
 
 

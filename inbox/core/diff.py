@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inbox.core.model import Revision
+from inbox.core.model import Decision, Revision
 
 NO_NEWLINE = "\\ No newline at end of file"
 
@@ -58,6 +58,16 @@ def diff_revisions(old: Revision, new: Revision) -> RevisionDiff:
         body=_body_diff(old, new),
         assertions=diff_assertions(old.assertions, new.assertions),
     )
+
+
+def diff_since(decision: Decision, acked: int) -> RevisionDiff | None:
+    """What changed from revision ``acked`` to the current one, or None without revision
+    ``acked`` in this snapshot: no diff beats a wrong one."""
+    try:
+        old = decision.revision_number(acked)
+    except KeyError:
+        return None
+    return diff_revisions(old, decision.current)
 
 
 def diff_assertions(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[AssertionChange, ...]:

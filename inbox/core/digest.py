@@ -14,7 +14,7 @@ from typing import Any
 
 from inbox.core.conflicts import find_conflicts
 from inbox.core.keys import decision_sort_key
-from inbox.core.lifecycle import acked_revision, latest_material, members_with_role
+from inbox.core.lifecycle import latest_material, members_with_role, missing_acks
 from inbox.core.model import Decision, Event, Role, Snapshot, State
 from inbox.core.times import as_utc, iso_utc
 
@@ -268,10 +268,7 @@ def _digest_decision(
     audience = members_with_role(decision, snapshot, Role.ACK)
     waiting: tuple[str, ...] = ()
     if decision.state is State.FINALIZED:
-        material = latest_material(decision)
-        waiting = tuple(
-            sorted(h for h in audience if (acked_revision(decision, h) or 0) < material)
-        )
+        waiting = missing_acks(decision, audience, latest_material(decision))
     return DigestDecision(
         key=decision.key,
         title=decision.title,

@@ -6,18 +6,19 @@ all agree, and every rule can be tested without a store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from inbox.core.conflicts import Conflict, find_conflicts
-from inbox.core.diff import RevisionDiff, diff_revisions
+from inbox.core.diff import RevisionDiff, diff_since
 from inbox.core.keys import decision_sort_key
 from inbox.core.lifecycle import (
     acked_revision,
     latest_material,
     members_with_role,
+    missing_acks,
     roles_of,
 )
 from inbox.core.model import Decision, Reason, Role, Snapshot, State
@@ -185,22 +186,13 @@ def _ack_items(decision: Decision, user: str, material: int) -> Iterator[InboxIt
             decision,
             Reason.CHANGED_SINCE_ACK,
             acked_revision=acked,
-            diff=_diff_since(decision, acked),
+            diff=diff_since(decision, acked),
         )
-
-
-def _diff_since(decision: Decision, acked: int) -> RevisionDiff | None:
-    try:
-        old = decision.revision_number(acked)
-    except KeyError:
-        # an acknowledgment of a revision this snapshot lacks: show the item, not a wrong diff
-        return None
-    return diff_revisions(old, decision.current)
 
 
 def _awaiting_items(decision: Decision, snapshot: Snapshot, material: int) -> Iterator[InboxItem]:
     audience = members_with_role(decision, snapshot, Role.ACK)
-    missing = tuple(sorted(h for h in audience if (acked_revision(decision, h) or 0) < material))
+    missing = missing_acks(decision, audience, material)
     if missing:
         yield _item(
             decision,
@@ -234,18 +226,24 @@ def _conflict_item(
         return None
     # one item per assertion key, shown on the decision the user can act on if there is one
     anchor = owned[0] if owned else relevant[0]
-    value = conflict.value_of(anchor.key)
-    peers = tuple(
-        ConflictPeer(d.key, d.title, conflict.value_of(d.key), d.owner, d.state)
-        for d in involved
-        if d.key != anchor.key and conflict.value_of(d.key) != value
-    )
     return _item(
         anchor,
         Reason.CONFLICT,
         conflict_key=conflict.assertion_key,
-        value=value,
-        conflicts_with=peers,
+        value=conflict.value_of(anchor.key),
+        conflicts_with=conflict_peers(conflict, anchor.key, by_key),
+    )
+
+
+def conflict_peers(
+    conflict: Conflict, anchor: str, by_key: Mapping[str, Decision]
+) -> tuple[ConflictPeer, ...]:
+    """The decisions in ``conflict`` asserting another value than decision ``anchor`` does."""
+    value = conflict.value_of(anchor)
+    return tuple(
+        ConflictPeer(key, by_key[key].title, other, by_key[key].owner, by_key[key].state)
+        for key, other in conflict.values
+        if key != anchor and other != value
     )
 
 

@@ -58,15 +58,20 @@ def is_material(previous: Revision | None, revision: Revision) -> bool:
     return not revision.minor
 
 
-def latest_material(decision: Decision) -> int:
-    """Number of the newest revision that an acknowledgment must cover."""
-    latest = decision.revisions[0].number
+def material_revisions(decision: Decision) -> tuple[int, ...]:
+    """Numbers of the revisions that need re-acknowledgment, oldest first; r1 always is one."""
+    numbers: list[int] = []
     previous: Revision | None = None
     for rev in decision.revisions:
         if is_material(previous, rev):
-            latest = rev.number
+            numbers.append(rev.number)
         previous = rev
-    return latest
+    return tuple(numbers)
+
+
+def latest_material(decision: Decision) -> int:
+    """Number of the newest revision that an acknowledgment must cover."""
+    return material_revisions(decision)[-1]
 
 
 def roles_of(decision: Decision, handle: str, teams: Iterable[str]) -> frozenset[Role]:
@@ -98,6 +103,11 @@ def acked_revision(decision: Decision, handle: str) -> int | None:
     """The newest revision ``handle`` acknowledged, or None."""
     numbers = [a.revision for a in decision.acknowledgments if a.person == handle]
     return max(numbers) if numbers else None
+
+
+def missing_acks(decision: Decision, handles: Iterable[str], revision: int) -> tuple[str, ...]:
+    """Those of ``handles`` with no acknowledgment of ``revision`` or a later one, sorted."""
+    return tuple(sorted(h for h in handles if (acked_revision(decision, h) or 0) < revision))
 
 
 def check_title(title: str) -> str:

@@ -34,28 +34,37 @@ class PolicyRunner:
     ) -> None:
         """``load``/``save`` read and write a text value by key in the profile's state file;
         ``show`` puts one popup in front of the person (it may raise: that popup is then kept
-        for the next round, since the memory is not saved)."""
+        for the next round, since the memory is not saved). The memory is read at the first
+        round, on the engine's thread: the app builds its runner on the GUI thread, where the
+        state file (SQLite) is not to be read."""
         self.user = user
         self.settings = settings
+        self._load = load
         self._save = save
         self._show = show
-        saved = load(POLICY_KEY)
-        try:
-            self.policy = PolicyState.from_json(json.loads(saved)) if saved else PolicyState()
-        except ValueError as exc:
-            log.warning("forgetting unreadable notification memory: %s", exc)
-            self.policy = PolicyState()
+        self._policy: PolicyState | None = None
+
+    def _memory(self) -> PolicyState:
+        if self._policy is None:
+            saved = self._load(POLICY_KEY)
+            try:
+                self._policy = PolicyState.from_json(json.loads(saved)) if saved else PolicyState()
+            except ValueError as exc:
+                log.warning("forgetting unreadable notification memory: %s", exc)
+                self._policy = PolicyState()
+        return self._policy
 
     def on_delta(self, delta: InboxDelta, now: datetime) -> list[Popup]:
         """The popups this round raised, already shown and remembered."""
         settings = self.settings  # one read: the GUI thread may swap it (pause from the tray)
-        state, popups = decide(self.policy, delta, self.user, now, settings, owned=delta.owned)
+        memory = self._memory()
+        state, popups = decide(memory, delta, self.user, now, settings, owned=delta.owned)
         state, reminders = reminders_due(state, delta.items, self.user, now, settings)
         state, released = release(state, now, settings)
         shown = [*popups, *reminders, *released]
         for popup in shown:
             self._show(popup)
-        if state != self.policy:
+        if state != memory:
             self._save(POLICY_KEY, json.dumps(state.to_json()))
-            self.policy = state
+            self._policy = state
         return shown

@@ -53,6 +53,11 @@ class Popup:
     expires: datetime | None = None
     covers: tuple[str, ...] = ()
 
+    @property
+    def line(self) -> str:
+        """The popup on one line (``watch``'s output, the in-app banner): "title — body"."""
+        return f"{self.title} — {self.body}" if self.body else self.title
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from PySide6.QtCore import QObject, Signal
@@ -201,10 +201,10 @@ class DecisionService(QObject):
     def give_feedback(self, request: GiveFeedback) -> None:
         self.sync.give_feedback(request.key, request.text, request.objection)
 
-    def _write(self, work) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, work: Callable[[], Change]) -> None:
         def run() -> Change:
             try:
-                return work()  # type: ignore[no-any-return]
+                return work()
             except StoreUnavailableError as exc:
                 raise StoreUnavailableError(
                     f"{exc.message.rstrip('.')}; an owner's change is not queued, because it "

@@ -86,19 +86,16 @@ class SyncService(QObject):
 
     def acknowledge(self, key: str, revision: int) -> None:
         """Revision-pinned, through the outbox; the result arrives as a signal."""
-        self._respond(key, lambda: self.client.state.queue_ack(key, revision), "acknowledgment")
+        self._respond(lambda: self.client.state.queue_ack(key, revision), "acknowledgment")
 
     def give_feedback(self, key: str, body: str, objection: bool) -> None:
         def queue() -> OutboxEntry:
             revision = self.client.current_revision(key)
             return self.client.state.queue_feedback(key, revision, body, objection)
 
-        self._respond(key, queue, "objection" if objection else "feedback")
+        self._respond(queue, "objection" if objection else "feedback")
 
-    def load_outbox(self) -> None:
-        self.tasks.submit(self._outbox, self.outbox_changed.emit)
-
-    def _respond(self, key: str, queue, what: str) -> None:  # type: ignore[no-untyped-def]
+    def _respond(self, queue: Callable[[], OutboxEntry], what: str) -> None:
         def work() -> str:
             entry = queue()
             self._show_local()  # the row changes now, before the store answers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +37,8 @@ from inbox.store.models import (
     TeamRow,
 )
 
+_T = TypeVar("_T")
+
 
 def load_people(session: Session) -> dict[str, Person]:
     teams: dict[str, set[str]] = defaultdict(set)
@@ -63,10 +66,8 @@ def load_decision(session: Session, key: str) -> Decision:
 
 def load_decisions(session: Session, keys: Iterable[str]) -> list[Decision]:
     """The decisions with these keys, in number order; unknown keys are skipped."""
-    wanted = sorted(set(keys))
     rows: list[DecisionRow] = []
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    for chunk in _chunks(sorted(set(keys)), 500):
         rows += session.scalars(select(DecisionRow).where(DecisionRow.key.in_(chunk)))
     rows.sort(key=lambda r: r.number)
     return _assemble(session, rows)
@@ -156,6 +157,6 @@ def _assemble(session: Session, rows: Iterable[DecisionRow]) -> list[Decision]:
     ]
 
 
-def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+def _chunks(items: list[_T], size: int) -> Iterable[list[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

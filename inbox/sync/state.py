@@ -54,7 +54,6 @@ class ClientState(LocalFile):
 
     # -- outbox ------------------------------------------------------------------------------
 
-    @synchronized
     def queue_ack(self, decision: str, revision: int) -> OutboxEntry:
         return self._queue("ack", decision, revision, None, False)
 

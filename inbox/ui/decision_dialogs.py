@@ -8,6 +8,7 @@ the first problem as one sentence and keep OK disabled until there is none.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -105,59 +106,79 @@ class ValidatedDialog(QDialog):
             raise ValueError(problem)
 
 
-class AssertionEditor(QWidget):
-    """Rows of ``key = value``; a row with neither is ignored."""
+Row = TypeVar("Row", bound=tuple[QWidget, ...])
+
+
+class RowsEditor(QWidget, Generic[Row]):
+    """Rows of inputs, each with its Remove button, above an "Add …" button. ``rows`` holds
+    each row's widget first, then its inputs; ``changed`` on any edit, addition or removal."""
 
     changed = Signal()
 
-    def __init__(
-        self, assertions: Mapping[str, str] | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, name: str, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Assertions")
-        self.rows: list[tuple[QWidget, QLineEdit, QLineEdit]] = []
+        self.setAccessibleName(name)
+        self._noun = noun
+        self.rows: list[Row] = []
         self._rows_layout = QVBoxLayout()
         self._rows_layout.setContentsMargins(0, 0, 0, 0)
-        add = QPushButton("Add assertion")
-        add.setAccessibleName("Add assertion")
+        add = QPushButton(f"Add {noun}")
+        add.setAccessibleName(f"Add {noun}")
         add.clicked.connect(self._on_add_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._rows_layout)
         layout.addWidget(add)
-        for key, value in sorted((assertions or {}).items()):
-            self.add_row(key, value)
-
-    def add_row(self, key: str = "", value: str = "") -> tuple[QLineEdit, QLineEdit]:
-        row = QWidget(self)
-        key_edit = QLineEdit(key)
-        key_edit.setPlaceholderText("auth.token.refresh_minutes")
-        key_edit.setAccessibleName("Assertion key")
-        value_edit = QLineEdit(value)
-        value_edit.setPlaceholderText("value")
-        value_edit.setAccessibleName("Assertion value")
-        remove = QToolButton()
-        remove.setText("Remove")
-        remove.setAccessibleName("Remove assertion")
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(key_edit, 2)
-        line.addWidget(QLabel("="))
-        line.addWidget(value_edit, 3)
-        line.addWidget(remove)
-        self.rows.append((row, key_edit, value_edit))
-        self._rows_layout.addWidget(row)
-        key_edit.textChanged.connect(self.changed)
-        value_edit.textChanged.connect(self.changed)
-        remove.clicked.connect(lambda: self.remove_row(row))
-        self.changed.emit()
-        return key_edit, value_edit
 
     def remove_row(self, row: QWidget) -> None:
         self.rows = [r for r in self.rows if r[0] is not row]
         self._rows_layout.removeWidget(row)
         row.deleteLater()
         self.changed.emit()
+
+    def _new_row(self, cells: Sequence[tuple[QWidget, int]]) -> QWidget:
+        """A row of ``cells`` (widget, stretch) and its Remove button, shown below the others;
+        the caller appends it to ``rows`` and emits ``changed``."""
+        row = QWidget(self)
+        remove = QToolButton()
+        remove.setText("Remove")
+        remove.setAccessibleName(f"Remove {self._noun}")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        for widget, stretch in (*cells, (remove, 0)):
+            line.addWidget(widget, stretch)
+        self._rows_layout.addWidget(row)
+        remove.clicked.connect(lambda: self.remove_row(row))
+        return row
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        raise NotImplementedError
+
+
+class AssertionEditor(RowsEditor[tuple[QWidget, QLineEdit, QLineEdit]]):
+    """Rows of ``key = value``; a row with neither is ignored."""
+
+    def __init__(
+        self, assertions: Mapping[str, str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Assertions", "assertion", parent)
+        for key, value in sorted((assertions or {}).items()):
+            self.add_row(key, value)
+
+    def add_row(self, key: str = "", value: str = "") -> tuple[QLineEdit, QLineEdit]:
+        key_edit = QLineEdit(key)
+        key_edit.setPlaceholderText("auth.token.refresh_minutes")
+        key_edit.setAccessibleName("Assertion key")
+        value_edit = QLineEdit(value)
+        value_edit.setPlaceholderText("value")
+        value_edit.setAccessibleName("Assertion value")
+        row = self._new_row(((key_edit, 2), (QLabel("="), 0), (value_edit, 3)))
+        self.rows.append((row, key_edit, value_edit))
+        key_edit.textChanged.connect(self.changed)
+        value_edit.textChanged.connect(self.changed)
+        self.changed.emit()
+        return key_edit, value_edit
 
     def entries(self) -> list[tuple[str, str]]:
         pairs = ((k.text().strip(), v.text().strip()) for _, k, v in self.rows)
@@ -188,32 +209,18 @@ class AssertionEditor(QWidget):
         key_edit.setFocus()
 
 
-class AudienceEditor(QWidget):
+class AudienceEditor(RowsEditor[tuple[QWidget, QComboBox, QComboBox, QComboBox]]):
     """Rows of kind (team or person), name (picked from the given lists, or typed) and role."""
-
-    changed = Signal()
 
     def __init__(
         self, teams: Sequence[str], people: Sequence[str], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Audience")
+        super().__init__("Audience", "audience", parent)
         self._names = {"team": list(teams), "person": list(people)}
-        self.rows: list[tuple[QWidget, QComboBox, QComboBox, QComboBox]] = []
-        self._rows_layout = QVBoxLayout()
-        self._rows_layout.setContentsMargins(0, 0, 0, 0)
-        add = QPushButton("Add audience")
-        add.setAccessibleName("Add audience")
-        add.clicked.connect(self._on_add_clicked)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._rows_layout)
-        layout.addWidget(add)
 
     def add_row(
         self, kind: str = "team", name: str = "", role: Role = Role.ACK
     ) -> tuple[QComboBox, QComboBox, QComboBox]:
-        row = QWidget(self)
         kind_box = QComboBox()
         kind_box.setAccessibleName("Audience kind")
         for value, label in KIND_LABELS.items():
@@ -227,28 +234,14 @@ class AudienceEditor(QWidget):
         for value, label in ROLE_LABELS.items():
             role_box.addItem(label, value)
         role_box.setCurrentIndex(role_box.findData(role))
-        remove = QToolButton()
-        remove.setText("Remove")
-        remove.setAccessibleName("Remove audience")
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        for widget, stretch in ((kind_box, 0), (name_box, 2), (role_box, 1), (remove, 0)):
-            line.addWidget(widget, stretch)
+        row = self._new_row(((kind_box, 0), (name_box, 2), (role_box, 1)))
         self.rows.append((row, kind_box, name_box, role_box))
-        self._rows_layout.addWidget(row)
         self._fill_names(kind_box, name_box, name)
         kind_box.currentIndexChanged.connect(lambda: self._fill_names(kind_box, name_box, ""))
         name_box.currentTextChanged.connect(self.changed)
         role_box.currentIndexChanged.connect(self.changed)
-        remove.clicked.connect(lambda: self.remove_row(row))
         self.changed.emit()
         return kind_box, name_box, role_box
-
-    def remove_row(self, row: QWidget) -> None:
-        self.rows = [r for r in self.rows if r[0] is not row]
-        self._rows_layout.removeWidget(row)
-        row.deleteLater()
-        self.changed.emit()
 
     def choices(self) -> tuple[AudienceChoice, ...]:
         return tuple(

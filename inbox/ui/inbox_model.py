@@ -74,7 +74,8 @@ class InboxTableModel(QAbstractTableModel):
         self._now = now or (lambda: datetime.now(UTC))
         self._by_id: dict[ItemId, InboxItem] = {}
         # Every item in ascending order, with its order key alongside; the search texts (own,
-        # and the search index's) are built at the first search and kept in step after that.
+        # and the search index's) are built at the first search and kept in step after that,
+        # each on its own: a new search index drops only the index's texts.
         self._all: list[InboxItem] = []
         self._all_keys: list[Any] = []
         self._indexed = True  # False: _by_id and the order keys wait for _ensure_index
@@ -394,8 +395,9 @@ class InboxTableModel(QAbstractTableModel):
         perm = sorted(range(len(keys)), key=keys.__getitem__)
         self._all = list(map(self._all.__getitem__, perm))
         self._all_keys = list(map(keys.__getitem__, perm))
-        if self._texts is not None and self._extras is not None:
+        if self._texts is not None:
             self._texts = list(map(self._texts.__getitem__, perm))
+        if self._extras is not None:
             self._extras = list(map(self._extras.__getitem__, perm))
 
     def _ensure_texts(self) -> tuple[list[str], list[str]]:
@@ -507,8 +509,10 @@ class InboxTableModel(QAbstractTableModel):
         matches, hidden, visible = self._status(old)
         self._count(old, matches, hidden, -1)
         del self._all[at], self._all_keys[at]
-        if self._texts is not None and self._extras is not None:
-            del self._texts[at], self._extras[at]
+        if self._texts is not None:
+            del self._texts[at]
+        if self._extras is not None:
+            del self._extras[at]
         del self._by_id[item_id(old)]
         self._hidden.discard(item_id(old))
         row = find_key(self._row_keys, key) if visible else None
@@ -523,8 +527,9 @@ class InboxTableModel(QAbstractTableModel):
         at = bisect.bisect_left(self._all_keys, key)
         self._all.insert(at, item)
         self._all_keys.insert(at, key)
-        if self._texts is not None and self._extras is not None:
+        if self._texts is not None:
             self._texts.insert(at, search_text(item))
+        if self._extras is not None:
             self._extras.insert(at, self._extra.get(item.key, ""))
         self._by_id[wanted] = item
         if self._hides(item):

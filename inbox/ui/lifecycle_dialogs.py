@@ -63,15 +63,11 @@ class OpenForFeedbackDialog(ValidatedDialog):
         self.deadline_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.deadline_edit.setDateTime(_qt_local(default_deadline(clock())))
         self.deadline_edit.dateTimeChanged.connect(self.revalidate)
-        form = QFormLayout()
-        form.addRow(
-            QLabel(
-                f"Ask the audience of {_quoted(key, title)} for feedback until the deadline; "
-                "you will be told when it passes."
-            )
+        note = (
+            f"Ask the audience of {_quoted(key, title)} for feedback until the deadline; "
+            "you will be told when it passes."
         )
-        form.addRow("&Deadline (local time)", self.deadline_edit)
-        self.finish(form)
+        self.finish(_explained_form(note, ("&Deadline (local time)", self.deadline_edit)))
 
     def deadline(self) -> datetime:
         """The chosen deadline, timezone-aware UTC."""
@@ -109,15 +105,11 @@ class SupersedeDialog(ValidatedDialog):
             if other != key:
                 self.by_box.addItem(_quoted(other, other_title), other)
         self.by_box.currentIndexChanged.connect(self.revalidate)
-        form = QFormLayout()
-        form.addRow(
-            QLabel(
-                f"{_quoted(key, title)} will point to the decision that replaces it; nobody is "
-                "asked to acknowledge it any more."
-            )
+        note = (
+            f"{_quoted(key, title)} will point to the decision that replaces it; nobody is "
+            "asked to acknowledge it any more."
         )
-        form.addRow("&Replaced by", self.by_box)
-        self.finish(form)
+        self.finish(_explained_form(note, ("&Replaced by", self.by_box)))
 
     def problem(self) -> str | None:
         if self.by_box.currentData() is None:
@@ -188,11 +180,8 @@ class FeedbackDialog(ValidatedDialog):
         self.objection_box.setAccessibleName("Objection")
         self.objection_box.setChecked(objection)
         self.text_edit.textChanged.connect(self.revalidate)
-        form = QFormLayout()
-        form.addRow(QLabel(f"On the current revision of {_quoted(key, title)}."))
-        form.addRow("&Feedback", self.text_edit)
-        form.addRow(self.objection_box)
-        self.finish(form)
+        note = f"On the current revision of {_quoted(key, title)}."
+        self.finish(_explained_form(note, ("&Feedback", self.text_edit), self.objection_box))
 
     def problem(self) -> str | None:
         text = self.text_edit.toPlainText()
@@ -209,6 +198,19 @@ class FeedbackDialog(ValidatedDialog):
         return GiveFeedback(
             self.key, self.text_edit.toPlainText().strip(), self.objection_box.isChecked()
         )
+
+
+def _explained_form(note: str, *rows: tuple[str, QWidget] | QWidget) -> QFormLayout:
+    """A form that says first, in a sentence, what the dialog will do; then its ``rows``
+    (label and field, or a widget across the whole row)."""
+    form = QFormLayout()
+    form.addRow(QLabel(note))
+    for row in rows:
+        if isinstance(row, QWidget):
+            form.addRow(row)
+        else:
+            form.addRow(*row)
+    return form
 
 
 def _qt_local(moment: datetime) -> QDateTime:

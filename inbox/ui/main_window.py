@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from inbox.core.delta import InboxDelta
+from inbox.core.detail import DecisionDetail
 from inbox.core.inbox import InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Reason, State
@@ -41,7 +42,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.keep_in_tray = False  # set by the app when a tray icon holds the app
         self.triage = Triage()
-        self.detail: Any = None
         self._current_key: str | None = None
         self._pending_select: str | None = None
         self.teams: list[str] = []
@@ -180,6 +180,12 @@ class MainWindow(QMainWindow):
         return [(k, title) for k, title, state in self._decisions if k != key and state not in gone]
 
     @property
+    def detail(self) -> DecisionDetail | None:
+        """The detail shown, once it is the current key's (None while that one loads)."""
+        shown = self.detail_view.detail
+        return shown if shown is not None and shown.key == self._current_key else None
+
+    @property
     def current_item(self) -> InboxItem | None:
         item: InboxItem | None = self.inbox.current_item()
         return item
@@ -205,10 +211,9 @@ class MainWindow(QMainWindow):
         self.status.show_status(status.state, status.message, status.retry_at)
 
     @Slot(object)
-    def _on_decisions_detail_loaded(self, detail: Any) -> None:
+    def _on_decisions_detail_loaded(self, detail: DecisionDetail) -> None:
         if detail.decision.key != self._current_key:
             return  # the person moved on meanwhile
-        self.detail = detail
         self.detail_view.show_detail(detail)
         self._update_actions()
 
@@ -252,8 +257,6 @@ class MainWindow(QMainWindow):
         self._show_key(item.key)
 
     def _show_key(self, key: str) -> None:
-        if key != self._current_key:
-            self.detail = None
         self._current_key = key
         self._update_actions()
         self.decisions.load_detail(key)
@@ -262,7 +265,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         item = self.inbox.current_item()
-        allowed = set(self.detail.actions) if self.detail is not None else set()
+        detail = self.detail
+        allowed = set(detail.actions) if detail is not None else set()
         self.actions_by_name["ack"].setEnabled(
             "acknowledge" in allowed or (item is not None and item.reason in ACKNOWLEDGEABLE)
         )
@@ -275,8 +279,9 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name].setEnabled(name in allowed)
 
     def _on_acknowledge(self) -> None:
-        if self.detail is not None and "acknowledge" in self.detail.actions:
-            decision = self.detail.decision
+        detail = self.detail
+        if detail is not None and "acknowledge" in detail.actions:
+            decision = detail.decision
             self.sync.acknowledge(decision.key, decision.revision)
             return
         item = self.inbox.current_item()
@@ -285,9 +290,10 @@ class MainWindow(QMainWindow):
 
     def _feedback(self, objection: bool, key: str | None = None) -> None:
         key = key or self._current_key
-        if key is None or self.detail is None:
+        detail = self.detail
+        if key is None or detail is None:
             return
-        dialog = FeedbackDialog(key, self.detail.decision.title, objection, self)
+        dialog = FeedbackDialog(key, detail.decision.title, objection, self)
         if dialog.exec():
             request: GiveFeedback = dialog.request()
             self.decisions.give_feedback(request)

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from inbox.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.models import AcknowledgmentRow, ChangeRow, DecisionRow
 from inbox.store.service import StoreService
+from tests.cli.run import Result
 from tests.cli.run import cli as subprocess_cli
 
 TOMORROW = (datetime.now(UTC) + timedelta(days=1)).isoformat()
@@ -37,15 +37,7 @@ def _empty_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
 
 
-@dataclass(frozen=True)
-class Out:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
+class Out(Result):
     def ok(self) -> Out:
         assert (self.code, self.err) == (0, ""), self.err
         return self

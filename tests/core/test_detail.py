@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from builders import (
+
+from inbox.core.detail import build_detail
+from inbox.core.diff import AssertionChange
+from inbox.core.errors import NotFoundError
+from inbox.core.model import Feedback, Role, State
+from tests.core.builders import (
     NOW,
     TOMORROW,
     YESTERDAY,
@@ -16,11 +21,6 @@ from builders import (
     with_ack,
     with_state,
 )
-
-from inbox.core.detail import build_detail
-from inbox.core.diff import AssertionChange
-from inbox.core.errors import NotFoundError
-from inbox.core.model import Feedback, Role, State
 
 PEOPLE = {
     "ana": ["backend"],

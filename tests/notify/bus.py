@@ -38,6 +38,8 @@ import pytest
 from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 
+# _stop: the keyring fixture's "terminate, kill if it lingers, reap"; one copy for both.
+from tests.processes import stop_process
 from tests.sync.secret_service import BUS_CONFIG, DROPPED_VARS, start_dbus_daemon
 
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, which has python3-dbusmock (needs python3-gi/dbus)
@@ -161,7 +163,7 @@ class NotificationBus:
         """Stop the mock server and wait until the bus has released the name."""
         server, self._server = self._server, None
         if server is not None:
-            _stop(server)
+            stop_process(server)
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while self.has_owner(NOTIFICATIONS):
             if time.monotonic() > deadline:
@@ -213,7 +215,7 @@ class NotificationBus:
                 process = getattr(self, attr)
                 setattr(self, attr, None)
                 if process is not None:
-                    _stop(process)
+                    stop_process(process)
         finally:
             shutil.rmtree(self.home, ignore_errors=True)
 
@@ -289,16 +291,6 @@ def _value(tokens: list[str]) -> tuple[Any, list[str]]:
             rest = rest[1:] if rest[0] == "," else rest
         return (items if head == "[" else dict(items)), rest[1:]
     return int(head), rest
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def private_bus(monkeypatch: pytest.MonkeyPatch, *, server: bool) -> Iterator[NotificationBus]:

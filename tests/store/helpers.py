@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from sqlalchemy import func, select
 
+from inbox import cli
 from inbox.core.model import Role
 from inbox.store.connection import StoreConnection
-from inbox.store.models import ChangeRow
+from inbox.store.models import Base, ChangeRow
 from inbox.store.service import StoreService
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``decision-inbox ARGS`` in this process: exit code, stdout and stderr."""
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@contextmanager
+def initialised_service(url: str) -> Iterator[StoreService]:
+    """A service on the store at ``url``, initialised first; the connection closes on exit."""
+    store = StoreConnection.open(url)
+    try:
+        store.initialise()
+        yield StoreService(store)
+    finally:
+        store.dispose()
 
 
 def open_store(url: str) -> tuple[StoreConnection, StoreService]:
@@ -35,6 +58,10 @@ def token_decision(service: StoreService, *, finalize: bool = True) -> str:
     return key
 
 
-def feed_length(store: StoreConnection) -> int:
+def count(store: StoreConnection, model: type[Base]) -> int:
     with store.read() as session:
-        return int(session.scalar(select(func.count()).select_from(ChangeRow)) or 0)
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def feed_length(store: StoreConnection) -> int:
+    return count(store, ChangeRow)

@@ -10,17 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from inbox import cli
 from inbox.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.models import Base
-from inbox.store.service import StoreService
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.store.helpers import initialised_service, run
 
 
 def inbox_of(capsys: pytest.CaptureFixture[str], store: str, *user: str) -> dict[str, Any]:
@@ -118,15 +111,10 @@ def test_demo_twice_adds_nothing(store_url: str, capsys: pytest.CaptureFixture[s
 def test_demo_into_a_store_with_other_decisions_is_refused(
     store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = StoreConnection.open(store_url)
-    try:
-        store.initialise()
-        service = StoreService(store)
+    with initialised_service(store_url) as service:
         service.add_team("platform")
         service.add_person("zoe", name="Zoe", teams=["platform"])
         service.create("zoe", title="Our own decision")
-    finally:
-        store.dispose()
     before = table_counts(store_url)
 
     code, out, err = run(capsys, "--store", store_url, "demo")
@@ -141,16 +129,11 @@ def test_demo_into_a_store_with_other_decisions_is_refused(
 def test_demo_reuses_teams_and_people_already_in_the_store(
     store_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = StoreConnection.open(store_url)
-    try:
-        store.initialise()
-        service = StoreService(store)
+    with initialised_service(store_url) as service:
         service.add_team("frontend")
         service.add_team("backend")
         service.add_person("fred", name="Fred F.", teams=["frontend"])
         service.add_person("ana", name="Ana A.", teams=["frontend"])  # not in backend yet
-    finally:
-        store.dispose()
 
     code, _, err = run(capsys, "--store", store_url, "demo")
     assert (code, err) == (0, ""), err

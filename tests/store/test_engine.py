@@ -4,7 +4,6 @@ unreachable PostgreSQL reported as one sentence."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 
+import pg
 from inbox.core.errors import StoreUnavailableError, UsageError
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import SQLITE_BUSY_TIMEOUT_S, parse_store_url, redact
@@ -277,15 +277,9 @@ def test_reads_do_not_take_the_write_lock(sqlite_store: StoreConnection) -> None
 # --- an unreachable PostgreSQL ---------------------------------------------------------------
 
 
-def _unused_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def unreachable() -> str:
-    return f"postgresql://fred:{SECRET}@127.0.0.1:{_unused_port()}/decisions"
+    return f"postgresql://fred:{SECRET}@127.0.0.1:{pg.free_port()}/decisions"
 
 
 def test_unreachable_postgres_is_one_sentence(unreachable: str) -> None:

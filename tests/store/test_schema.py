@@ -9,21 +9,15 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
-from inbox import cli
 from inbox.core.errors import SchemaError
 from inbox.store.connection import StoreConnection
 from inbox.store.models import Base, ChangeRow, TeamRow
 from inbox.store.reader import load_snapshot
 from inbox.store.schema import SCHEMA_VERSION, store_version
 from inbox.store.service import StoreService
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.store.helpers import count, initialised_service, run
 
 
 def assert_one_sentence(err: str) -> str:
@@ -48,16 +42,9 @@ def set_version(url: str, version: int) -> None:
 
 @pytest.fixture
 def initialised(store_url: str) -> Iterator[str]:
-    store = StoreConnection.open(store_url)
-    store.initialise()
-    StoreService(store).add_team("backend")
-    store.dispose()
+    with initialised_service(store_url) as service:
+        service.add_team("backend")
     yield store_url
-
-
-def count(store: StoreConnection, model: type[Base]) -> int:
-    with store.read() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_init_creates_then_is_idempotent(

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from tests.processes import stop_process
+
 BINARIES = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon")
 DEBIAN_PACKAGES = ("dbus", "gnome-keyring")
 KEYRING_PASSWORD = "test"  # of the throwaway login keyring
@@ -201,7 +203,7 @@ class PrivateSecretService:
         daemon, self.daemon = self.daemon, None
         if daemon is None:
             return
-        _stop(daemon)
+        stop_process(daemon, STOP_TIMEOUT_S)
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while self.name_has_owner():
             if time.monotonic() > deadline:
@@ -236,10 +238,10 @@ class PrivateSecretService:
         try:
             if self.daemon is not None:
                 daemon, self.daemon = self.daemon, None
-                _stop(daemon)
+                stop_process(daemon, STOP_TIMEOUT_S)
             if self.bus is not None:
                 bus, self.bus = self.bus, None
-                _stop(bus)
+                stop_process(bus, STOP_TIMEOUT_S)
         finally:
             shutil.rmtree(self.home, ignore_errors=True)
 
@@ -249,14 +251,3 @@ class PrivateSecretService:
         except OSError:
             return "(no log)"
         return text[-2000:] or "(empty log)"
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a process this module started, then kill it if it lingers; always reap it."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -23,18 +23,15 @@ import pytest
 
 import pg
 from inbox import cli as inbox_cli
-from inbox.core.model import Role
 from inbox.store import engine as engine_module
 from inbox.store.connection import StoreConnection, StoreRefusedError
-from inbox.store.engine import parse_store_url, redact
 from inbox.store.reader import load_snapshot
-from inbox.store.service import StoreService
 from inbox.sync.cache import Cache
 from inbox.sync.client import Client
-from inbox.sync.paths import ClientPaths
 from inbox.sync.state import PENDING, ClientState, OutboxEntry
 from tests.cli.run import cli
 from tests.store.helpers import open_store, token_decision
+from tests.sync.helpers import client_paths, publish
 from tests.sync.watching import Watch
 
 COMMANDS = (
@@ -109,10 +106,6 @@ def outbox(profile: Path) -> list[OutboxEntry]:
     return entries
 
 
-def client_paths(profile: Path, url: str, user: str = "fred") -> ClientPaths:
-    return ClientPaths.for_client(profile.resolve(), redact(parse_store_url(url)), user)
-
-
 def acks(url: str) -> list[tuple[str, str, int]]:
     store = StoreConnection.open(url)
     try:
@@ -128,13 +121,6 @@ def wait_until_empty(profile: Path, timeout: float = 30.0) -> None:
     while outbox(profile) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert outbox(profile) == []
-
-
-def publish(service: StoreService, title: str) -> str:
-    key = service.create("ana", title=title, audience=[("team", "frontend", Role.ACK)]).key
-    assert key
-    service.finalize("ana", key)
-    return key
 
 
 # --- a store URL with a typo --------------------------------------------------------------------

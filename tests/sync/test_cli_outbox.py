@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,14 +21,6 @@ from tests.sync.watching import Watch
 def fred_client(url: str, profile: Path) -> Client:
     # The same folder the command line uses for this profile, store and person.
     return Client.open(StoreConnection.open(url), "fred", profile.resolve())
-
-
-@pytest.fixture
-def own_store(own_pg: pg.ThrowawayCluster) -> Iterator[tuple[str, StoreService]]:
-    url = pg.sqlalchemy_url(own_pg.admin_url, database=pg.create_database(own_pg.admin_url))
-    store, service = open_store(url)
-    yield url, service
-    store.dispose()
 
 
 def test_inbox_shows_a_refused_outbox_entry_with_its_sentence(

@@ -28,11 +28,11 @@ from hypothesis.stateful import (
     rule,
 )
 
-from inbox.cli_watch import POLICY_KEY
 from inbox.core.errors import InboxError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Role
 from inbox.notify.policy import PolicyState, Settings, decide
+from inbox.notify.runner import POLICY_KEY
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_snapshot
 from inbox.sync.client import Client

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -18,15 +17,13 @@ import pytest
 
 import pg
 from inbox.core.errors import StoreUnavailableError
-from inbox.core.model import Role
 from inbox.store.connection import StoreConnection
-from inbox.store.engine import parse_store_url, redact
 from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
-from inbox.sync.paths import ClientPaths
 from inbox.sync.state import ClientState
 from tests.cli.run import cli
-from tests.store.helpers import open_store, token_decision
+from tests.store.helpers import token_decision
+from tests.sync.helpers import client_paths, publish
 from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.postgres
@@ -34,25 +31,9 @@ pytestmark = pytest.mark.postgres
 BOUND = 30.0  # generous: a working run takes a few seconds
 
 
-@pytest.fixture
-def own_store(own_pg: pg.ThrowawayCluster) -> Iterator[tuple[str, StoreService]]:
-    url = pg.sqlalchemy_url(own_pg.admin_url, database=pg.create_database(own_pg.admin_url))
-    store, service = open_store(url)
-    yield url, service
-    store.dispose()
-
-
-def publish(service: StoreService, title: str) -> str:
-    key = service.create("ana", title=title, audience=[("team", "frontend", Role.ACK)]).key
-    assert key
-    service.finalize("ana", key)
-    return key
-
-
 def outbox(profile: Path, url: str) -> list[str]:
     """The statuses of fred's outbox entries in this test's profile."""
-    paths = ClientPaths.for_client(profile.resolve(), redact(parse_store_url(url)), "fred")
-    state = ClientState(paths.state)
+    state = ClientState(client_paths(profile, url).state)
     try:
         return [e.status for e in state.entries()]
     finally:

@@ -11,6 +11,7 @@ from inbox.core.model import Role
 from inbox.store.service import StoreService
 from tests.cli.run import cli
 from tests.store.helpers import open_store
+from tests.sync.helpers import publish
 from tests.sync.watching import Watch
 
 
@@ -19,13 +20,6 @@ def service(store_url: str) -> Iterator[StoreService]:
     store, service = open_store(store_url)
     yield service
     store.dispose()
-
-
-def publish(service: StoreService, title: str) -> str:
-    key = service.create("ana", title=title, audience=[("team", "frontend", Role.ACK)]).key
-    assert key
-    service.finalize("ana", key)
-    return key
 
 
 def test_watch_prints_an_upstream_finalize_within_the_bound(

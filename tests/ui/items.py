@@ -18,6 +18,7 @@ def item(
     team: str = "backend",
     owner: str = "ana",
     state: str | None = None,
+    acked_revision: int | None = None,
 ) -> InboxItem:
     """Decision ``D-n``; its state follows the reason (open while feedback is requested)."""
     if state is None:
@@ -31,4 +32,5 @@ def item(
         owner=owner,
         team=team,
         deadline=deadline,
+        acked_revision=acked_revision,
     )

@@ -254,6 +254,21 @@ def test_search_covers_body_and_assertions_from_the_search_index() -> None:
     assert keys(model) == []
 
 
+def test_a_new_search_index_after_a_search_keeps_the_texts_in_step() -> None:
+    # A search builds both text lists; a new index drops only its own. The other list must
+    # still follow later deltas and sorts, or the texts go out of step with the items.
+    model = InboxTableModel()
+    model.set_items([item(n, title=f"Topic {n}") for n in range(1, 6)])
+    model.set_search("topic 3")
+    assert keys(model) == ["D-3"]
+    model.set_search("")
+    model.set_search_index({"D-5": "Topic 3 again"})
+    model.apply(compare(model.all_items(), [item(n, title=f"Topic {n}") for n in range(2, 6)]))
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    model.set_search("topic 3")
+    assert keys(model) == ["D-5", "D-3"]
+
+
 def test_section_counts_ignore_the_reason_filter_but_follow_the_others(qtbot: QtBot) -> None:
     items = [
         full(1, Reason.NEEDS_ACK, title="Token"),

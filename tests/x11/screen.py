@@ -31,6 +31,8 @@ from typing import Any, TextIO
 
 import pytest
 
+from tests.processes import stop_process
+
 GEOMETRY = "1280x800x24"
 XVFB = ("Xvfb", "-screen", "0", GEOMETRY, "-nolisten", "tcp", "-noreset")
 TRAYER = ("trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32")
@@ -142,16 +144,6 @@ def _read_display_number(fd: int, server: subprocess.Popen[bytes]) -> str:
     return f":{int(data.strip())}"
 
 
-def _stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture
 def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh Xvfb screen for this test; yields its display name."""
@@ -172,14 +164,14 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         display = _read_display_number(read_fd, server)
         wait_for(lambda: _screen_answers(display), f"Xvfb on {display} to answer")
     except (RuntimeError, TimeoutError) as exc:
-        _stop(server)
+        stop_process(server)
         pytest.fail(f"{exc} Xvfb's log:\n{log.read_text(errors='replace')}", pytrace=False)
     finally:
         os.close(read_fd)
     try:
         yield display
     finally:
-        _stop(server)
+        stop_process(server)
 
 
 @pytest.fixture
@@ -203,12 +195,12 @@ def tray_display(x_display: str, tmp_path_factory: pytest.TempPathFactory) -> It
             "trayer's panel window",
         )
     except TimeoutError as exc:
-        _stop(panel)
+        stop_process(panel)
         pytest.fail(f"{exc} trayer's log:\n{log.read_text(errors='replace')}", pytrace=False)
     try:
         yield x_display
     finally:
-        _stop(panel)
+        stop_process(panel)
 
 
 class EventReader:
@@ -280,5 +272,5 @@ class EventReader:
         return "\n".join(lines)
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)
         self._thread.join(timeout=5)

@@ -45,7 +45,16 @@ from inbox.ui.tray import PENDING_REASONS
 from inbox.ui.tray_icon import ONLINE, STATES, render_tray_icon
 from tests.app.child import AppProcess
 from tests.app.window import seed_demo
-from tests.x11.screen import TRAYER, gui_env, inside, screenshot, tray_panel, x_env, xdotool
+from tests.x11.screen import (
+    TRAYER,
+    gui_env,
+    inside,
+    screenshot,
+    stop_process,
+    tray_panel,
+    x_env,
+    xdotool,
+)
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
@@ -276,12 +285,7 @@ def trayer(display: str, log: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        panel.terminate()
-        try:
-            panel.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            panel.kill()
-            panel.wait()
+        stop_process(panel)
 
 
 @pytest.fixture

@@ -21,40 +21,22 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
-from inbox.core.inbox import InboxItem
 from inbox.core.model import Reason
 from inbox.ui.tray import TrayController
+from tests.ui.items import item
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
 ITEMS = (
-    InboxItem(
-        key="D-12",
-        title="Token refresh moves from 15 to 60 minutes",
-        reason=Reason.NEEDS_ACK,
-        revision=2,
-        state="finalized",
-        owner="ana",
-        team="backend",
-    ),
-    InboxItem(
-        key="D-7",
-        title="API error envelope",
-        reason=Reason.CHANGED_SINCE_ACK,
-        revision=3,
-        state="finalized",
-        owner="bo",
-        team="backend",
-        acked_revision=1,
-    ),
-    InboxItem(
-        key="D-15",
-        title="Mobile offline cache size",
-        reason=Reason.FEEDBACK_REQUESTED,
-        revision=1,
-        state="open",
-        owner="mo",
+    item(12, Reason.NEEDS_ACK, 2, "Token refresh moves from 15 to 60 minutes"),
+    item(7, Reason.CHANGED_SINCE_ACK, 3, "API error envelope", owner="bo", acked_revision=1),
+    item(
+        15,
+        Reason.FEEDBACK_REQUESTED,
+        1,
+        "Mobile offline cache size",
+        TOMORROW,
         team="mobile",
-        deadline=TOMORROW,
+        owner="mo",
     ),
 )
 
