@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
+from inbox.config.profile import Profile
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
-from inbox.profile import Profile
 from inbox.services.settings_service import SettingsService
 from inbox.sync import credentials
 from inbox.sync.credentials import SessionPasswords, backend_name

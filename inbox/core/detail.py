@@ -22,6 +22,7 @@ from inbox.core.lifecycle import (
     latest_material,
     material_revisions,
     members_with_role,
+    missing_acks,
     roles_of,
 )
 from inbox.core.model import Decision, Feedback, Role, Snapshot, State
@@ -169,7 +170,6 @@ def _coverage(
     decision: Decision, snapshot: Snapshot, user: str, queued: frozenset[int]
 ) -> tuple[RevisionCoverage, ...]:
     audience = members_with_role(decision, snapshot, Role.ACK)
-    newest = {handle: acked_revision(decision, handle) or 0 for handle in audience}
     # the newest of the user's acknowledgments the store has confirmed
     confirmed = max(
         (
@@ -181,8 +181,8 @@ def _coverage(
     )
     rows = []
     for number in material_revisions(decision):
-        done = tuple(sorted(h for h in audience if newest[h] >= number))
-        missing = tuple(sorted(h for h in audience if newest[h] < number))
+        missing = missing_acks(decision, audience, number)
+        done = tuple(sorted(audience - set(missing)))
         waiting = (user,) if user in done and confirmed < number else ()
         rows.append(RevisionCoverage(number, done, missing, waiting))
     return tuple(rows)

@@ -49,13 +49,19 @@ def _verb(action: str) -> str:
     }[action]
 
 
+def is_material_change(
+    minor: bool, before: Mapping[str, str] | None, after: Mapping[str, str]
+) -> bool:
+    """A revision needs re-acknowledgment unless it is minor and changed no assertion; the first
+    revision (nothing ``before``) always does."""
+    if before is None:
+        return True
+    return not minor or dict(before) != dict(after)
+
+
 def is_material(previous: Revision | None, revision: Revision) -> bool:
-    """A revision needs re-acknowledgment unless it is minor and changed no assertion."""
-    if previous is None:
-        return True
-    if dict(previous.assertions) != dict(revision.assertions):
-        return True
-    return not revision.minor
+    before = None if previous is None else dict(previous.assertions)
+    return is_material_change(revision.minor, before, dict(revision.assertions))
 
 
 def material_revisions(decision: Decision) -> tuple[int, ...]:

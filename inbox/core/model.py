@@ -39,6 +39,10 @@ class Reason(enum.StrEnum):
     INFORMED = "informed"
 
 
+ACKNOWLEDGEABLE: frozenset[Reason] = frozenset({Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK})
+"""The reasons an item can be answered by acknowledging its revision."""
+
+
 @dataclass(frozen=True)
 class Person:
     handle: str

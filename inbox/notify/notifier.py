@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from inbox.core.model import Reason
+from inbox.core.model import ACKNOWLEDGEABLE
 from inbox.notify.values import Popup
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ ActionHandler = Callable[[str, str], None]
 (a summary): open the inbox. Adapters may call it on a thread of their own; see each adapter."""
 
 # Reasons whose popup asks for something the person can do from the popup itself.
-ACKNOWLEDGEABLE: frozenset[str] = frozenset({str(Reason.NEEDS_ACK), str(Reason.CHANGED_SINCE_ACK)})
 
 NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 PROBE_TIMEOUT_S = 3.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inbox.config.profile import Profile, StoreChoice, choose_store, choose_user
 from inbox.core.errors import InboxError, UsageError
-from inbox.profile import Profile, StoreChoice, choose_store, choose_user
 from inbox.store import roles
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.engine import parse_store_url, redact

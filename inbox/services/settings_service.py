@@ -29,10 +29,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from inbox import APP_ID
+from inbox.config.profile import Profile
 from inbox.core.errors import InboxError, UsageError
 from inbox.core.lifecycle import check_handle
 from inbox.core.settings import AppSettings, config_values, settings_from_config
-from inbox.profile import Profile
 from inbox.store import engine as store_engine
 from inbox.store.connection import StoreConnection
 from inbox.store.models import PersonRow

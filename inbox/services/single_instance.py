@@ -12,9 +12,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from inbox import APP_NAME
+from inbox.config.profile import Profile
 from inbox.core.errors import InboxError
-from inbox.profile import Profile
-from inbox.sync.lock import AlreadyRunningError, InstanceLock
+from inbox.platform.instance_lock import AlreadyRunningError, InstanceLock
 
 
 def server_name(profile: Profile) -> str:

@@ -27,7 +27,7 @@ from inbox.core.inbox import InboxItem
 from inbox.services.tasks import TaskRunner
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
-from inbox.sync.state import ERROR, PENDING, SENT, OutboxEntry
+from inbox.sync.state import PENDING, REFUSED, SENT, OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class SyncService(QObject):
         self.tasks.submit(work, done, self.action_failed.emit)
 
     def _outbox(self) -> tuple[OutboxEntry, ...]:
-        return tuple(self.client.state.entries(PENDING, SENT, ERROR))
+        return tuple(self.client.state.entries(PENDING, SENT, REFUSED))
 
     # -- worker threads ---------------------------------------------------------------------------
 

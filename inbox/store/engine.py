@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
 from inbox.core.errors import StoreUnavailableError, UsageError
-from inbox.store.netfs import network_filesystem
+from inbox.platform.netfs import network_filesystem
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
 WRITE_OPTION = "decision_inbox_write"

@@ -169,7 +169,7 @@ class StoreService(ResponseWrites):
                     now,
                 )
                 self._bump(session, row, current_revision=number)
-                material = minor is False or new_assertions != old_assertions
+                material = lifecycle.is_material_change(minor, old_assertions, new_assertions)
                 feed.append(
                     session,
                     "revised",

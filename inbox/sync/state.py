@@ -29,7 +29,9 @@ CREATE TABLE outbox (
 );
 """
 
-PENDING, SENT, ERROR = "pending", "sent", "error"
+PENDING, SENT, REFUSED = "pending", "sent", "error"
+"""An outbox entry waits to be sent, was sent and awaits the feed's confirmation, or was refused by
+the store (kept with the store's sentence, never retried)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class ClientState(LocalFile):
 
     @synchronized
     def entries(self, *statuses: str) -> list[OutboxEntry]:
-        wanted = statuses or (PENDING, SENT, ERROR)
+        wanted = statuses or (PENDING, SENT, REFUSED)
         marks = ", ".join("?" for _ in wanted)
         rows = self._db.execute(
             "SELECT id, kind, decision, revision, body, objection, created_at, status, error "

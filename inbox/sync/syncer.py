@@ -21,7 +21,7 @@ from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.reader import load_decisions, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.cache import Cache
-from inbox.sync.state import ERROR, PENDING, SENT, ClientState, OutboxEntry
+from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class Syncer:
                 raise  # about the store, not this entry: it stays pending
             except InboxError as exc:
                 log.warning("the store refused outbox entry %s: %s", entry.id, exc)
-                self.state.mark(entry.id, ERROR, exc.message)
+                self.state.mark(entry.id, REFUSED, exc.message)
                 continue
             self.delivered(entry, change)
 
@@ -175,6 +175,9 @@ class Syncer:
 
 
 def overlay(snapshot: Snapshot, entries: Sequence[OutboxEntry], user: str) -> Snapshot:
+    """``snapshot`` with what ``user`` did on this machine and the store has not confirmed yet:
+    pending and sent entries count as done; refused ones do not."""
+    entries = [e for e in entries if e.status != REFUSED]
     if not entries:
         return snapshot
     by_key = {e.decision: [] for e in entries}  # type: dict[str, list[OutboxEntry]]

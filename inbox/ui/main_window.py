@@ -14,7 +14,7 @@ from inbox.core.delta import InboxDelta
 from inbox.core.detail import DecisionDetail
 from inbox.core.inbox import InboxItem
 from inbox.core.keys import decision_sort_key
-from inbox.core.model import Reason, State
+from inbox.core.model import ACKNOWLEDGEABLE, Reason, State
 from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.ui import owner_actions
@@ -25,8 +25,6 @@ from inbox.ui.help_overlay import HelpOverlay
 from inbox.ui.inbox_view import InboxListView
 from inbox.ui.lifecycle_dialogs import FeedbackDialog
 from inbox.ui.status_widget import ConnectionStatusWidget
-
-ACKNOWLEDGEABLE = (Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK)
 
 
 class MainWindow(QMainWindow):

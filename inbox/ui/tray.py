@@ -32,12 +32,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from inbox import DISPLAY_NAME
 from inbox.core.inbox import REASON_ORDER, InboxItem
-from inbox.core.model import Reason
+from inbox.core.model import ACKNOWLEDGEABLE, Reason
 from inbox.core.settings import PAUSE_HOUR, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.ui.tray_icon import ERROR, OFFLINE, ONLINE, SYNCING, render_tray_icon
 
-APP_NAME = "Decision Inbox"
 PENDING_REASONS: frozenset[Reason] = frozenset(
     {
         Reason.NEEDS_ACK,
@@ -47,7 +47,6 @@ PENDING_REASONS: frozenset[Reason] = frozenset(
         Reason.DEADLINE_PASSED,
     }
 )
-ACKNOWLEDGEABLE: frozenset[Reason] = frozenset({Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK})
 MENU_LIMIT = 8
 RETRY_INTERVAL_MS = 10_000
 TITLE_CHARS = 48
@@ -156,7 +155,7 @@ class TrayController(QObject):
         self._submenus: list[QMenu] = []
 
         self.menu = QMenu()
-        self.menu.setAccessibleName(f"{APP_NAME} tray menu")
+        self.menu.setAccessibleName(f"{DISPLAY_NAME} tray menu")
         self.menu.setToolTipsVisible(True)  # "Sync now" says the sync state on hover
         self.menu.aboutToShow.connect(self._on_menu_about_to_show)
         self.tray = QSystemTrayIcon(self)
@@ -239,7 +238,9 @@ class TrayController(QObject):
         return self._state
 
     def tooltip(self) -> str:
-        return f"{APP_NAME} — {summary(self._items)} · {state_words(self._state, self._message)}"
+        return (
+            f"{DISPLAY_NAME} — {summary(self._items)} · {state_words(self._state, self._message)}"
+        )
 
     def _refresh(self) -> None:
         drawn = (min(self.count, 100), self._state)  # 100 and above all draw "99+"

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from PySide6.QtGui import QImage
 
-from inbox.profile import Profile
+from inbox.config.profile import Profile
 from inbox.services.bootstrap import PasswordNeededError, StartRequest, is_first_run, start
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import parse_store_url

@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inbox import cli, cli_commands
+from inbox import cli
+from inbox.cli import commands as cli_commands
+from inbox.cli.parser import build_parser
+from inbox.config.profile import Profile
 from inbox.core.model import Role
-from inbox.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.models import AcknowledgmentRow, ChangeRow, DecisionRow
 from inbox.store.service import StoreService
@@ -299,7 +301,8 @@ def test_unexpected_error_is_one_sentence_and_debug_raises(
 
 UNEXPECTED = textwrap.dedent("""\
     import sys
-    from inbox import cli, cli_commands
+    from inbox import cli
+    from inbox.cli import commands as cli_commands
 
     def boom(ctx, args):
         raise RuntimeError("boom in the handler")
@@ -339,7 +342,7 @@ def test_debug_shows_a_traceback_in_the_real_process(sqlite_store: str) -> None:
 
 
 def _commands() -> list[tuple[str, ...]]:
-    parser = cli.build_parser()
+    parser = build_parser()
     subparsers = next(a for a in parser._actions if a.choices and "init" in a.choices)
     names = [(name,) for name in subparsers.choices]
     return [*names, ("team", "add"), ("person", "add")]

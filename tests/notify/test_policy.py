@@ -640,7 +640,7 @@ def test_muting_feedback_requests_leaves_their_deadline_reminders_on() -> None:
 
 
 def test_the_muted_setting_is_read_from_config_and_checked() -> None:
-    from inbox.config import notification_settings
+    from inbox.config.sections import notification_settings
     from inbox.core.errors import UsageError
 
     assert notification_settings({}).muted == frozenset()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 import pg
 from inbox import APP_ID
-from inbox.config import notification_settings
+from inbox.config.sections import notification_settings
 from inbox.core.model import Reason
 from inbox.core.settings import AppSettings, NotificationPrefs
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread

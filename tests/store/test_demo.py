@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from inbox.profile import Profile
+from inbox.config.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.models import Base
 from tests.store.helpers import initialised_service, run

@@ -13,15 +13,15 @@ import pytest
 
 from inbox import cli
 from inbox.core.errors import StoreUnavailableError
-from inbox.store import engine as engine_module
-from inbox.store.connection import StoreConnection
-from inbox.store.engine import create_store_engine, parse_store_url
-from inbox.store.netfs import (
+from inbox.platform.netfs import (
     NETWORK_FILESYSTEMS,
     filesystem_of,
     network_filesystem,
     parse_mountinfo,
 )
+from inbox.store import engine as engine_module
+from inbox.store.connection import StoreConnection
+from inbox.store.engine import create_store_engine, parse_store_url
 from inbox.store.service import StoreService
 
 WORKSTATION = """\

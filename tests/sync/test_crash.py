@@ -33,11 +33,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from inbox.config.profile import Profile
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Role
 from inbox.notify.policy import SUMMARY, PolicyState
 from inbox.notify.runner import POLICY_KEY
-from inbox.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService

@@ -15,7 +15,7 @@ from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.client import Client
-from inbox.sync.state import ERROR, PENDING, SENT
+from inbox.sync.state import PENDING, REFUSED, SENT
 from tests.store.helpers import open_store, token_decision
 
 DEAD_PG = "postgresql://nobody@127.0.0.1:1/nothing?connect_timeout=1"
@@ -111,7 +111,7 @@ def test_a_refused_entry_stays_visible_with_its_sentence(world) -> None:  # type
     client.state.queue_ack(key, 1)
     client.syncer.sync()
     [entry] = client.state.entries()
-    assert entry.status == ERROR and "withdrawn" in (entry.error or "")
+    assert entry.status == REFUSED and "withdrawn" in (entry.error or "")
 
 
 def test_cli_style_ack_when_the_store_is_unreachable_is_queued(

@@ -12,14 +12,14 @@ import signal
 import sys
 from typing import Any
 
-from inbox.config import engine_settings, notification_settings
+from inbox.config.sections import engine_settings, notification_settings
 from inbox.core.delta import InboxDelta
 from inbox.notify.policy import Popup, Settings
 from inbox.notify.runner import PolicyRunner
+from inbox.platform.instance_lock import InstanceLock
 from inbox.store.clock import utcnow
 from inbox.sync.client import Client
 from inbox.sync.engine import ONLINE, SYNCING, SyncEngine, SyncStatus
-from inbox.sync.lock import InstanceLock
 
 
 class Watcher:

@@ -12,7 +12,7 @@ from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import Decision, Person, Reason, Role, Snapshot
 from inbox.core.times import iso_utc, relative
-from inbox.sync.state import ERROR, PENDING, OutboxEntry
+from inbox.sync.state import PENDING, REFUSED, OutboxEntry
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -69,13 +69,11 @@ class DecisionView:
         snapshot = Snapshot((self.decision,), self.people)
         members = lifecycle.members_with_role(self.decision, snapshot, Role.ACK)
         material = lifecycle.latest_material(self.decision)
-        acked = sorted(
-            h for h in members if (lifecycle.acked_revision(self.decision, h) or 0) >= material
-        )
+        missing = lifecycle.missing_acks(self.decision, members, material)
         return {
             "latest_material_revision": material,
-            "acked": acked,
-            "missing": sorted(members - set(acked)),
+            "acked": sorted(members - set(missing)),
+            "missing": list(missing),
             "total": len(members),
         }
 
@@ -191,7 +189,7 @@ def outbox_json(entry: OutboxEntry) -> dict[str, Any]:
 def outbox_text(entries: Sequence[OutboxEntry]) -> str:
     # "sent" entries reached the store; only the next sync's confirmation is outstanding.
     waiting = [e for e in entries if e.status == PENDING]
-    refused = [e for e in entries if e.status == ERROR]
+    refused = [e for e in entries if e.status == REFUSED]
     lines: list[str] = []
     if waiting:
         lines += ["", f"Waiting to be delivered ({len(waiting)})"]

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QApplication
 
-from inbox.config import notification_settings
+from inbox.config.profile import Profile
+from inbox.config.sections import notification_settings
 from inbox.core.errors import UsageError
 from inbox.notify.chain import NOTIFIER_NAMES
 from inbox.notify.values import Popup, Settings
-from inbox.profile import Profile
 from inbox.services.notification_service import NotificationService
 from inbox.services.sync_service import SyncService
 from inbox.ui.main_window import MainWindow

@@ -1,21 +1,12 @@
-"""The command line of DESIGN §8: a fixed contract that scripts and tests depend on.
-
-Every failure a user can meet leaves as one sentence on stderr and an exit code (2 usage,
-3 conflict, 4 permission denied, 1 otherwise); a traceback only with ``--debug``.
-"""
+"""The command line's parser: every command, option and default of the documented contract."""
 
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
-from collections.abc import Sequence
 from typing import NoReturn
 
 from inbox import __version__
-from inbox.core.errors import InboxError, UsageError
-
-log = logging.getLogger("inbox")
+from inbox.core.errors import UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -201,41 +192,3 @@ def _body_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--body-file", metavar="F", help="read the Markdown body from F (- for stdin)"
     )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
-    # Statements can carry secrets (CREATE ROLE … PASSWORD): never log SQL, even with --debug.
-    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        args = build_parser().parse_args(argv)
-        from inbox import cli_commands  # deferred: --help must not pay for SQLAlchemy
-
-        return cli_commands.run(args)
-    except InboxError as exc:
-        if debug:
-            log.exception("failed")
-        print(f"decision-inbox: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("decision-inbox: interrupted.", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
-    except Exception as exc:  # the last line of defence: a sentence, never a traceback
-        if debug:
-            raise
-        print(
-            f"decision-inbox: unexpected error ({type(exc).__name__}: {exc}); run again with "
-            "--debug and report the traceback.",
-            file=sys.stderr,
-        )
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Start-up: the Qt application, the first-run offer, and opening the client off the GUI thread.
+
+Work that touches the store or the keyring runs on the task thread while a local event loop keeps
+the GUI thread free (docs/architecture.md, "Threads").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import replace
+from importlib.resources import files
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from inbox import APP_ID, APP_NAME, DISPLAY_NAME
+from inbox.config.profile import Profile
+from inbox.config.sections import engine_settings
+from inbox.core.errors import InboxError
+from inbox.services.bootstrap import PasswordNeededError, Started, StartRequest
+from inbox.services.bootstrap import start as start_client
+from inbox.services.decision_service import DecisionService
+from inbox.services.sync_service import SyncService
+from inbox.services.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(files("inbox.ui").joinpath("icons/app.svg")))
+
+
+def quiet_offscreen_noise(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # The offscreen platform cannot honour size hints and says so for every window shown; it
+    # is a property of rendering without a screen, not something a person can act on.
+    if "does not support propagateSizeHints" in message:
+        return
+    if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        log.warning("Qt: %s", message)
+    else:
+        log.debug("Qt: %s", message)
+
+
+def application(headless: bool) -> QApplication:
+    if headless and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a screenshot needs no screen
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        qInstallMessageHandler(quiet_offscreen_noise)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(DISPLAY_NAME)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def wait_for(tasks: TaskRunner, work: Any, timeout_ms: int | None = None) -> Any:
+    """Run ``work`` on the task thread; keep the GUI thread's events flowing until it ends."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(value: Any) -> None:
+        outcome["value"] = value
+        loop.quit()
+
+    def failed(sentence: str) -> None:
+        outcome["error"] = sentence
+        loop.quit()
+
+    def run() -> Any:
+        try:
+            return work()
+        except InboxError as exc:
+            outcome["exception"] = exc
+            raise
+
+    tasks.submit(run, done, failed)
+    if timeout_ms is not None:
+        QTimer.singleShot(timeout_ms, loop.quit)
+    if not outcome:
+        loop.exec()
+    if "exception" in outcome:
+        raise outcome["exception"]
+    if "error" in outcome:
+        raise InboxError(outcome["error"])
+    if "value" not in outcome:
+        raise InboxError("Starting took too long; check the store and try again.")
+    return outcome["value"]
+
+
+def no_display() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    )
+
+
+def first_run(request: StartRequest) -> StartRequest | None:
+    from inbox.ui.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog(str(request.profile.embedded_store))
+    if not dialog.exec():
+        return None
+    kind, load_demo = dialog.choice()
+    if kind == "settings" and not settings_dialog(request.profile):
+        return None
+    return replace(request, demo=load_demo)
+
+
+def settings_dialog(profile: Profile, parent: Any = None) -> bool:
+    from inbox.services.settings_service import SettingsService
+    from inbox.ui.settings_dialog import SettingsDialog
+
+    service = SettingsService(profile)
+    try:
+        return bool(SettingsDialog(service, parent).exec())
+    finally:
+        service.shutdown()
+
+
+def start(tasks: TaskRunner, request: StartRequest, *, interactive: bool) -> Started | None:
+    while True:
+        try:
+            started: Started = wait_for(tasks, lambda r=request: start_client(r))
+            return started
+        except PasswordNeededError as exc:
+            if not interactive:
+                raise
+            from inbox.ui.password_prompt import ask_password
+
+            password = ask_password(None, exc.shown_url, exc.user)
+            if password is None:
+                return None
+            request = replace(request, password=password)
+        except InboxError as exc:
+            if not interactive:
+                raise
+            answer = QMessageBox.critical(
+                None,
+                "Decision Inbox cannot start",
+                exc.message,
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
+            )
+            if answer != QMessageBox.StandardButton.Open or not settings_dialog(request.profile):
+                return None
+
+
+def services(
+    started: Started, tasks: TaskRunner, profile: Profile
+) -> tuple[SyncService, DecisionService]:
+    sync = SyncService(started.client, engine_settings(profile.load()), tasks=tasks)
+    return sync, DecisionService(sync)

@@ -1,0 +1,62 @@
+"""Which function runs each command; the desktop app is started through its typed options."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from inbox.cli import answers, directory, lifecycle, reading, store_admin
+from inbox.cli.context import Context
+
+Handler = Callable[[Context, argparse.Namespace], int]
+
+HANDLERS: dict[str, Handler] = {
+    "init": store_admin.cmd_init,
+    "demo": store_admin.cmd_demo,
+    "admin": store_admin.cmd_admin,
+    "login": store_admin.cmd_login,
+    "team": directory.cmd_team,
+    "person": directory.cmd_person,
+    "new": lifecycle.cmd_new,
+    "revise": lifecycle.cmd_revise,
+    "open": lifecycle.cmd_open,
+    "finalize": lifecycle.cmd_finalize,
+    "supersede": lifecycle.cmd_supersede,
+    "withdraw": lifecycle.cmd_withdraw,
+    "ack": answers.cmd_ack,
+    "feedback": answers.cmd_feedback,
+    "watch": reading.cmd_watch,
+    "inbox": reading.cmd_inbox,
+    "show": reading.cmd_show,
+    "digest": reading.cmd_digest,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command in (None, "gui"):
+        return _gui(args)
+    context = Context(args)
+    try:
+        return HANDLERS[args.command](context, args)
+    finally:
+        context.close()
+
+
+def _gui(args: argparse.Namespace) -> int:
+    # Deferred: every other command must not pay for importing Qt.
+    from inbox.app.main import run as run_app
+    from inbox.app.options import AppOptions
+
+    gui = args.command == "gui"
+    return run_app(
+        AppOptions(
+            store=args.store,
+            user=args.user,
+            profile_dir=args.profile_dir,
+            allow_network_fs=bool(args.allow_network_filesystem),
+            demo=bool(args.demo),
+            screenshot=args.screenshot if gui else None,
+            select=args.select if gui else None,
+            size=args.size if gui else None,
+        )
+    )

@@ -1,0 +1,81 @@
+"""The context of one command-line invocation: the profile, the chosen store (opened lazily) and
+the identity."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from inbox.config.profile import Profile, choose_store, choose_user
+from inbox.core.errors import StoreUnavailableError, UsageError
+from inbox.store import roles
+from inbox.store.connection import StoreConnection
+from inbox.store.engine import parse_store_url
+from inbox.store.service import StoreService
+from inbox.sync.client import Client
+
+
+class Context:
+    """The profile, the chosen store (opened lazily) and the identity of one invocation."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.profile = Profile.locate(args.profile_dir)
+        self.choice = choose_store(self.profile, args.store)
+        self.given_user = args.user
+        self.allow_network_fs = bool(args.allow_network_filesystem)
+        self._store: StoreConnection | None = None
+
+    @property
+    def store(self) -> StoreConnection:
+        if self._store is None:
+            if self.choice.embedded:
+                self.profile.data_dir.mkdir(parents=True, exist_ok=True)
+            self._store = StoreConnection.open(
+                self.choice.url,
+                allow_network_fs=self.allow_network_fs,
+                password=self._saved_password(),
+            )
+            if self.choice.embedded and self._store.version() is None:
+                self._store.initialise()  # the embedded default is created on first use
+        return self._store
+
+    def _saved_password(self) -> str | None:
+        """The login's password from the OS keyring, for a PostgreSQL URL that has none."""
+        url = parse_store_url(self.choice.url)
+        if url.get_backend_name() != "postgresql" or url.password or not url.username:
+            return None
+        from inbox.sync import credentials  # deferred: keyring's import costs start-up time
+
+        return credentials.open_credentials().get(credentials.account_name(url.username, url))
+
+    @property
+    def service(self) -> StoreService:
+        return StoreService(self.store)
+
+    @contextmanager
+    def client(self, user: str | None = None) -> Iterator[Client]:
+        """This profile's client of the chosen store: its cache, outbox and syncer; ``user``
+        is who :meth:`user` already said, so that it is not checked twice."""
+        client = Client.open(self.store, user or self.user(), self.profile.data_dir)
+        try:
+            yield client
+        finally:
+            client.close()
+
+    def user(self) -> str:
+        user = choose_user(self.profile, self.given_user)
+        if parse_store_url(self.choice.url).get_backend_name() == "postgresql":
+            try:
+                return roles.check_acting_user(self.store, user)
+            except StoreUnavailableError:
+                if user:  # offline: queue; the store's row-level security has the last word
+                    return user
+                raise
+        if not user:
+            raise UsageError("Who are you? Pass --user HANDLE or set DECISION_INBOX_USER.")
+        return user
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()

@@ -1,0 +1,22 @@
+"""The directory commands: ``team add`` and ``person add``."""
+
+from __future__ import annotations
+
+import argparse
+
+from inbox.cli.context import Context
+from inbox.cli.output import say
+from inbox.config.profile import choose_user
+
+
+def cmd_team(ctx: Context, args: argparse.Namespace) -> int:
+    say(ctx.service.add_team(args.name, actor=choose_user(ctx.profile, ctx.given_user)).message)
+    return 0
+
+
+def cmd_person(ctx: Context, args: argparse.Namespace) -> int:
+    change = ctx.service.add_person(
+        args.handle, name=args.name, teams=args.team, actor=choose_user(ctx.profile, ctx.given_user)
+    )
+    say(change.message)
+    return 0

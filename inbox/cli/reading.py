@@ -1,0 +1,101 @@
+"""The reading commands: ``inbox``, ``show``, ``digest`` and ``watch``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+
+from inbox.cli import render
+from inbox.cli.context import Context
+from inbox.cli.output import print_json, say
+from inbox.config.profile import choose_user
+from inbox.core.digest import build_digest
+from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
+from inbox.core.inbox import compute_inbox
+from inbox.store.clock import utcnow
+from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
+from inbox.sync.syncer import overlay
+
+
+def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
+    from inbox.cli.watch import watch
+
+    with ctx.client() as client:
+        return watch(client, ctx.profile.load(), as_json=args.json)
+
+
+def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
+    user = ctx.user()
+    stale = None
+    with ctx.client(user) as client:
+        outbox = client.state.entries()
+        try:
+            with ctx.store.read() as session:
+                snapshot = load_snapshot(session)
+        except StoreUnavailableError as exc:
+            if client.cache.cursor is None:
+                raise
+            stale = exc.message
+            snapshot = client.cache.snapshot()
+    if user not in snapshot.people:
+        raise NotFoundError(
+            f"There is no person {user!r} in this store; check --user or add "
+            f'them with `decision-inbox person add {user} --name "…"`.'
+        )
+    # What this machine acknowledged but the store has not confirmed yet counts as done.
+    snapshot = overlay(snapshot, outbox, user)
+    if stale:
+        print(
+            f"decision-inbox: {stale.rstrip('.')}; showing what this profile synced last.",
+            file=sys.stderr,
+        )
+    now = utcnow()
+    items = compute_inbox(user, snapshot, now)
+    if args.json:
+        print_json(
+            {
+                "user": user,
+                "items": [item.to_json() for item in items],
+                "outbox": [render.outbox_json(entry) for entry in outbox],
+            }
+        )
+    else:
+        say(render.inbox_text(user, items, now))
+        if outbox:
+            say(render.outbox_text(outbox))
+    return 0
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    with ctx.store.read() as session:
+        decision = load_decision(session, args.key)
+        people = load_people(session)
+    if args.diff_from is not None and not 1 <= args.diff_from <= decision.revision:
+        raise NotFoundError(
+            f"{decision.key} has no revision {args.diff_from}; its revisions "
+            f"are r1 to r{decision.revision}."
+        )
+    user = choose_user(ctx.profile, ctx.given_user)
+    view = render.DecisionView(decision, people, user, args.diff_from)
+    if args.json:
+        print_json(view.to_json())
+    else:
+        say(view.text())
+    return 0
+
+
+def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
+    if args.days < 1:
+        raise UsageError("--days must be 1 or more.")
+    until = utcnow()
+    since = until - timedelta(days=args.days)
+    with ctx.store.read() as session:
+        snapshot = load_snapshot(session)
+        events = load_events(session, since)
+    digest = build_digest(snapshot, events, since, until)
+    if args.format == "json":
+        print_json(digest.to_json())
+    else:
+        sys.stdout.write(digest.to_markdown())
+    return 0
