@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from inbox.cli.parser import build_parser
+from inbox.cli.terminal import safe
 from inbox.core.errors import InboxError
 
 log = logging.getLogger("inbox")
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InboxError as exc:
         if debug:
             log.exception("failed")
-        print(f"decision-inbox: {exc.message}", file=sys.stderr)
+        print(f"decision-inbox: {safe(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("decision-inbox: interrupted.", file=sys.stderr)

@@ -7,11 +7,13 @@ import sys
 from typing import Any
 
 from inbox.cli.context import Context
+from inbox.cli.terminal import safe
 from inbox.store.engine import tls_warning
 
 
 def say(text: str) -> None:
-    print(text)
+    """Print a human-readable result; what came from the store cannot steer the terminal."""
+    print(safe(text))
 
 
 def print_json(value: Any) -> None:

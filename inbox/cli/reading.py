@@ -9,6 +9,7 @@ from datetime import timedelta
 from inbox.cli import render
 from inbox.cli.context import Context
 from inbox.cli.output import print_json, say
+from inbox.cli.terminal import safe
 from inbox.config.profile import choose_user
 from inbox.core.digest import build_digest
 from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
@@ -97,5 +98,5 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(digest.to_json())
     else:
-        sys.stdout.write(digest.to_markdown())
+        sys.stdout.write(safe(digest.to_markdown()))
     return 0

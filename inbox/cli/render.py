@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from inbox.cli.terminal import inline
 from inbox.core import lifecycle
 from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
@@ -21,8 +22,8 @@ def when(moment: datetime, now: datetime) -> str:
 
 def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
     if not items:
-        return f"Inbox of {user}: nothing needs you."
-    lines = [f"Inbox of {user}: {len(items)} item{'s' if len(items) != 1 else ''}"]
+        return f"Inbox of {inline(user)}: nothing needs you."
+    lines = [f"Inbox of {inline(user)}: {len(items)} item{'s' if len(items) != 1 else ''}"]
     for reason in REASON_ORDER:
         group = [item for item in items if item.reason is reason]
         if not group:
@@ -30,10 +31,10 @@ def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
         lines += ["", f"{reason_label(reason).capitalize()} ({len(group)})"]
         for item in group:
             lines.append(
-                f"  {item.key:<6} {item.title}  [r{item.revision}, {item.state}, "
-                f"owner {item.owner}]"
+                f"  {inline(item.key):<6} {inline(item.title)}  [r{item.revision}, {item.state}, "
+                f"owner {inline(item.owner)}]"
             )
-            lines += [f"         {detail}" for detail in _details(item, now)]
+            lines += [f"         {inline(detail)}" for detail in _details(item, now)]
     return "\n".join(lines)
 
 
@@ -132,20 +133,35 @@ class DecisionView:
         d = self.decision
         now = datetime.now(d.created_at.tzinfo)
         lines = [
-            f"{d.key}  {d.title}",
-            f"{d.state} at r{d.revision} · owner {d.owner}" + (f" ({d.team})" if d.team else ""),
+            f"{inline(d.key)}  {inline(d.title)}",
+            f"{d.state} at r{d.revision} · owner {inline(d.owner)}"
+            + (f" ({inline(d.team)})" if d.team else ""),
         ]
         if d.deadline:
             lines.append(f"Deadline: {when(d.deadline, now)}")
         if d.superseded_by:
-            lines.append(f"Superseded by {d.superseded_by}")
+            lines.append(f"Superseded by {inline(d.superseded_by)}")
         if d.current.body.strip():
             lines += ["", d.current.body.rstrip()]
         if d.current.assertions:
             lines += ["", "Assertions:"]
-            lines += [f"  {k} = {v}" for k, v in sorted(d.current.assertions.items())]
+            lines += [
+                f"  {inline(k)} = {inline(v)}" for k, v in sorted(d.current.assertions.items())
+            ]
+        lines += self._audience_lines()
+        lines += self._history_lines()
+        if self.diff_from is not None:
+            diff = diff_revisions(d.revision_number(self.diff_from), d.current)
+            lines += ["", f"Changes r{self.diff_from} → r{d.revision}:"]
+            lines += [f"  {inline(line)}" for line in format_diff(diff)] or ["  (none)"]
+        return "\n".join(lines)
+
+    def _audience_lines(self) -> list[str]:
+        d = self.decision
+        lines: list[str] = []
         if d.audience:
-            lines += ["", "Audience: " + ", ".join(f"{a.label} ({a.role})" for a in d.audience)]
+            labels = ", ".join(f"{inline(a.label)} ({a.role})" for a in d.audience)
+            lines += ["", f"Audience: {labels}"]
             cov = self.coverage()
             if cov["total"]:
                 missing = f"; missing {', '.join(cov['missing'])}" if cov["missing"] else ""
@@ -156,23 +172,23 @@ class DecisionView:
         if self.user:
             acked = lifecycle.acked_revision(d, self.user)
             lines.append(f"You acknowledged: {'r' + str(acked) if acked else 'nothing yet'}")
-        lines += ["", "Revisions:"]
+        return lines
+
+    def _history_lines(self) -> list[str]:
+        d = self.decision
+        lines = ["", "Revisions:"]
         for prev, rev in zip((None, *d.revisions[:-1]), d.revisions, strict=True):
             flag = "" if lifecycle.is_material(prev, rev) else " (minor)"
             lines.append(
                 f"  r{rev.number}  {rev.created_at.astimezone():%Y-%m-%d}  "
-                f"{rev.author}: {rev.summary}{flag}"
+                f"{inline(rev.author)}: {inline(rev.summary)}{flag}"
             )
         if d.feedback:
             lines += ["", "Feedback:"]
             for f in d.feedback:
                 mark = "OBJECTION " if f.objection else ""
-                lines.append(f"  {mark}{f.person} on r{f.revision}: {f.body}")
-        if self.diff_from is not None:
-            diff = diff_revisions(d.revision_number(self.diff_from), d.current)
-            lines += ["", f"Changes r{self.diff_from} → r{d.revision}:"]
-            lines += [f"  {line}" for line in format_diff(diff)] or ["  (none)"]
-        return "\n".join(lines)
+                lines.append(f"  {mark}{inline(f.person)} on r{f.revision}: {inline(f.body)}")
+        return lines
 
 
 def outbox_json(entry: OutboxEntry) -> dict[str, Any]:
@@ -196,7 +212,7 @@ def outbox_text(entries: Sequence[OutboxEntry]) -> str:
         lines += [f"  {_what(e)}" for e in waiting]
     if refused:
         lines += ["", f"Not delivered: the store refused ({len(refused)})"]
-        lines += [f"  {_what(e)}: {e.error}" for e in refused]
+        lines += [f"  {_what(e)}: {inline(e.error or '')}" for e in refused]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Any
 
+from inbox.cli.terminal import inline
 from inbox.config.sections import engine_settings, notification_settings
 from inbox.core.delta import InboxDelta
 from inbox.notify.policy import Popup, Settings
@@ -64,7 +65,7 @@ class Watcher:
         if self.as_json:
             sys.stdout.write(json.dumps(popup.to_json(), ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(popup.line + "\n")
+            sys.stdout.write(inline(popup.line) + "\n")
         sys.stdout.flush()
 
 

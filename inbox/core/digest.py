@@ -87,7 +87,7 @@ class DigestDecision:
         }
 
     def to_markdown(self) -> str:
-        head = f"- **{self.key}** {self.title} ({self.state}, r{self.revision}, owner {self.owner})"
+        head = f"- **{self.key}** {one_line(self.title)} ({self.state}, r{self.revision}, owner {self.owner})"
         parts = [", ".join(h.label() for h in self.happened)]
         if self.waiting_for:
             parts.append("waiting for " + ", ".join(self.waiting_for))
@@ -134,7 +134,9 @@ class DigestConflict:
         }
 
     def to_markdown(self) -> str:
-        says = ", ".join(f"**{v.key}** {v.title} says {v.value}" for v in self.values)
+        says = ", ".join(
+            f"**{v.key}** {one_line(v.title)} says {one_line(v.value)}" for v in self.values
+        )
         return f"- `{self.assertion_key}`: {says}"
 
 
@@ -160,7 +162,7 @@ class DigestDeadline:
     def to_markdown(self) -> str:
         when = as_utc(self.deadline).strftime("%Y-%m-%d %H:%M UTC")
         status = f"deadline passed {when}" if self.passed else f"due {when}"
-        return f"- **{self.key}** {self.title} (owner {self.owner}): {status}"
+        return f"- **{self.key}** {one_line(self.title)} (owner {self.owner}): {status}"
 
 
 @dataclass(frozen=True)
@@ -327,3 +329,9 @@ def _deadlines(decisions: Iterable[Decision], until: datetime) -> tuple[DigestDe
         if d.state is State.OPEN and d.deadline is not None and as_utc(d.deadline) < horizon
     ]
     return tuple(sorted(due, key=lambda d: (d.deadline, _number_order(d.key))))
+
+
+def one_line(text: str) -> str:
+    """A title or value as one Markdown line: a line break from the store would end the list
+    item and start a line of its own."""
+    return " ".join(text.split())
