@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from inbox.cli.context import Context
@@ -12,6 +12,7 @@ from inbox.cli.output import say
 from inbox.core import lifecycle
 from inbox.core.errors import UsageError
 from inbox.core.model import Role
+from inbox.core.times import from_local
 
 
 def cmd_new(ctx: Context, args: argparse.Namespace) -> int:
@@ -92,7 +93,12 @@ def _body(args: argparse.Namespace) -> str | None:
         ) from None
 
 
-def parse_deadline(text: str) -> datetime:
+DEADLINE_YEARS_AHEAD = 10
+"""A feedback deadline lies days or weeks ahead; ten years leaves room for any real one and keeps
+every deadline representable in every time zone (9999-12-31 in UTC-12 is past year 9999)."""
+
+
+def parse_deadline(text: str, now: datetime | None = None) -> datetime:
     """ISO 8601; a time without offset is local time, a bare date means the end of that day."""
     text = text.strip()
     try:
@@ -105,6 +111,20 @@ def parse_deadline(text: str) -> datetime:
             f"The deadline {text!r} is not ISO 8601; write it like "
             "2026-12-01T17:00 or 2026-12-01T17:00+01:00."
         ) from None
+    now = now or datetime.now(UTC)
+    limit = now.replace(tzinfo=None) + timedelta(days=366 * DEADLINE_YEARS_AHEAD)
+    if moment.replace(tzinfo=None) > limit:
+        raise UsageError(
+            f"The deadline {text} is more than {DEADLINE_YEARS_AHEAD} years away; give a date "
+            "in the next few weeks or months."
+        )
     if moment.tzinfo is None:
-        moment = moment.astimezone()  # the person's local time zone
+        try:
+            moment = from_local(moment)  # the person's local time zone
+        except ValueError:
+            raise UsageError(
+                f"The deadline {text} does not exist in your time zone (the clocks skip that "
+                "hour for daylight saving time); pick another time or give an offset, like "
+                f"{text}+01:00."
+            ) from None
     return moment

@@ -28,3 +28,16 @@ def relative(moment: datetime, now: datetime) -> str:
     else:
         amount = f"{round(span / 86400)} days"
     return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def from_local(naive: datetime) -> datetime:
+    """A wall-clock time in the person's time zone, as an aware datetime.
+
+    Raises ``ValueError`` for a time the clocks skip (the hour lost when daylight saving time
+    starts): converting it silently would move it by an hour. A time the clocks pass twice (the
+    hour repeated when it ends) is taken at its first occurrence.
+    """
+    moment = naive.replace(fold=0).astimezone()
+    if moment.replace(tzinfo=None) != naive.replace(fold=0):
+        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in this time zone")
+    return moment
