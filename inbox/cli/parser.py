@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
 
 from inbox import __version__
-from inbox.core.errors import UsageError
+from inbox.cli.arguments import Parser
 
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one sentence and exit 2, like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message[0].upper()}{message[1:]}; see `{self.prog} --help`.")
+KEY_HELP = "the decision's key, e.g. D-12"
+JSON_HELP = "print JSON instead of text"
+ASSERT_HELP = (
+    "assert that the dotted key K has the value V, e.g. auth.token.refresh_minutes=60 (repeatable)"
+)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -55,7 +53,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="decision-inbox",
         description="Cross-team decisions with owners, deadlines and acknowledgments.",
     )
@@ -64,15 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="seed the demo into the store first if it is empty"
     )
     _global_options(parser, suppress=False)
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     _global_options(common, suppress=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, parents=[common], description=help_text)
 
     gui = command("gui", "start the desktop app")
-    gui.add_argument("--demo", action="store_true", default=argparse.SUPPRESS)
+    gui.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="seed the demo into the store first if it is empty",
+    )
     gui.add_argument(
         "--screenshot",
         metavar="FILE",
@@ -85,39 +88,53 @@ def build_parser() -> argparse.ArgumentParser:
 
     team = command("team", "the team directory")
     team_commands = team.add_subparsers(
-        dest="team_command", metavar="ACTION", parser_class=_Parser, required=True
+        dest="team_command", metavar="ACTION", parser_class=Parser, required=True
     )
     team_add = team_commands.add_parser("add", help="add a team", parents=[common])
-    team_add.add_argument("name", metavar="NAME")
+    team_add.add_argument("name", metavar="NAME", help="the team's name, e.g. backend")
 
     person = command("person", "the people directory")
     person_commands = person.add_subparsers(
-        dest="person_command", metavar="ACTION", parser_class=_Parser, required=True
+        dest="person_command", metavar="ACTION", parser_class=Parser, required=True
     )
     person_add = person_commands.add_parser(
         "add", help="add a person (or add them to teams)", parents=[common]
     )
-    person_add.add_argument("handle", metavar="HANDLE")
-    person_add.add_argument("--name", required=True)
-    person_add.add_argument("--team", action="append", default=[], metavar="NAME")
+    person_add.add_argument("handle", metavar="HANDLE", help="their handle, e.g. ana")
+    person_add.add_argument("--name", required=True, help="display name")
+    person_add.add_argument(
+        "--team", action="append", default=[], metavar="NAME", help="a team to join (repeatable)"
+    )
 
     new = command("new", "create a draft decision owned by --user; prints its key")
-    new.add_argument("--title", required=True)
+    new.add_argument("--title", required=True, help="a short title")
     _body_options(new)
     new.add_argument("--team", metavar="NAME", help="owning team (default: your only team)")
     for role in ("ack", "consult", "inform"):
         new.add_argument(
             f"--{role}", action="append", default=[], metavar="W", help="team:NAME or person:HANDLE"
         )
-    new.add_argument("--assert", dest="asserts", action="append", default=[], metavar="K=V")
+    new.add_argument(
+        "--assert", dest="asserts", action="append", default=[], metavar="K=V", help=ASSERT_HELP
+    )
 
     revise = command("revise", "add a revision")
-    revise.add_argument("key", metavar="KEY")
-    revise.add_argument("--title")
+    revise.add_argument("key", metavar="KEY", help=KEY_HELP)
+    revise.add_argument("--title", help="a new title (default: unchanged)")
     _body_options(revise)
-    revise.add_argument("--assert", dest="asserts", action="append", default=[], metavar="K=V")
-    revise.add_argument("--unassert", action="append", default=[], metavar="K")
-    revise.add_argument("--summary", required=True)
+    revise.add_argument(
+        "--assert", dest="asserts", action="append", default=[], metavar="K=V", help=ASSERT_HELP
+    )
+    revise.add_argument(
+        "--unassert",
+        action="append",
+        default=[],
+        metavar="K",
+        help="drop the assertion K (repeatable)",
+    )
+    revise.add_argument(
+        "--summary", required=True, help="what changed and why, for the people who acknowledge it"
+    )
     revise.add_argument(
         "--minor",
         action="store_true",
@@ -131,49 +148,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     open_ = command("open", "open a draft for feedback until a deadline")
-    open_.add_argument("key")
-    open_.add_argument("--deadline", required=True, metavar="ISO-8601")
-    command("finalize", "mark a decision finalized").add_argument("key")
+    open_.add_argument("key", help=KEY_HELP)
+    open_.add_argument(
+        "--deadline",
+        required=True,
+        metavar="ISO-8601",
+        help="feedback due by then; local time unless an offset is given; a date means 23:59",
+    )
+    command("finalize", "mark a decision finalized").add_argument("key", help=KEY_HELP)
     supersede = command("supersede", "replace a decision by another")
-    supersede.add_argument("key")
-    supersede.add_argument("--by", required=True, metavar="KEY2")
-    command("withdraw", "withdraw a decision").add_argument("key")
+    supersede.add_argument("key", help="the decision that is replaced")
+    supersede.add_argument(
+        "--by", required=True, metavar="KEY2", help="the decision that replaces it"
+    )
+    command("withdraw", "withdraw a decision").add_argument("key", metavar="KEY", help=KEY_HELP)
 
     ack = command("ack", "acknowledge a revision (the current one by default)")
-    ack.add_argument("key")
-    ack.add_argument("--revision", type=int, metavar="N")
+    ack.add_argument("key", help=KEY_HELP)
+    ack.add_argument(
+        "--revision", type=int, metavar="N", help="the revision you read (default: the current one)"
+    )
     feedback = command("feedback", "comment on, or object to, the current revision")
-    feedback.add_argument("key")
-    feedback.add_argument("--text", required=True)
-    feedback.add_argument("--objection", action="store_true")
+    feedback.add_argument("key", help=KEY_HELP)
+    feedback.add_argument("--text", required=True, help="your comment")
+    feedback.add_argument(
+        "--objection", action="store_true", help="mark it as an objection the owner must answer"
+    )
 
     command("watch", "sync continuously and print each notification, one line each").add_argument(
         "--json", action="store_true", help="one JSON object per line"
     )
     admin = command("admin", "login roles on a PostgreSQL store (run as an admin or superuser)")
     admin_commands = admin.add_subparsers(
-        dest="admin_command", metavar="ACTION", parser_class=_Parser, required=True
+        dest="admin_command", metavar="ACTION", parser_class=Parser, required=True
     )
     admin_grant = admin_commands.add_parser(
         "grant", help="create a person's login role and add them", parents=[common]
     )
-    admin_grant.add_argument("handle", metavar="HANDLE")
+    admin_grant.add_argument("handle", metavar="HANDLE", help="the login role and handle")
     admin_grant.add_argument("--name", help="display name (needed for a new person)")
-    admin_grant.add_argument("--team", action="append", default=[], metavar="NAME")
+    admin_grant.add_argument(
+        "--team", action="append", default=[], metavar="NAME", help="a team to join (repeatable)"
+    )
     admin_grant.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     for action, text in (("revoke", "stop a login role"), ("promote", "make a person an admin")):
         admin_commands.add_parser(action, help=text, parents=[common]).add_argument(
-            "handle", metavar="HANDLE"
+            "handle", metavar="HANDLE", help="the login role and handle"
         )
     command("login", "check a PostgreSQL password and keep it in the OS keyring").add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    command("inbox", "what you owe or should see").add_argument("--json", action="store_true")
+    command("inbox", "what you owe or should see").add_argument(
+        "--json", action="store_true", help=JSON_HELP
+    )
     show = command("show", "one decision")
-    show.add_argument("key")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("key", help=KEY_HELP)
+    show.add_argument("--json", action="store_true", help=JSON_HELP)
     show.add_argument(
         "--diff-from",
         type=int,
@@ -181,8 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also show what changed from revision N to the current one",
     )
     digest = command("digest", "agenda for the weekly cross-team dependency sync")
-    digest.add_argument("--days", type=int, default=7)
-    digest.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    digest.add_argument("--days", type=int, default=7, metavar="N", help="look back N days")
+    digest.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="output format"
+    )
     return parser
 
 
