@@ -38,7 +38,7 @@ def screenshot(
     select: str | None,
     size: QSize,
 ) -> int:
-    """Start, sync once, render the window (``select`` shown) to a PNG, exit (DESIGN §8)."""
+    """Start, sync once, render the window (``select`` shown) to a PNG, exit (docs/cli.md)."""
     client = started.client
     sync, decisions = services(started, tasks, profile)
     window = MainWindow(sync, decisions)

@@ -1,6 +1,6 @@
 """Live decisions that contradict each other: the same assertion key with different values.
 
-This is the product's core failure mode (DESIGN §1): one team moves a value while another keeps
+This is the product's core failure mode: one team moves a value while another keeps
 building on the old one. Only the current revision of an open or finalized decision counts;
 drafts are not promises yet, and superseded or withdrawn ones no longer are.
 """

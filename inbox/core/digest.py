@@ -1,4 +1,4 @@
-"""The agenda of the weekly cross-team dependency sync (DESIGN §8 ``digest``).
+"""The agenda of the weekly cross-team dependency sync (``digest`` in docs/cli.md).
 
 It answers "what moved between which teams this week, who still owes an acknowledgment, what
 contradicts what, and what is due": decisions with a lifecycle event in the window, grouped by

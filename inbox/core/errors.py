@@ -1,7 +1,7 @@
 """Errors a user can meet. Each message is one sentence naming the cause and the next step.
 
-``exit_code`` is the command line's contract (DESIGN §8): 2 usage, 3 conflict, 4 permission
-denied, 1 anything else.
+``exit_code`` is the command line's contract (docs/cli.md, "Errors and exit codes"): 2 usage,
+3 conflict, 4 permission denied, 1 anything else.
 """
 
 from __future__ import annotations

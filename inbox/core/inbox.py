@@ -1,4 +1,4 @@
-"""The personal inbox of DESIGN §5: what one person owes or should see, and why.
+"""The personal inbox: what one person owes or should see, and why (docs/architecture.md).
 
 Pure functions over a :class:`Snapshot`, so the desktop client, ``watch`` and ``inbox --json``
 all agree, and every rule can be tested without a store.

@@ -1,4 +1,4 @@
-"""Lifecycle rules of DESIGN §3: who may do what, in which state, and what counts as material."""
+"""Lifecycle rules: who may do what, in which state, and what counts as material."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A guard for the rule "no SQL and no keyring call on the GUI thread" (DESIGN §7).
+"""A guard for the rule "no SQL and no keyring call on the GUI thread" (docs/architecture.md).
 
 The app marks its GUI thread at start. The store and credential layers call
 :func:`check_off_gui_thread` before they touch the database or the keyring; when

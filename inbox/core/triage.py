@@ -1,4 +1,4 @@
-"""Local triage of DESIGN §5: items the user snoozed or marked done on this machine.
+"""Local triage: items the user snoozed or marked done on this machine (docs/architecture.md).
 
 Triage is kept per item (decision, reason, conflict key) and pinned to the revision the item
 had when the user triaged it, so an item comes back by itself when its decision gets a new

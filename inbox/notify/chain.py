@@ -1,4 +1,5 @@
-"""The notifier chain of DESIGN §6: adapters tried in order, the first that works shows popups.
+"""The notifier chain (docs/decisions/0007-notifier-chain.md): adapters tried in order, the
+first that works shows popups.
 
 - Adapters are built lazily, on the first popup, so a chain costs nothing at start-up and the
   probe for a notification server runs only when there is something to show.

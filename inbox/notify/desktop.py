@@ -1,4 +1,5 @@
-"""Native popups with action buttons, over the ``desktop-notifier`` package (DESIGN §6).
+"""Native popups with action buttons, over the ``desktop-notifier`` package
+(docs/decisions/0007-notifier-chain.md).
 
 desktop-notifier is asyncio-based: sending is a coroutine and the person's clicks arrive as
 D-Bus signals handled by the loop the popup was sent from. :class:`DesktopNotifier` runs that

@@ -2,9 +2,9 @@
 ``show`` that raises when a popup could not be delivered, and ``close``.
 
 The adapters (desktop-notifier, plyer, the tray, the in-app banner) are tried in order by
-:class:`~inbox.notify.chain.NotifierChain` (DESIGN §6). This module also holds what several of
-them share: the action names of a popup's buttons and a probe for a notification server on the
-D-Bus session bus.
+:class:`~inbox.notify.chain.NotifierChain` (docs/decisions/0007-notifier-chain.md). This module
+also holds what several of them share: the action names of a popup's buttons and a probe for a
+notification server on the D-Bus session bus.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plain native popups over plyer, the product's named notification dependency (DESIGN §6).
+"""Plain native popups over plyer, the product's named notification dependency.
 
 No buttons and no click handling: plyer offers neither. On Linux without dbus-python, plyer
 shells out to ``notify-send``; that path needs the binary and a notification server on the

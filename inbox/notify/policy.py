@@ -1,4 +1,5 @@
-"""The notification policy of DESIGN §6: which changes deserve a popup, and each one exactly once.
+"""The notification policy (docs/architecture.md, "Notifications"): which changes deserve a
+popup, and each one exactly once.
 
 Pure: no clock, no I/O. Time comes in as ``now`` (timezone-aware; a naive value is read as UTC)
 and everything the policy remembers lives in a :class:`PolicyState` the caller persists (its

@@ -1,4 +1,4 @@
-"""One long-running client (app or ``watch``) per profile and store (DESIGN §8)."""
+"""One long-running client (app or ``watch``) per profile and store (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -290,7 +290,7 @@ def _xdg_config_home() -> Path:
 
 def _with_user(url: str, user: str) -> str:
     """A PostgreSQL URL without a user name logs in as the handle (the login role is the handle,
-    DESIGN §8)."""
+    see docs/cli.md)."""
     if "://" not in url or not user.strip():
         return url
     try:

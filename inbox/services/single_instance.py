@@ -1,5 +1,5 @@
-"""One app per profile (DESIGN §6): a second launch hands its request to the running one over a
-local socket, which raises its window, and exits. Vorta's approach (STYLE.md), with a file lock
+"""One app per profile: a second launch hands its request to the running one over a
+local socket, which raises its window, and exits. Vorta's approach, with a file lock
 deciding who is first: two launches at the same moment would otherwise both find no server, and
 the later ``listen`` would take the socket from the earlier."""
 

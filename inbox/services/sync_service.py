@@ -2,10 +2,10 @@
 
 The engine runs on a plain Python thread (not a QThread: PySide6 6.12.0 aborts with
 "deallocating None" when a QThread worker sleeps while the GUI thread processes events, see
-shared/TESTING.md); its results reach the GUI thread through queued signal emission, which Qt
-does by itself when a signal is emitted from another thread than its receiver's. One-shot work
-(acknowledge, feedback) goes through the TaskRunner for the same reason: no SQL or keyring call
-ever runs on the GUI thread.
+docs/decisions/0005-plain-worker-thread.md); its results reach the GUI thread through queued
+signal emission, which Qt does by itself when a signal is emitted from another thread than its
+receiver's. One-shot work (acknowledge, feedback) goes through the TaskRunner for the same
+reason: no SQL or keyring call ever runs on the GUI thread.
 
 Two streams leave here. ``synced`` carries each sync round's delta as the engine made it, for the
 notification policy. ``delta_ready`` carries what the *views* must change: engine rounds, and the

@@ -1,9 +1,9 @@
 """TaskRunner: one-shot blocking work (store writes, cache reads, keyring) off the GUI thread.
 
-One plain worker thread runs the jobs in order (Anki's ``taskman`` shape, STYLE.md); each result
+One plain worker thread runs the jobs in order (Anki's ``taskman`` shape); each result
 comes back on the GUI thread through a queued signal, so callbacks may touch widgets. A plain
 thread rather than a QThread: PySide6 6.12.0 aborts when a QThread worker sleeps while the GUI
-thread processes events (shared/TESTING.md).
+thread processes events (docs/decisions/0005-plain-worker-thread.md).
 """
 
 from __future__ import annotations

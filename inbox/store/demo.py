@@ -1,4 +1,4 @@
-"""The demo scenario of DESIGN §9: the token-refresh story, seeded through StoreService.
+"""The demo scenario: the token-refresh story, seeded through StoreService.
 
 The history is written with a story clock that walks from four weeks ago to now, so the change
 feed, revisions and acknowledgments carry believable times. Seeding is idempotent: the store

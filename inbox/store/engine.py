@@ -1,4 +1,5 @@
-"""Opening a store: URL handling, engine setup per dialect, SQLite's rules (DESIGN §4)."""
+"""Opening a store: URL handling, engine setup per dialect, SQLite's rules
+(docs/architecture.md, "The store")."""
 
 from __future__ import annotations
 

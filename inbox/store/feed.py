@@ -1,4 +1,5 @@
-"""The change feed: events appended in the writing transaction, read back by cursor (DESIGN §4).
+"""The change feed: events appended in the writing transaction, read back by cursor
+(docs/architecture.md, "The change feed").
 
 A cursor is an opaque string. On SQLite it is the last seen ``seq``: one writer at a time means
 rows become visible in seq order. On PostgreSQL it is ``"<txid>:<seq>"``: sequence values are

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the shared store (DESIGN §4).
+"""SQLAlchemy models of the shared store (docs/architecture.md, "The store").
 
 Revisions, assertions, acknowledgments, feedback and the change feed are append-only: nothing in
 the application updates or deletes them. On PostgreSQL the change feed also has a ``txid xid8``

@@ -1,4 +1,5 @@
-"""Login roles on a PostgreSQL store: who may log in, as whom, and who is an admin (DESIGN §4).
+"""Login roles on a PostgreSQL store: who may log in, as whom, and who is an admin
+(docs/decisions/0003-row-level-security.md).
 
 Each person logs in as their own role, named by their handle and a member of the members group;
 the row-level security of migration v0002 then keeps them to their own acknowledgments and

@@ -1,4 +1,4 @@
-"""Creating, upgrading and checking the store's schema version (DESIGN §4, "Schema versions")."""
+"""Creating, upgrading and checking the store's schema version (docs/architecture.md)."""
 
 from __future__ import annotations
 

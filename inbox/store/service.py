@@ -1,4 +1,4 @@
-"""StoreService: every write to the shared store goes through here (DESIGN §3, §4).
+"""StoreService: every write to the shared store goes through here (docs/architecture.md).
 
 Each method is one transaction that checks the lifecycle rules, writes, appends its events to
 the change feed and (on PostgreSQL) sends the NOTIFY hint, all before one commit. Each returns a

@@ -1,4 +1,5 @@
-"""Passwords for a store, kept in the OS keyring only (DESIGN §4; issue 6, "Credentials").
+"""Passwords for a store, kept in the OS keyring only
+(docs/decisions/0008-never-a-plaintext-keyring.md).
 
 **Worker threads only.** Every keyring call may block for seconds (a D-Bus round trip, an unlock
 prompt, a busy Keychain), so call this module from a worker thread, never from the GUI thread.

@@ -1,6 +1,6 @@
 """The sync worker: keeps the cache current and reports what changed, forever, off the GUI thread.
 
-States (DESIGN §6): ``syncing`` while a round runs, ``online`` between rounds, ``offline`` with a
+States: ``syncing`` while a round runs, ``online`` between rounds, ``offline`` with a
 retry time after a failure to reach the store (capped exponential backoff with jitter), ``error``
 with a sentence when retrying cannot help by itself (schema mismatch, unreadable store). A round
 runs on start, on every wake-up, on *Sync now*, and on a slow timer, so a lost hint costs

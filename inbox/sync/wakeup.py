@@ -1,4 +1,4 @@
-"""Wake-ups: tell the sync worker that the store probably changed (DESIGN §4, "Wake-ups").
+"""Wake-ups: tell the sync worker that the store probably changed (docs/architecture.md).
 
 A hint only. PostgreSQL: LISTEN on a dedicated autocommit psycopg connection (not from the
 SQLAlchemy pool: a pooled connection would be handed to others mid-LISTEN, and PgBouncer's

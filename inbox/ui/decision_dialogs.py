@@ -382,7 +382,7 @@ class ReviseDialog(ValidatedDialog):
         return self.assertions.assertions() != dict(self.base.assertions)
 
     def revalidate(self) -> None:
-        # A change of any assertion is always material (DESIGN §3): minor is not offered then.
+        # A change of any assertion is always material: minor is not offered then.
         changed = self.assertions_changed()
         if changed:
             self.minor_box.setChecked(False)

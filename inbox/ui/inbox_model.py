@@ -1,7 +1,7 @@
 """InboxTableModel: the inbox as a Qt table model, sorted and filtered inside the model.
 
-No QSortFilterProxyModel: over a large Python model it was measured at 23 s to sort 100k rows
-(shared/STYLE.md); sorting a Python list here is ~0.2 s. Every item is kept sorted once (with its
+No QSortFilterProxyModel: over a large Python model it was measured at 23 s to sort 100k rows;
+sorting a Python list here is ~0.2 s. Every item is kept sorted once (with its
 order key and its casefolded search text in parallel lists); a search or filter only picks from
 that sorted list, so a keystroke never re-sorts. A sync's delta becomes the narrowest signals: a
 changed item is one ``dataChanged``, an added or removed one a row insert or removal, found by

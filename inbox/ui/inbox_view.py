@@ -1,4 +1,4 @@
-"""InboxListView: the inbox list of the main window (DESIGN §6): reason sections with counts,
+"""InboxListView: the inbox list of the main window: reason sections with counts,
 search, team and owner filters, and the table of items.
 
 Built for 100k rows: uniform fixed-height rows (no per-row size hints), no content-sized

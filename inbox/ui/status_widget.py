@@ -1,5 +1,5 @@
-"""ConnectionStatusWidget: the sync state, always visible in the window's status bar (DESIGN §6:
-a sync that silently stops is the worst bug), with what waits in the outbox."""
+"""ConnectionStatusWidget: the sync state, always visible in the window's status bar (a sync
+that silently stops is the worst bug), with what waits in the outbox."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TrayController: the system tray icon, its tooltip and its menu (DESIGN §6, Tray).
+"""TrayController: the system tray icon, its tooltip and its menu.
 
 The icon shows how many items are *pending* and the sync state. Pending means the person can act
 on it now (:data:`PENDING_REASONS`): acknowledge (``needs_ack``, ``changed_since_ack``), give

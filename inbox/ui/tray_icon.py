@@ -1,5 +1,5 @@
 """The tray icon's picture: the app icon with the pending count in a badge and a mark for the
-sync state (DESIGN §6: the state is always visible in the tray icon).
+sync state (the state is always visible in the tray icon: docs/architecture.md, "Sync states").
 
 Layout on a square canvas: the count badge top right (hidden at 0, ``99+`` above 99), the state
 mark bottom right — green dot online, amber dot syncing, grey dot with a slash offline (and the

@@ -1,5 +1,5 @@
 """The app's notifications end to end, on a real session bus with the notification daemon mock
-of shared/TESTING.md listening, and a real PostgreSQL store: ana finalizes from this process,
+of docs/testing.md listening, and a real PostgreSQL store: ana finalizes from this process,
 the app (a child process, offscreen, as fred) must put a Notify on the bus within a second, never
 twice across restarts, and an *Acknowledge* invoked on the bus must reach the store."""
 

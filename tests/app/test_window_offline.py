@@ -1,4 +1,4 @@
-"""The window while PostgreSQL is down (DESIGN §6): an acknowledgment changes the row at once,
+"""The window while PostgreSQL is down: an acknowledgment changes the row at once,
 waits visibly in the outbox, and reaches the store exactly once when the server is back."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Each inbox reason of DESIGN §5: its positive case and every condition that turns it off."""
+"""Each inbox reason (docs/architecture.md, "The inbox rules"): its positive case and every
+condition that turns it off."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Local triage (DESIGN §5): snooze and done hide an item, and a new revision brings it back."""
+"""Local triage (docs/architecture.md, "The inbox rules"): snooze and done hide an item, and a
+new revision brings it back."""
 
 from __future__ import annotations
 

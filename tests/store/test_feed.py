@@ -1,6 +1,6 @@
 """The change feed read by cursor: every committed event exactly once, in commit order.
 
-On PostgreSQL this is the property the transaction-id cursor exists for (DESIGN §4): a naive
+On PostgreSQL this is the property the transaction-id cursor exists for: a naive
 ``seq > cursor`` reader loses rows whose transaction commits after a later seq is visible.
 """
 

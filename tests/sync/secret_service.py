@@ -11,7 +11,7 @@ daemon runs with ``HOME``, ``XDG_DATA_HOME`` (where its keyring files go), ``XDG
 
 :attr:`PrivateSecretService.env` is for child processes: the bus address and those folders, and
 no ``PYTHON_KEYRING_BACKEND``, so ``keyring`` discovers the Secret Service for real.
-See shared/TESTING.md, "Keyring, for real".
+See docs/testing.md, "The keyring, for real".
 """
 
 from __future__ import annotations

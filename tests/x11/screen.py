@@ -1,4 +1,4 @@
-"""A real X screen for tests (TESTING.md, "A real X screen, a real tray"), and the tools to drive
+"""A real X screen for tests (docs/testing.md), and the tools to drive
 a GUI child process on it.
 
 Fixtures (made available to tests/x11 by its conftest.py):
@@ -40,7 +40,7 @@ START_TIMEOUT = 10.0
 X_TOOLS = ("Xvfb", "xdotool", "import")
 INSTALL_HINT = (
     "Debian: apt-get install xvfb xauth trayer xdotool imagemagick, and Qt's xcb libraries "
-    "(TESTING.md, 'A real X screen, a real tray')."
+    "(docs/testing.md, 'A real X screen and a system tray')."
 )
 # Variables that would make a Qt child scale its coordinates or leave the X server.
 _SCALING_VARS = ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR")

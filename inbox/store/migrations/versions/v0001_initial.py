@@ -122,8 +122,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_change_log_at", "change_log", ["at"])
     if op.get_bind().dialect.name == "postgresql":
-        # The transaction-id cursor of DESIGN §4: a reader takes only rows whose writing
-        # transaction is below every snapshot's xmin, so no row can appear behind its cursor.
+        # The transaction-id cursor (docs/architecture.md, "The change feed"): a reader takes
+        # only rows whose writing transaction is below every snapshot's xmin, so no row can
+        # appear behind its cursor.
         op.execute(
             "ALTER TABLE change_log ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id()"
         )

@@ -1,4 +1,5 @@
-"""PostgreSQL security (DESIGN §4): group roles, table ownership, row-level security.
+"""PostgreSQL security: group roles, table ownership, row-level security
+(docs/decisions/0003-row-level-security.md).
 
 Every rule a client must not break lives here, in the database, because desktop clients talk
 to PostgreSQL directly and cannot be trusted. On SQLite this migration only bumps the schema
