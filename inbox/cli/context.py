@@ -4,6 +4,7 @@ the identity."""
 from __future__ import annotations
 
 import argparse
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -69,9 +70,12 @@ class Context:
             try:
                 return roles.check_acting_user(self.store, user)
             except StoreUnavailableError:
-                if user:  # offline: queue; the store's row-level security has the last word
-                    return user
-                raise
+                # Offline: the identity is the login role the URL names (libpq's default when
+                # it names none: the operating system's user). Reading the cache and queueing
+                # need nothing more; the store's row-level security has the last word when the
+                # queue is delivered.
+                login = parse_store_url(self.choice.url).username or getpass.getuser()
+                return user or login
         if not user:
             raise UsageError("Who are you? Pass --user HANDLE or set DECISION_INBOX_USER.")
         return user
