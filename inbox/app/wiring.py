@@ -41,7 +41,9 @@ def config_message(loaded: Loaded) -> str | None:
     return " ".join(said) or None
 
 
-def _settings(window: MainWindow, profile: Profile) -> tuple[Settings, str | None]:
+def notification_settings_for(window: MainWindow, profile: Profile) -> tuple[Settings, str | None]:
+    """The notification settings and pinned notifier of config.json; what is wrong in it goes
+    to the window's banner."""
     try:
         loaded = profile.load(strict=False)
     except UsageError as exc:  # not readable JSON: nothing in it can be used
@@ -55,7 +57,7 @@ def _settings(window: MainWindow, profile: Profile) -> tuple[Settings, str | Non
 
 
 def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> NotificationService:
-    settings, pinned = _settings(window, profile)
+    settings, pinned = notification_settings_for(window, profile)
     notes = NotificationService(sync, settings, pinned=pinned)
 
     def banner(popup: Popup) -> None:
@@ -69,7 +71,7 @@ def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> No
 
 def settings_saved(window: MainWindow, notes: NotificationService, profile: Profile) -> None:
     """Notification preferences apply at once; a new store or identity at the next start."""
-    settings, _ = _settings(window, profile)
+    settings, _ = notification_settings_for(window, profile)
     notes.set_settings(settings)
     window.banner.say(
         "Settings saved. Notification preferences apply now; a new store or identity applies "

@@ -272,3 +272,24 @@ def test_saving_keeps_the_mutes_the_dialog_does_not_show(
     save(qtbot, dialog)
     config = json.loads(service.profile.config_file.read_text(encoding="utf-8"))
     assert config["notifications"]["muted"] == ["informed", "reminder_24h"]
+
+
+def test_the_dialog_opens_on_a_bad_value_and_says_what_it_shows_instead(
+    qtbot: QtBot, service: SettingsService
+) -> None:
+    service.profile.config_file.parent.mkdir(parents=True, exist_ok=True)
+    service.profile.config_file.write_text(
+        json.dumps(
+            {"user": "fred", "notifications": {"quiet_start": "10pm", "quiet_end": "07:00"}}
+        ),
+        encoding="utf-8",
+    )
+    dialog = open_dialog(qtbot, service)
+    assert dialog.user_edit.text() == "fred"
+    assert not dialog.quiet_box.isChecked()  # no start time: no quiet hours
+    assert dialog.status_label.text() == (
+        "The setting notifications.quiet_start in config.json is '10pm'; write it like \"22:00\"."
+    )
+    save(qtbot, dialog)  # what the dialog showed is what is saved
+    config = json.loads(service.profile.config_file.read_text(encoding="utf-8"))
+    assert config["notifications"]["quiet_start"] is None
