@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from inbox.config.profile import Profile
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
+from inbox.platform import credentials
+from inbox.platform.credentials import SessionPasswords, backend_name
 from inbox.services.settings_service import SettingsService
-from inbox.sync import credentials
-from inbox.sync.credentials import SessionPasswords, backend_name
 from memory_keyring import MemoryKeyring
 
 

@@ -18,9 +18,9 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inbox import APP_ID, APP_NAME, DISPLAY_NAME
+from inbox.config.clients import engine_settings
 from inbox.config.profile import Profile
-from inbox.config.sections import engine_settings
-from inbox.core.errors import InboxError
+from inbox.core.errors import InboxError, UsageError
 from inbox.services.bootstrap import PasswordNeededError, Started, StartRequest
 from inbox.services.bootstrap import start as start_client
 from inbox.services.decision_service import DecisionService
@@ -154,5 +154,11 @@ def start(tasks: TaskRunner, request: StartRequest, *, interactive: bool) -> Sta
 def services(
     started: Started, tasks: TaskRunner, profile: Profile
 ) -> tuple[SyncService, DecisionService]:
-    sync = SyncService(started.client, engine_settings(profile.load()), tasks=tasks)
+    """The sync and decision services; a sync setting that can never work stops the start with
+    its sentence (notification settings fall back, and the banner says so)."""
+    loaded = profile.load(strict=False)
+    problem = loaded.first_problem("sync")
+    if problem:
+        raise UsageError(problem)
+    sync = SyncService(started.client, engine_settings(loaded.config.sync), tasks=tasks)
     return sync, DecisionService(sync)

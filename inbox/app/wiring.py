@@ -7,14 +7,15 @@ thread; nothing here reads the store or the keyring.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtWidgets import QApplication
 
+from inbox.config import Loaded
+from inbox.config.clients import notification_settings
 from inbox.config.profile import Profile
-from inbox.config.sections import notification_settings
 from inbox.core.errors import UsageError
-from inbox.notify.chain import NOTIFIER_NAMES
 from inbox.notify.values import Popup, Settings
 from inbox.services.notification_service import NotificationService
 from inbox.services.sync_service import SyncService
@@ -30,26 +31,33 @@ def raise_window(window: MainWindow, key: str | None) -> None:
         window.select_key(key)
 
 
-def _settings(window: MainWindow, profile: Profile) -> tuple[Settings, str | None]:
-    config = profile.load()
+def config_message(loaded: Loaded) -> str | None:
+    """What the banner says about config.json: values that fell back to their defaults, then
+    unknown keys and an unknown notifier (with the key probably meant), or None."""
+    said = [problem.sentence for problem in loaded.problems]
+    if said:
+        said.append("Those settings use their defaults meanwhile.")
+    said += loaded.warnings
+    return " ".join(said) or None
+
+
+def notification_settings_for(window: MainWindow, profile: Profile) -> tuple[Settings, str | None]:
+    """The notification settings and pinned notifier of config.json; what is wrong in it goes
+    to the window's banner."""
     try:
-        settings = notification_settings(config)
-    except UsageError as exc:
+        loaded = profile.load(strict=False)
+    except UsageError as exc:  # not readable JSON: nothing in it can be used
         window.banner.say(f"{exc.message} Notifications use the defaults meanwhile.", "error")
-        settings = Settings()
-    pinned = (config.get("notifications") or {}).get("notifier")
-    if pinned not in (None, *NOTIFIER_NAMES):
-        window.banner.say(
-            f"The setting notifications.notifier in config.json is {pinned!r}; use one of "
-            f"{', '.join(NOTIFIER_NAMES)}. Trying each in turn meanwhile.",
-            "error",
-        )
-        pinned = None
-    return settings, pinned
+        return Settings(), None
+    message = config_message(loaded)
+    if message:
+        window.banner.say(message, "error")
+    notes = loaded.config.notifications
+    return notification_settings(notes), notes.notifier
 
 
 def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> NotificationService:
-    settings, pinned = _settings(window, profile)
+    settings, pinned = notification_settings_for(window, profile)
     notes = NotificationService(sync, settings, pinned=pinned)
 
     def banner(popup: Popup) -> None:
@@ -63,7 +71,7 @@ def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> No
 
 def settings_saved(window: MainWindow, notes: NotificationService, profile: Profile) -> None:
     """Notification preferences apply at once; a new store or identity at the next start."""
-    settings, _ = _settings(window, profile)
+    settings, _ = notification_settings_for(window, profile)
     notes.set_settings(settings)
     window.banner.say(
         "Settings saved. Notification preferences apply now; a new store or identity applies "
@@ -92,9 +100,10 @@ def tray(
         notes.pause_until(until)
         controller.set_paused_until(until)
         try:  # remembered for the next start too
-            section = dict(profile.load().get("notifications") or {})
-            section["paused_until"] = until.isoformat() if until is not None else None
-            profile.save(notifications=section)
+            config = profile.load(strict=False).config
+            profile.save(
+                replace(config, notifications=replace(config.notifications, paused_until=until))
+            )
         except (UsageError, OSError) as exc:  # an unreadable config.json: say it, keep the pause
             reason = exc.message if isinstance(exc, UsageError) else str(exc)
             window.banner.say(f"The pause holds for this session only: {reason}", "error")

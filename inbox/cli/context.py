@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,7 +23,11 @@ class Context:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.profile = Profile.locate(args.profile_dir)
-        self.choice = choose_store(self.profile, args.store)
+        loaded = self.profile.load(strict=False)
+        self.config = loaded.config
+        for warning in loaded.warnings:  # unknown keys: said once, never a reason to stop
+            print(f"decision-inbox: warning: {warning}", file=sys.stderr)
+        self.choice = choose_store(self.profile, args.store, self.config)
         self.given_user = args.user
         self.allow_network_fs = bool(args.allow_network_filesystem)
         self._store: StoreConnection | None = None
@@ -46,9 +51,10 @@ class Context:
         url = parse_store_url(self.choice.url)
         if url.get_backend_name() != "postgresql" or url.password or not url.username:
             return None
-        from inbox.sync import credentials  # deferred: keyring's import costs start-up time
+        from inbox.platform import credentials  # deferred: keyring's import costs start-up time
+        from inbox.store.urls import account_name
 
-        return credentials.open_credentials().get(credentials.account_name(url.username, url))
+        return credentials.open_credentials().get(account_name(url.username, url))
 
     @property
     def service(self) -> StoreService:
@@ -65,7 +71,7 @@ class Context:
             client.close()
 
     def user(self) -> str:
-        user = choose_user(self.profile, self.given_user)
+        user = choose_user(self.profile, self.given_user, self.config)
         if parse_store_url(self.choice.url).get_backend_name() == "postgresql":
             try:
                 return roles.check_acting_user(self.store, user)

@@ -22,8 +22,11 @@ from inbox.sync.syncer import overlay
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     from inbox.cli.watch import watch
 
+    # Strict before anything opens: a setting that can never work is one sentence and exit 2,
+    # not a retry loop (unknown keys were already said, by the context).
+    config = ctx.profile.load(strict=True).config
     with ctx.client() as client:
-        return watch(client, ctx.profile.load(), as_json=args.json)
+        return watch(client, config, as_json=args.json)
 
 
 def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
@@ -77,7 +80,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             f"{decision.key} has no revision {args.diff_from}; its revisions "
             f"are r1 to r{decision.revision}."
         )
-    user = choose_user(ctx.profile, ctx.given_user)
+    user = choose_user(ctx.profile, ctx.given_user, ctx.config)
     view = render.DecisionView(decision, people, user, args.diff_from)
     if args.json:
         print_json(view.to_json())

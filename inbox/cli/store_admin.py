@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from dataclasses import replace
 
 from inbox.cli.context import Context
 from inbox.cli.output import say, warn_without_tls
@@ -32,8 +33,8 @@ def cmd_demo(ctx: Context, _: argparse.Namespace) -> int:
     from inbox.store import demo
 
     say(demo.seed(ctx.store))
-    if not choose_user(ctx.profile, ctx.given_user):
-        ctx.profile.save(user=demo.DEMO_USER)
+    if not choose_user(ctx.profile, ctx.given_user, ctx.config):
+        ctx.profile.save(replace(ctx.config, user=demo.DEMO_USER))
         say(
             f"You are now {demo.DEMO_USER} (frontend) in this profile; "
             "`decision-inbox inbox` shows the demo from their side."
@@ -54,7 +55,7 @@ def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
                 args.handle,
                 name=args.name or args.handle,
                 teams=args.team,
-                actor=choose_user(ctx.profile, ctx.given_user),
+                actor=choose_user(ctx.profile, ctx.given_user, ctx.config),
             )
             say(change.message)
     elif args.admin_command == "revoke":
@@ -77,7 +78,8 @@ def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
 
 def cmd_login(ctx: Context, args: argparse.Namespace) -> int:
     """Test a PostgreSQL login's password and keep it in the OS keyring (never in a file)."""
-    from inbox.sync import credentials
+    from inbox.platform import credentials
+    from inbox.store.urls import account_name
 
     url = parse_store_url(ctx.choice.url)
     if url.get_backend_name() != "postgresql" or not url.username:
@@ -95,6 +97,6 @@ def cmd_login(ctx: Context, args: argparse.Namespace) -> int:
         store.version()  # a wrong password fails here, with its own sentence
     finally:
         store.dispose()
-    keyring.set(credentials.account_name(url.username, url), password)
+    keyring.set(account_name(url.username, url), password)
     say(f"Saved the password of {url.username} for {redact(url)} in {keyring.backend_name}.")
     return 0

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from typing import Any
 
 from inbox.cli.terminal import inline
-from inbox.config.sections import engine_settings, notification_settings
+from inbox.config import Config
+from inbox.config.clients import engine_settings, notification_settings
 from inbox.core.delta import InboxDelta
 from inbox.notify.policy import Popup, Settings
 from inbox.notify.runner import PolicyRunner
@@ -69,15 +69,16 @@ class Watcher:
         sys.stdout.flush()
 
 
-def watch(client: Client, config: dict[str, Any], *, as_json: bool) -> int:
+def watch(client: Client, config: Config, *, as_json: bool) -> int:
+    """``config`` was read strictly: a bad setting already was one sentence and exit 2."""
     with InstanceLock(client.paths.lock):
-        watcher = Watcher(client, notification_settings(config), as_json=as_json)
+        watcher = Watcher(client, notification_settings(config.notifications), as_json=as_json)
         engine = SyncEngine(
             client.store,
             client.syncer,
             on_delta=watcher.on_delta,
             on_status=watcher.on_status,
-            settings=engine_settings(config),
+            settings=engine_settings(config.sync),
             fail_fast=True,  # bad settings: one sentence and a non-zero exit, not a retry loop
         )
 

@@ -6,16 +6,16 @@ into one folder. The config file holds the store URL and the identity, never a p
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
 from inbox import APP_NAME
-from inbox.core.errors import UsageError
+from inbox.config.reading import load
+from inbox.config.values import Config, Loaded
+from inbox.config.writing import save
 
 ENV_STORE = "DECISION_INBOX_STORE"
 ENV_USER = "DECISION_INBOX_USER"
@@ -48,38 +48,13 @@ class Profile:
     def embedded_store(self) -> Path:
         return self.data_dir / "store.sqlite"
 
-    def load(self) -> dict[str, Any]:
-        try:
-            text = self.config_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise UsageError(
-                f"The config file {self.config_file} cannot be read ({exc.strerror}); "
-                "check its permissions."
-            ) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(
-                f"The config file {self.config_file} is not valid JSON (line {exc.lineno}); fix "
-                "it or delete it to start over."
-            ) from None
-        if not isinstance(data, dict):
-            raise UsageError(
-                f"The config file {self.config_file} must hold a JSON object; fix "
-                "it or delete it to start over."
-            )
-        return data
+    def load(self, *, strict: bool = False) -> Loaded:
+        """config.json, parsed (see :func:`inbox.config.reading.load`)."""
+        return load(self.config_file, strict=strict)
 
-    def save(self, **values: Any) -> None:
-        """Merge ``values`` into the config file, written atomically."""
-        data = self.load()
-        data.update(values)
-        self.config_dir.mkdir(parents=True, exist_ok=True)
-        temporary = self.config_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(temporary, self.config_file)
+    def save(self, config: Config, *, replace_invalid: bool = False) -> None:
+        """Save ``config`` into config.json (see :func:`inbox.config.writing.save`)."""
+        save(self.config_file, config, replace_invalid=replace_invalid)
 
 
 @dataclass(frozen=True)
@@ -88,17 +63,20 @@ class StoreChoice:
     embedded: bool
 
 
-def choose_store(profile: Profile, given: str | None) -> StoreChoice:
-    """``--store``, then ``$DECISION_INBOX_STORE``, then the configured store, then embedded."""
-    for candidate in (given, os.environ.get(ENV_STORE), profile.load().get("store")):
+def choose_store(profile: Profile, given: str | None, config: Config | None = None) -> StoreChoice:
+    """``--store``, then ``$DECISION_INBOX_STORE``, then the configured store, then embedded;
+    ``config`` is the profile's, loaded leniently when not given."""
+    configured = (config if config is not None else profile.load().config).store
+    for candidate in (given, os.environ.get(ENV_STORE), configured):
         if candidate:
             return StoreChoice(str(candidate), embedded=False)
     return StoreChoice(str(profile.embedded_store), embedded=True)
 
 
-def choose_user(profile: Profile, given: str | None) -> str | None:
+def choose_user(profile: Profile, given: str | None, config: Config | None = None) -> str | None:
     """``--user``, then ``$DECISION_INBOX_USER``, then the configured identity."""
-    for candidate in (given, os.environ.get(ENV_USER), profile.load().get("user")):
+    configured = (config if config is not None else profile.load().config).user
+    for candidate in (given, os.environ.get(ENV_USER), configured):
         if candidate:
             return str(candidate).strip()
     return None

@@ -3,7 +3,7 @@ touches the store and the keyring, so it runs on a worker thread, never on the G
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inbox.config.profile import Profile, StoreChoice, choose_store, choose_user
 from inbox.core.errors import InboxError, UsageError
@@ -41,9 +41,12 @@ class PasswordNeededError(InboxError):
 
 def is_first_run(profile: Profile, store: str | None, user: str | None) -> bool:
     """Nothing configured and no embedded store yet: offer the embedded store and the demo."""
-    choice = choose_store(profile, store)
+    config = profile.load().config
+    choice = choose_store(profile, store, config)
     return (
-        choice.embedded and not choose_user(profile, user) and not profile.embedded_store.exists()
+        choice.embedded
+        and not choose_user(profile, user, config)
+        and not profile.embedded_store.exists()
     )
 
 
@@ -51,14 +54,16 @@ def start(request: StartRequest) -> Started:
     """Worker thread only: opens the store (and the keyring), seeds the demo when asked, checks
     who the person is, and opens their client."""
     profile = request.profile
-    choice = choose_store(profile, request.store)
+    config = profile.load().config
+    choice = choose_store(profile, request.store, config)
     url = parse_store_url(choice.url)
     password = request.password
     postgres = url.get_backend_name() == "postgresql"
     if postgres and not url.password and password is None and url.username:
-        from inbox.sync import credentials  # deferred: keyring's import costs start-up time
+        from inbox.platform import credentials  # deferred: keyring's import costs start-up time
+        from inbox.store.urls import account_name
 
-        password = credentials.open_credentials().get(credentials.account_name(url.username, url))
+        password = credentials.open_credentials().get(account_name(url.username, url))
     if choice.embedded:
         profile.data_dir.mkdir(parents=True, exist_ok=True)
     store = StoreConnection.open(
@@ -70,8 +75,8 @@ def start(request: StartRequest) -> Started:
             from inbox.store import demo
 
             seeded = demo.seed(store)
-            if not choose_user(profile, request.user):
-                profile.save(user=demo.DEMO_USER)
+            if not choose_user(profile, request.user, config):
+                profile.save(replace(config, user=demo.DEMO_USER))
         elif choice.embedded and store.version() is None:
             store.initialise()  # the embedded default is created on first use
         user = choose_user(profile, request.user)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from inbox.core.errors import InboxError
 from inbox.core.lifecycle import check_body
+from inbox.core.pause import working_days_ahead
 from inbox.core.requests import LIFECYCLE_ACTIONS, GiveFeedback, OpenForFeedback, Supersede
-from inbox.core.settings import working_days_ahead
 from inbox.ui.decision_dialogs import ValidatedDialog, gui_sentence
 
 DEADLINE_WORKING_DAYS = 3

@@ -8,6 +8,7 @@ URL is never echoed back.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
 
 from PySide6.QtCore import QTime, Slot
@@ -27,18 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox.config import Config
 from inbox.core.errors import InboxError
 from inbox.core.inbox import REASON_ORDER, reason_label
 from inbox.core.lifecycle import check_handle
-from inbox.core.settings import (
-    PAUSE_HOUR,
-    PAUSE_OFF,
-    PAUSE_TOMORROW,
-    TOMORROW_AT,
-    AppSettings,
-    NotificationPrefs,
-    pause_until,
-)
+from inbox.core.pause import PAUSE_HOUR, PAUSE_OFF, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.services.settings_service import SettingsService
 from inbox.ui.decision_dialogs import ValidatedDialog, gui_sentence
 
@@ -56,17 +50,21 @@ class SettingsDialog(ValidatedDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Status")
         try:
-            self.initial = service.values()
+            loaded = service.read()
         except InboxError as exc:
-            self.initial = AppSettings()
+            self.initial = Config()
             self.status_label.setText(exc.message)
+        else:
+            self.initial = loaded.config
+            # What fell back to a default is shown as that default; saving writes it.
+            self.status_label.setText(" ".join(loaded.sentences()))
 
         layout = QVBoxLayout()
         layout.addWidget(self._store_group())
         layout.addWidget(self._notifications_group())
         self.start_box = QCheckBox("&Start Decision Inbox when I log in")
         self.start_box.setAccessibleName("Start at login")
-        self.start_box.setChecked(self.initial.start_at_login)
+        self.start_box.setChecked(service.starts_at_login())
         layout.addWidget(self.start_box)
         layout.addWidget(self.status_label)
 
@@ -91,7 +89,7 @@ class SettingsDialog(ValidatedDialog):
         choice = QButtonGroup(group)
         choice.addButton(self.embedded_radio)
         choice.addButton(self.shared_radio)
-        self.url_edit = QLineEdit(self.initial.store_url)
+        self.url_edit = QLineEdit(self.initial.store)
         self.url_edit.setAccessibleName("Store URL")
         self.url_edit.setPlaceholderText(
             "postgresql://ana@db.example.com/inbox?sslmode=verify-full"
@@ -151,7 +149,7 @@ class SettingsDialog(ValidatedDialog):
         for reason in REASON_ORDER:
             box = QCheckBox(reason_label(reason))
             box.setAccessibleName(f"Notify: {reason_label(reason)}")
-            box.setChecked(reason not in prefs.muted)
+            box.setChecked(str(reason) not in prefs.muted)
             self.reason_boxes[reason] = box
             form.addRow(box)
 
@@ -213,8 +211,13 @@ class SettingsDialog(ValidatedDialog):
             return "Saving…"
         return None
 
-    def values(self) -> AppSettings:
-        """The settings as the dialog shows them (a pause chosen now starts now)."""
+    def start_at_login(self) -> bool:
+        return self.start_box.isChecked()
+
+    def values(self) -> Config:
+        """The settings as the dialog shows them (a pause chosen now starts now); what it does
+        not show (the kinds of popup that are not inbox reasons, the notifier, the sync) stays
+        as it was read."""
         quiet = self.quiet_box.isChecked()
         choice = self.pause_box.currentData()
         paused = (
@@ -222,16 +225,19 @@ class SettingsDialog(ValidatedDialog):
             if choice == PAUSE_KEEP
             else pause_until(choice, datetime.now().astimezone())
         )
-        return AppSettings(
-            store_url=self.store_url(),
+        shown = {str(reason) for reason in self.reason_boxes}
+        unticked = {str(r) for r, box in self.reason_boxes.items() if not box.isChecked()}
+        return replace(
+            self.initial,
+            store=self.store_url(),
             user=self.user_edit.text().strip(),
-            notifications=NotificationPrefs(
-                muted=frozenset(r for r, box in self.reason_boxes.items() if not box.isChecked()),
+            notifications=replace(
+                self.initial.notifications,
+                muted=frozenset((self.initial.notifications.muted - shown) | unticked),
                 quiet_start=_py_time(self.quiet_start_edit.time()) if quiet else None,
                 quiet_end=_py_time(self.quiet_end_edit.time()) if quiet else None,
                 paused_until=paused,
             ),
-            start_at_login=self.start_box.isChecked(),
             # Without a trusted keyring the box is off and disabled; the wish stays as saved.
             remember_password=self.remember_box.isChecked()
             if self.remember_box.isEnabled()
@@ -281,7 +287,9 @@ class SettingsDialog(ValidatedDialog):
             return
         self._saving = True
         self.revalidate()
-        self.service.save(self.values(), self.password_edit.text() or None)
+        self.service.save(
+            self.values(), self.password_edit.text() or None, start_at_login=self.start_at_login()
+        )
 
     @Slot(str)
     def _on_service_saved(self, sentence: str) -> None:

@@ -15,8 +15,8 @@ reasons only) and *Open*; the revision is pinned when the menu is built, so a sy
 the menu is open can never make a click acknowledge a revision the person did not see.
 
 *Pause notifications* emits ``pause_requested`` with the moment the pause ends (an aware
-``datetime``, from :func:`inbox.core.settings.pause_until`) or ``None`` to resume: exactly what
-``NotificationPrefs.paused_until`` stores.
+``datetime``, from :func:`inbox.core.pause.pause_until`) or ``None`` to resume: exactly what
+``NotificationConfig.paused_until`` stores.
 
 Where no tray exists (offscreen, some desktops) :meth:`TrayController.start` returns ``False``, the
 app opens its window instead, and a timer looks again every 10 s; ``tray_appeared`` says when a
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from inbox import DISPLAY_NAME
 from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import ACKNOWLEDGEABLE, Reason
-from inbox.core.settings import PAUSE_HOUR, PAUSE_TOMORROW, TOMORROW_AT, pause_until
+from inbox.core.pause import PAUSE_HOUR, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.ui.tray_icon import ERROR, OFFLINE, ONLINE, SYNCING, render_tray_icon
 
 PENDING_REASONS: frozenset[Reason] = frozenset(

@@ -14,9 +14,9 @@ from inbox.core.threads import (
     mark_gui_thread,
     unmark_gui_thread,
 )
+from inbox.platform.credentials import CredentialStore
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision
-from inbox.sync.credentials import CredentialStore
 from tests.app.window import Running, as_store, elsewhere, running_window, texts
 from tests.memory_keyring import MemoryKeyring
 

@@ -14,12 +14,14 @@ import psycopg
 import pytest
 from PySide6.QtGui import QImage
 
+from inbox.config import Config
 from inbox.config.profile import Profile
+from inbox.platform import credentials
 from inbox.services.bootstrap import PasswordNeededError, StartRequest, is_first_run, start
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import parse_store_url
 from inbox.store.service import StoreService
-from inbox.sync import credentials
+from inbox.store.urls import account_name
 from tests import pg
 from tests.app.child import AppProcess
 from tests.app.window import seed_demo
@@ -129,7 +131,7 @@ def test_first_run_is_nothing_configured_and_no_embedded_store(tmp_path: Path) -
     assert is_first_run(profile, None, None)
     assert not is_first_run(profile, "other.sqlite", None)
     assert not is_first_run(profile, None, "fred")
-    profile.save(user="fred")
+    profile.save(Config(user="fred"))
     assert not is_first_run(profile, None, None)
 
 
@@ -169,7 +171,7 @@ def test_a_password_nobody_saved_is_asked_for_then_used(password_url: str, tmp_p
 
 def test_a_password_in_the_keyring_needs_no_asking(password_url: str, tmp_path: Path) -> None:
     url = parse_store_url(password_url)
-    credentials.open_credentials().set(credentials.account_name("pwuser", url), PASSWORD)
+    credentials.open_credentials().set(account_name("pwuser", url), PASSWORD)
     started = start(StartRequest(Profile.locate(str(tmp_path)), store=password_url))
     try:
         assert started.client.user == "pwuser"

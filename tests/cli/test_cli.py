@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from inbox import cli
 from inbox.cli import commands as cli_commands
 from inbox.cli.parser import build_parser
+from inbox.config import Config
 from inbox.config.profile import Profile
 from inbox.core.model import Role
 from inbox.store.connection import StoreConnection
@@ -424,7 +425,7 @@ def test_store_precedence(
     """--store, then $DECISION_INBOX_STORE, then the configured store, then the embedded one.
     An explicit store is never initialised behind the user's back, so each says so, by path."""
     flag, env, configured = (tmp_path / f"{n}.sqlite" for n in ("flag", "env", "configured"))
-    Profile.locate(str(isolated_profile)).save(store=str(configured))
+    Profile.locate(str(isolated_profile)).save(Config(store=str(configured)))
     monkeypatch.setenv("DECISION_INBOX_STORE", str(env))
 
     def store_named() -> str:
@@ -453,7 +454,7 @@ def test_user_precedence(
     def who(*extra: str) -> str:
         return run("--store", store, *extra, "inbox", "--json").ok().json()["user"]  # type: ignore[no-any-return]
 
-    Profile.locate(str(isolated_profile)).save(user="fatima")
+    Profile.locate(str(isolated_profile)).save(Config(user="fatima"))
     monkeypatch.setenv("DECISION_INBOX_USER", "fred")
     assert who("--user", "ana") == "ana"
     assert who() == "fred"

@@ -640,12 +640,15 @@ def test_muting_feedback_requests_leaves_their_deadline_reminders_on() -> None:
 
 
 def test_the_muted_setting_is_read_from_config_and_checked() -> None:
-    from inbox.config.sections import notification_settings
+    from inbox.config import parse
     from inbox.core.errors import UsageError
 
-    assert notification_settings({}).muted == frozenset()
+    def notification_settings(config: dict[str, object]) -> frozenset[str]:
+        return parse(config, strict=True).config.notifications.muted
+
+    assert notification_settings({}) == frozenset()
     config = {"notifications": {"muted": ["informed", REMINDER_24H]}}
-    assert notification_settings(config).muted == {"informed", REMINDER_24H}
+    assert notification_settings(config) == {"informed", REMINDER_24H}
     with pytest.raises(UsageError) as unknown:
         notification_settings({"notifications": {"muted": ["informed", "fyi"]}})
     assert str(unknown.value).startswith(

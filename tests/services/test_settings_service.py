@@ -1,9 +1,10 @@
 """SettingsService: config.json without passwords, the keyring or this session for the password,
-a real connection test off the GUI thread, and the XDG autostart file."""
+a real connection test off the GUI thread, and the autostart entry."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -13,13 +14,11 @@ from pytestqt.qtbot import QtBot
 
 import pg
 from inbox import APP_ID
-from inbox.config.sections import notification_settings
-from inbox.core.model import Reason
-from inbox.core.settings import AppSettings, NotificationPrefs
+from inbox.config import Config, NotificationConfig, parse
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
+from inbox.platform import credentials
+from inbox.platform.credentials import backend_name
 from inbox.services.settings_service import SettingsService
-from inbox.sync import credentials
-from inbox.sync.credentials import backend_name
 from memory_keyring import MemoryKeyring
 from tests.settings_fixtures import (  # noqa: F401 - fixtures, found by pytest by name
     fresh_session_fixture,
@@ -58,10 +57,21 @@ def connect_result(
     return tuple(blocker.args)
 
 
-def saved(qtbot: QtBot, service: SettingsService, values: AppSettings, pw: str | None) -> str:
+def saved(
+    qtbot: QtBot,
+    service: SettingsService,
+    values: Config,
+    pw: str | None,
+    start_at_login: bool | None = None,
+) -> str:
     with qtbot.waitSignal(service.saved, timeout=WAIT_MS) as blocker:
-        service.save(values, pw)
+        service.save(values, pw, start_at_login)
     return str(blocker.args[0])
+
+
+def write_config(service: SettingsService, data: dict[str, object]) -> None:
+    service.profile.config_file.parent.mkdir(parents=True, exist_ok=True)
+    service.profile.config_file.write_text(json.dumps(data), encoding="utf-8")
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -69,30 +79,40 @@ def saved(qtbot: QtBot, service: SettingsService, values: AppSettings, pw: str |
 
 def test_nothing_configured_means_the_embedded_store(service: SettingsService) -> None:
     values = service.values()
-    assert values == AppSettings()
+    assert values == Config()
     assert values.embedded
+    assert not service.starts_at_login()
     assert service.embedded_store_path() == str(service.profile.embedded_store)
 
 
 def test_values_come_from_config_json(service: SettingsService) -> None:
-    service.profile.save(
-        store=PG_URL,
-        user="ana",
-        remember_password=False,
-        notifications={
-            "muted": ["informed", "no_such_reason"],
-            "quiet_start": "22:00",
-            "quiet_end": "07:30",
-            "paused_until": "2026-12-01T09:00+01:00",
+    write_config(
+        service,
+        {
+            "store": PG_URL,
+            "user": "ana",
+            "remember_password": False,
+            "notifications": {
+                "muted": ["informed", "no_such_reason"],
+                "quiet_start": "22:00",
+                "quiet_end": "07:30",
+                "paused_until": "2026-12-01T09:00+01:00",
+            },
         },
     )
     values = service.values()
-    assert (values.store_url, values.user, values.remember_password) == (PG_URL, "ana", False)
-    assert values.notifications == NotificationPrefs(
-        muted=frozenset({Reason.INFORMED}),
+    assert (values.store, values.user, values.remember_password) == (PG_URL, "ana", False)
+    assert values.notifications == NotificationConfig(
+        muted=frozenset({"informed"}),
         quiet_start=time(22, 0),
         quiet_end=time(7, 30),
         paused_until=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+    )
+    # The dialog opens anyway and says what it could not use.
+    (problem,) = service.read().problems
+    assert problem.sentence.startswith(
+        "The setting notifications.muted in config.json names 'no_such_reason', which is not a "
+        "kind of popup;"
     )
 
 
@@ -217,14 +237,14 @@ def test_check_keyring_trusted(
 def test_save_writes_config_and_the_password_to_the_keyring(
     qtbot: QtBot, service: SettingsService, trusted: MemoryKeyring
 ) -> None:
-    sentence = saved(qtbot, service, AppSettings(store_url=PG_URL, user="ana"), PASSWORD)
+    sentence = saved(qtbot, service, Config(store=PG_URL, user="ana"), PASSWORD)
     assert sentence == "Settings saved; the password is in the OS keyring."
     assert PASSWORD not in config_text(service)
     config = json.loads(config_text(service))
     assert (config["store"], config["user"]) == (PG_URL, "ana")
     assert trusted.passwords == {(APP_ID, ACCOUNT): PASSWORD}
     assert service.session_password(PG_URL, "ana") is None
-    assert service.values().store_url == PG_URL
+    assert service.values().store == PG_URL
 
 
 def test_a_password_typed_into_the_url_goes_to_the_keyring(
@@ -233,7 +253,7 @@ def test_a_password_typed_into_the_url_goes_to_the_keyring(
     url = (
         f"postgresql://ana:{PASSWORD.replace(' ', '%20')}@db.example.com/inbox?sslmode=verify-full"
     )
-    saved(qtbot, service, AppSettings(store_url=url, user="ana"), None)
+    saved(qtbot, service, Config(store=url, user="ana"), None)
     assert "horse" not in config_text(service)
     assert json.loads(config_text(service))["store"] == PG_URL
     assert trusted.passwords == {(APP_ID, ACCOUNT): PASSWORD}
@@ -242,7 +262,7 @@ def test_a_password_typed_into_the_url_goes_to_the_keyring(
 def test_without_a_trusted_keyring_the_password_is_for_this_session_only(
     qtbot: QtBot, service: SettingsService, memory_keyring: MemoryKeyring
 ) -> None:
-    sentence = saved(qtbot, service, AppSettings(store_url=PG_URL, user="ana"), PASSWORD)
+    sentence = saved(qtbot, service, Config(store=PG_URL, user="ana"), PASSWORD)
     assert sentence == "Settings saved; the password is kept for this session only."
     assert memory_keyring.passwords == {}
     assert PASSWORD not in config_text(service)
@@ -255,7 +275,7 @@ def test_not_remembering_forgets_a_saved_password(
     qtbot: QtBot, service: SettingsService, trusted: MemoryKeyring
 ) -> None:
     trusted.passwords[(APP_ID, ACCOUNT)] = "old"
-    values = AppSettings(store_url=PG_URL, user="ana", remember_password=False)
+    values = Config(store=PG_URL, user="ana", remember_password=False)
     assert saved(qtbot, service, values, PASSWORD).endswith("kept for this session only.")
     assert trusted.passwords == {}
     assert service.session_password(PG_URL, "ana") == PASSWORD
@@ -265,28 +285,31 @@ def test_not_remembering_forgets_a_saved_password(
 def test_a_postgres_url_without_a_user_uses_the_handle(
     qtbot: QtBot, service: SettingsService, trusted: MemoryKeyring
 ) -> None:
-    saved(qtbot, service, AppSettings("postgresql://db.example.com/inbox", "ana"), PASSWORD)
+    saved(qtbot, service, Config("postgresql://db.example.com/inbox", "ana"), PASSWORD)
     assert trusted.passwords == {(APP_ID, ACCOUNT): PASSWORD}
     # Written with the user name, where the command line looks for the saved password.
-    assert service.values().store_url == "postgresql://ana@db.example.com/inbox"
+    assert service.values().store == "postgresql://ana@db.example.com/inbox"
 
 
 def test_notification_prefs_are_saved_as_the_watcher_reads_them(
     qtbot: QtBot, service: SettingsService
 ) -> None:
-    service.profile.save(notifications={"notifier": "plyer"})
+    write_config(service, {"notifications": {"notifier": "plyer", "summary_after": 5}})
     paused = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    prefs = NotificationPrefs(
-        muted=frozenset({Reason.INFORMED, Reason.CONFLICT}),
+    read = service.values()
+    prefs = replace(
+        read.notifications,
+        muted=frozenset({"informed", "conflict"}),
         quiet_start=time(21, 0),
         quiet_end=time(7, 0),
         paused_until=paused,
     )
-    saved(qtbot, service, AppSettings(user="fred", notifications=prefs), None)
-    config = service.profile.load()
+    saved(qtbot, service, replace(read, user="fred", notifications=prefs), None)
+    config = json.loads(config_text(service))
     assert config["notifications"]["muted"] == ["conflict", "informed"]
     assert config["notifications"]["notifier"] == "plyer"  # another setting of the section stays
-    watched = notification_settings(config)
+    assert config["notifications"]["summary_after"] == 5  # and one this version does not know
+    watched = parse(config, strict=True).config.notifications
     assert (watched.quiet_start, watched.quiet_end, watched.paused_until) == (
         time(21, 0),
         time(7, 0),
@@ -302,21 +325,26 @@ def test_start_at_login_writes_and_removes_the_autostart_file(
     import os
 
     autostart = Path(os.environ["XDG_CONFIG_HOME"]) / "autostart" / f"{APP_ID}.desktop"
-    assert service.autostart_file == autostart
-    saved(qtbot, service, AppSettings(user="fred", start_at_login=True), None)
+    write_config(service, {"start_at_login": True})  # what older versions wrote
+    assert service.read().warnings == ()  # known, and not read: the entry is the truth
+    assert not service.starts_at_login()
+    saved(qtbot, service, Config(user="fred"), None, start_at_login=True)
     entry = autostart.read_text(encoding="utf-8")
     assert entry.startswith("[Desktop Entry]\n")
     exec_line = next(line for line in entry.splitlines() if line.startswith("Exec="))
     assert exec_line.endswith("decision-inbox gui") or exec_line.endswith('decision-inbox" gui')
-    assert service.values().start_at_login
-    saved(qtbot, service, AppSettings(user="fred", start_at_login=False), None)
+    assert service.starts_at_login()
+    saved(qtbot, service, Config(user="fred"), None)  # None: left as it is
+    assert service.starts_at_login()
+    saved(qtbot, service, Config(user="fred"), None, start_at_login=False)
     assert not autostart.exists()
-    assert not service.values().start_at_login
+    assert not service.starts_at_login()
+    assert "start_at_login" not in json.loads(config_text(service))
 
 
 def test_an_invalid_handle_fails_and_writes_nothing(qtbot: QtBot, service: SettingsService) -> None:
     with qtbot.waitSignal(service.failed, timeout=WAIT_MS) as blocker:
-        service.save(AppSettings(user="Ana Smith"), None)
+        service.save(Config(user="Ana Smith"), None)
     assert str(blocker.args[0]).startswith("The handle 'Ana Smith' is not valid")
     assert not service.profile.config_file.exists()
 
@@ -339,7 +367,21 @@ def test_connection_to_postgres_checks_the_password_and_uses_the_saved_one(
     )
     ok, sentence = connect_result(qtbot, service, url, "ana", PASSWORD)
     assert (ok, sentence) == (True, f"Connected to {shown} (schema v2) as ana.")
-    saved(qtbot, service, AppSettings(store_url=url, user="ana"), PASSWORD)
+    saved(qtbot, service, Config(store=url, user="ana"), PASSWORD)
     # Nothing typed: the test uses the password saved in the keyring.
     ok, sentence = connect_result(qtbot, service, url, "ana", None)
     assert (ok, sentence) == (True, f"Connected to {shown} (schema v2) as ana.")
+
+
+def test_saving_keeps_the_mutes_of_popups_that_are_not_inbox_reasons(
+    qtbot: QtBot, service: SettingsService
+) -> None:
+    # reminder_24h is a kind of popup, not an inbox reason: the dialog has no box for it.
+    write_config(
+        service, {"user": "fred", "notifications": {"muted": ["informed", "reminder_24h"]}}
+    )
+    saved(qtbot, service, service.values(), None)
+    assert json.loads(config_text(service))["notifications"]["muted"] == [
+        "informed",
+        "reminder_24h",
+    ]

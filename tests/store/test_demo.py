@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
+from inbox.config import Config
 from inbox.config.profile import Profile
 from inbox.store.connection import StoreConnection
 from inbox.store.models import Base
@@ -160,7 +161,7 @@ def test_demo_sets_the_identity_only_when_none_was_configured(
 
     # A profile whose identity is already set keeps it.
     other = tmp_path / "other-profile"
-    Profile.locate(str(other)).save(user="zoe", store="elsewhere.sqlite")
+    Profile.locate(str(other)).save(Config(user="zoe", store="elsewhere.sqlite"))
     code, out, _ = run(capsys, "--store", store_url, "--profile-dir", str(other), "demo")
     assert code == 0 and "You are now" not in out
     assert config(other) == {"user": "zoe", "store": "elsewhere.sqlite"}

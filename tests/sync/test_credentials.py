@@ -1,4 +1,4 @@
-"""Passwords in the OS keyring (inbox/sync/credentials.py; issue 6, "Credentials").
+"""Passwords in the OS keyring (inbox/platform/credentials.py; issue 6, "Credentials").
 
 Unit tests use fake backends built here; the ``dbus`` tests run the real Secret Service
 (gnome-keyring on a private session bus, tests/sync/secret_service.py) in child processes.
@@ -25,18 +25,18 @@ from keyring.backends.chainer import ChainerBackend
 
 from inbox import APP_ID
 from inbox.core.errors import InboxError
-from inbox.sync import credentials
-from inbox.sync.credentials import (
+from inbox.platform import credentials
+from inbox.platform.credentials import (
     CredentialStore,
     KeyringError,
     KeyringLockedError,
     NoTrustedKeyringError,
     SessionPasswords,
-    account_name,
     backend_name,
     open_credentials,
     session_password_fallback,
 )
+from inbox.store.urls import account_name
 from memory_keyring import MemoryKeyring
 from tests.sync.secret_service import (
     PrivateSecretService,
@@ -351,7 +351,7 @@ def test_open_credentials_uses_a_trusted_keyring(monkeypatch: pytest.MonkeyPatch
 CHILD = """
 import json, sys
 from inbox.core.errors import InboxError
-from inbox.sync.credentials import CredentialStore
+from inbox.platform.credentials import CredentialStore
 
 action, account = sys.argv[1], sys.argv[2]
 store = CredentialStore()

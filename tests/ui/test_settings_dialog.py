@@ -5,7 +5,7 @@ when no trusted keyring exists. Also the per-session password prompt."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from inbox import APP_ID
+from inbox.config import Config, NotificationConfig
 from inbox.core.inbox import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
@@ -172,7 +173,7 @@ def test_saving_keeps_the_password_out_of_config_and_in_the_keyring(
         (APP_ID, "ana@postgresql://db.example.com/inbox"): PASSWORD,
     }
     assert dialog.status_label.text() == "Settings saved; the password is in the OS keyring."
-    assert service.autostart_file.exists()
+    assert service.starts_at_login()
 
 
 def test_without_a_trusted_keyring_the_dialog_says_so_and_keeps_it_for_the_session(
@@ -198,14 +199,16 @@ def test_without_a_trusted_keyring_the_dialog_says_so_and_keeps_it_for_the_sessi
 def test_the_dialog_shows_what_is_saved(qtbot: QtBot, service: SettingsService) -> None:
     paused = datetime.now().astimezone() + timedelta(hours=3)
     service.profile.save(
-        store=PG_URL,
-        user="ana",
-        notifications={
-            "muted": ["conflict"],
-            "quiet_start": "21:30",
-            "quiet_end": "06:45",
-            "paused_until": paused.isoformat(),
-        },
+        Config(
+            store=PG_URL,
+            user="ana",
+            notifications=NotificationConfig(
+                muted=frozenset({"conflict"}),
+                quiet_start=time(21, 30),
+                quiet_end=time(6, 45),
+                paused_until=paused,
+            ),
+        )
     )
     dialog = open_dialog(qtbot, service)
     assert dialog.shared_radio.isChecked() and dialog.url_edit.text() == PG_URL
@@ -254,3 +257,39 @@ def test_ask_password_returns_what_was_typed_or_none(qtbot: QtBot, accept: bool)
     assert ask_password(None, "postgresql://ana@db.example.com/inbox", "ana") == (
         PASSWORD if accept else None
     )
+
+
+def test_saving_keeps_the_mutes_the_dialog_does_not_show(
+    qtbot: QtBot, service: SettingsService
+) -> None:
+    service.profile.config_file.parent.mkdir(parents=True, exist_ok=True)
+    service.profile.config_file.write_text(
+        json.dumps({"user": "fred", "notifications": {"muted": ["informed", "reminder_24h"]}}),
+        encoding="utf-8",
+    )
+    dialog = open_dialog(qtbot, service)
+    assert not dialog.reason_boxes[Reason.INFORMED].isChecked()
+    save(qtbot, dialog)
+    config = json.loads(service.profile.config_file.read_text(encoding="utf-8"))
+    assert config["notifications"]["muted"] == ["informed", "reminder_24h"]
+
+
+def test_the_dialog_opens_on_a_bad_value_and_says_what_it_shows_instead(
+    qtbot: QtBot, service: SettingsService
+) -> None:
+    service.profile.config_file.parent.mkdir(parents=True, exist_ok=True)
+    service.profile.config_file.write_text(
+        json.dumps(
+            {"user": "fred", "notifications": {"quiet_start": "10pm", "quiet_end": "07:00"}}
+        ),
+        encoding="utf-8",
+    )
+    dialog = open_dialog(qtbot, service)
+    assert dialog.user_edit.text() == "fred"
+    assert not dialog.quiet_box.isChecked()  # no start time: no quiet hours
+    assert dialog.status_label.text() == (
+        "The setting notifications.quiet_start in config.json is '10pm'; write it like \"22:00\"."
+    )
+    save(qtbot, dialog)  # what the dialog showed is what is saved
+    config = json.loads(service.profile.config_file.read_text(encoding="utf-8"))
+    assert config["notifications"]["quiet_start"] is None

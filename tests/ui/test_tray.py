@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from inbox.core.delta import InboxDelta
 from inbox.core.model import Reason
-from inbox.core.settings import TOMORROW_AT
+from inbox.core.pause import TOMORROW_AT
 from inbox.ui.tray import MENU_LIMIT, TrayController, pending_items
 from inbox.ui.tray_icon import badge_text, render_tray_icon, render_tray_pixmap
 from tests.ui.items import item

@@ -11,8 +11,9 @@ KWallet, Windows Credential Locker). ``keyring`` silently picks a plaintext file
 a sentence. With no trusted keyring, callers ask for the password once per session and keep it
 in memory only (:func:`session_password_fallback`; :func:`open_credentials` chooses).
 
-The password never appears in a message, a log line or an exception; account names are built
-from a redacted store URL (:func:`account_name`).
+The password never appears in a message, a log line or an exception; callers name accounts
+from a redacted store URL (``inbox.store.urls.account_name``), so this module takes a plain
+string and knows nothing of URLs or the store.
 """
 
 from __future__ import annotations
@@ -27,12 +28,10 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
-from sqlalchemy.engine import URL
 
 from inbox import APP_ID
 from inbox.core.errors import InboxError
 from inbox.core.threads import check_off_gui_thread
-from inbox.store.engine import parse_store_url, redact
 
 log = logging.getLogger(__name__)
 
@@ -116,18 +115,6 @@ def untrusted_backends(
             return [f"{name} chaining no backend"]
         return [n for n in map(backend_name, chained) if n not in allowed]
     return [] if name in allowed else [name]
-
-
-def account_name(user: str, store_url: str | URL) -> str:
-    """The keyring account for ``user`` on a store: stable, and never with a password in it.
-
-    The URL loses its user name, password and query (libpq options, ``?password=``), so the same
-    person on the same server and database always gets the same account, e.g.
-    ``ana@postgresql://db.example.org:5432/inbox``.
-    """
-    url = parse_store_url(store_url) if isinstance(store_url, str) else store_url
-    bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
-    return f"{user.strip()}@{redact(bare)}"
 
 
 def _scrub(text: str, secret: str | None) -> str:
