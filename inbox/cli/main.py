@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from inbox.cli import wording
 from inbox.cli.parser import build_parser
 from inbox.core.errors import InboxError
 
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InboxError as exc:
         if debug:
             log.exception("failed")
-        print(f"decision-inbox: {exc.message}", file=sys.stderr)
+        print(f"decision-inbox: {wording.sentence(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("decision-inbox: interrupted.", file=sys.stderr)
