@@ -21,6 +21,7 @@ from inbox import APP_ID, APP_NAME, DISPLAY_NAME
 from inbox.config.clients import engine_settings
 from inbox.config.profile import Profile
 from inbox.core.errors import InboxError, UsageError
+from inbox.services import wording
 from inbox.services.bootstrap import PasswordNeededError, Started, StartRequest
 from inbox.services.bootstrap import start as start_client
 from inbox.services.decision_service import DecisionService
@@ -60,7 +61,8 @@ def application(headless: bool) -> QApplication:
 
 
 def wait_for(tasks: TaskRunner, work: Any, timeout_ms: int | None = None) -> Any:
-    """Run ``work`` on the task thread; keep the GUI thread's events flowing until it ends."""
+    """Run ``work`` on the task thread; keep the GUI thread's events flowing until it ends.
+    Returns its value or raises its error (an InboxError: an unexpected one wrapped)."""
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
 
@@ -68,26 +70,17 @@ def wait_for(tasks: TaskRunner, work: Any, timeout_ms: int | None = None) -> Any
         outcome["value"] = value
         loop.quit()
 
-    def failed(sentence: str) -> None:
-        outcome["error"] = sentence
+    def failed(error: InboxError) -> None:
+        outcome["error"] = error
         loop.quit()
 
-    def run() -> Any:
-        try:
-            return work()
-        except InboxError as exc:
-            outcome["exception"] = exc
-            raise
-
-    tasks.submit(run, done, failed)
+    tasks.submit(work, done, failed)
     if timeout_ms is not None:
         QTimer.singleShot(timeout_ms, loop.quit)
     if not outcome:
         loop.exec()
-    if "exception" in outcome:
-        raise outcome["exception"]
     if "error" in outcome:
-        raise InboxError(outcome["error"])
+        raise outcome["error"]
     if "value" not in outcome:
         raise InboxError("Starting took too long; check the store and try again.")
     return outcome["value"]
@@ -144,7 +137,7 @@ def start(tasks: TaskRunner, request: StartRequest, *, interactive: bool) -> Sta
             answer = QMessageBox.critical(
                 None,
                 "Decision Inbox cannot start",
-                exc.message,
+                wording.sentence(exc),
                 QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
             )
             if answer != QMessageBox.StandardButton.Open or not settings_dialog(request.profile):

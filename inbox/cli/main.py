@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from inbox.cli import wording
 from inbox.cli.parser import build_parser
 from inbox.cli.terminal import safe
 from inbox.core.errors import InboxError
@@ -33,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InboxError as exc:
         if debug:
             log.exception("failed")
-        print(f"decision-inbox: {safe(exc.message)}", file=sys.stderr)
+        print(f"decision-inbox: {safe(wording.sentence(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("decision-inbox: interrupted.", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from inbox.core.errors import UsageError, ValidationError
+from inbox.core.errors import FieldError, LifecycleError
 from inbox.core.model import Decision, Revision, Role, Snapshot, State
 
 TITLE_MAX = 200
@@ -27,14 +27,14 @@ TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {
 
 
 def check_transition(key: str, state: State, action: str) -> State | None:
-    """Return the state ``action`` leads to, or raise a sentence saying why it cannot happen."""
+    """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot."""
     allowed, target = TRANSITIONS[action]
     if state not in allowed:
         if action == "feedback":
-            raise ValidationError(
-                f"{key} is {state}; feedback is taken only while a decision is open."
-            )
-        raise ValidationError(f"{key} is {state}; it cannot {_verb(action)}.")
+            sentence = f"{key} is {state}; feedback is taken only while a decision is open."
+        else:
+            sentence = f"{key} is {state}; it cannot {_verb(action)}."
+        raise LifecycleError(key, str(state), action, sentence)
     return target
 
 
@@ -119,17 +119,25 @@ def missing_acks(decision: Decision, handles: Iterable[str], revision: int) -> t
 def check_title(title: str) -> str:
     title = title.strip()
     if not title:
-        raise UsageError("The title is empty; give a short title with --title.")
+        raise FieldError("title", "empty", "The title is empty; give a short title.")
     if len(title) > TITLE_MAX:
-        raise UsageError(
-            f"The title has {len(title)} characters; shorten it to {TITLE_MAX} or fewer."
+        raise FieldError(
+            "title",
+            "too_long",
+            f"The title has {len(title)} characters; shorten it to {TITLE_MAX} or fewer.",
+            limit=TITLE_MAX,
         )
     return title
 
 
 def check_body(body: str) -> str:
     if len(body.encode("utf-8")) > BODY_MAX:
-        raise UsageError("The body is larger than 1 MB; link to a longer document instead.")
+        raise FieldError(
+            "body",
+            "too_long",
+            "The body is larger than 1 MB; link to a longer document instead.",
+            limit=BODY_MAX,
+        )
     return body
 
 
@@ -138,33 +146,45 @@ def parse_assertion(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     key = key.strip()
     if not sep or not ASSERTION_KEY.match(key):
-        raise UsageError(
+        raise FieldError(
+            "assertion",
+            "malformed",
             f"The assertion {text!r} is malformed; write it as KEY=VALUE with a dotted key, "
-            "like auth.token.refresh_minutes=60."
+            "like auth.token.refresh_minutes=60.",
+            value=text,
         )
     return key, value.strip()
 
 
 def check_assertion_key(key: str) -> str:
     if not ASSERTION_KEY.match(key):
-        raise UsageError(
-            f"The assertion key {key!r} is malformed; use a dotted name like auth.token.ttl."
+        raise FieldError(
+            "assertion",
+            "malformed",
+            f"The assertion key {key!r} is malformed; use a dotted name like auth.token.ttl.",
+            value=key,
         )
     return key
 
 
 def check_handle(handle: str) -> str:
     if not HANDLE.match(handle):
-        raise UsageError(
+        raise FieldError(
+            "handle",
+            "malformed",
             f"The handle {handle!r} is not valid; use lower-case letters, digits, '.', '_' "
-            "or '-', starting with a letter."
+            "or '-', starting with a letter.",
+            value=handle,
         )
     return handle
 
 
 def check_team_name(name: str) -> str:
     if not TEAM.match(name):
-        raise UsageError(
-            f"The team name {name!r} is not valid; use letters, digits, '.', '_' or '-'."
+        raise FieldError(
+            "team",
+            "malformed",
+            f"The team name {name!r} is not valid; use letters, digits, '.', '_' or '-'.",
+            value=name,
         )
     return name

@@ -3,7 +3,10 @@
 Reads come from this profile's cache (with the outbox laid over it), so the window works offline;
 owner writes (new, revise, open, finalize, supersede, withdraw) go to the store directly, since
 they must be checked against the current revision and cannot wait in an outbox. Each result comes
-back as a signal on the GUI thread; each write asks the engine for a sync so the views catch up.
+back as a signal on the GUI thread: a failure as the typed error itself (its fields intact; the
+window words it with ``inbox.services.wording``), an accepted write as ``SyncService.changed``
+with the store's ``Change``, so a view refreshes what the write touched at once; the engine is
+asked for a sync as well, for everything else that moved meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from inbox.core.delta import InboxDelta
 from inbox.core.detail import build_detail
 from inbox.core.digest import build_digest
-from inbox.core.errors import ConflictError, StoreUnavailableError
+from inbox.core.errors import InboxError, StoreUnavailableError
 from inbox.core.model import Change, Snapshot
 from inbox.core.requests import (
     GiveFeedback,
@@ -30,9 +33,10 @@ from inbox.core.requests import (
 from inbox.core.triage import Triage
 from inbox.services.sync_service import SyncService
 from inbox.store.clock import utcnow
-from inbox.store.reader import load_events, load_snapshot
+from inbox.store.reader import load_decisions, load_events, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.state import PENDING, SENT
+from inbox.sync.syncer import overlay
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +55,14 @@ def search_index(snapshot: Snapshot) -> dict[str, str]:
 
 class DecisionService(QObject):
     detail_loaded = Signal(object)  # DecisionDetail
-    detail_failed = Signal(str, str)  # key, sentence
+    detail_failed = Signal(str, object)  # key, InboxError
     directory_loaded = Signal(object, object)  # teams: list[str], people: dict[str, Person]
     decisions_loaded = Signal(object)  # list of (key, title, state) of every cached decision
     search_index_loaded = Signal(object)  # dict[str, str]
     triage_loaded = Signal(object)  # Triage
     digest_loaded = Signal(object)  # Digest
-    digest_failed = Signal(str)  # sentence
-    written = Signal(object)  # Change: a write the store accepted
-    write_failed = Signal(str, object)  # sentence, the revision the store is at (stale) or None
+    digest_failed = Signal(object)  # InboxError
+    write_failed = Signal(object)  # InboxError: a ConflictError carries the current revision
 
     def __init__(self, sync: SyncService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,16 +79,35 @@ class DecisionService(QObject):
 
     # -- reads --------------------------------------------------------------------------------
 
-    def load_detail(self, key: str) -> None:
+    def load_detail(self, key: str, *, fresh: bool = False) -> None:
+        """The detail of ``key`` from the cache; ``fresh``: that decision read from the store
+        instead (a write of this client just touched it, and the cache has it only after the
+        next sync round), or from the cache when the store cannot be reached."""
+
         def work() -> object:
             queued = [
                 e.revision
                 for e in self.client.state.entries(PENDING, SENT)
                 if e.kind == "ack" and e.decision == key and e.revision is not None
             ]
-            return build_detail(self.client.syncer.snapshot(), key, self.user, utcnow(), queued)
+            snapshot = self._fresh_snapshot(key) if fresh else self.client.syncer.snapshot()
+            return build_detail(snapshot, key, self.user, utcnow(), queued)
 
-        self.tasks.submit(work, self.detail_loaded.emit, lambda s: self.detail_failed.emit(key, s))
+        def failed(error: InboxError) -> None:
+            self.detail_failed.emit(key, error)
+
+        self.tasks.submit(work, self.detail_loaded.emit, failed)
+
+    def _fresh_snapshot(self, key: str) -> Snapshot:
+        cached = self.client.cache.snapshot()
+        try:
+            with self.client.store.read() as session:
+                found = {d.key: d for d in load_decisions(session, {key})}
+        except StoreUnavailableError:
+            return self.client.syncer.snapshot()
+        decisions = [found.pop(d.key, d) for d in cached.decisions] + list(found.values())
+        entries = self.client.state.entries(PENDING, SENT)
+        return overlay(Snapshot(tuple(decisions), cached.people), entries, self.user)
 
     def load_triage(self) -> None:
         def work() -> Triage:
@@ -106,16 +128,10 @@ class DecisionService(QObject):
         def work() -> object:
             until = utcnow()
             since = until - timedelta(days=days)
-            try:
-                with self.client.store.read() as session:
-                    return build_digest(
-                        load_snapshot(session), load_events(session, since), since, until
-                    )
-            except StoreUnavailableError as exc:
-                raise StoreUnavailableError(
-                    f"The digest needs the store's change history, and {exc.message[0].lower()}"
-                    f"{exc.message[1:]}"
-                ) from None
+            with self.client.store.read() as session:
+                return build_digest(
+                    load_snapshot(session), load_events(session, since), since, until
+                )
 
         self.tasks.submit(work, self.digest_loaded.emit, self.digest_failed.emit)
 
@@ -144,8 +160,10 @@ class DecisionService(QObject):
         self.tasks.submit(work, done)
 
     # -- writes -------------------------------------------------------------------------------
+    # ``initiator`` is whoever asked (a view, usually): it comes back with the change, so the
+    # asking view can tell its own write from another's (Anki's ``OpChanges`` initiator).
 
-    def create(self, request: NewDecision) -> None:
+    def create(self, request: NewDecision, initiator: object = None) -> None:
         audience = [(a.kind, a.name, a.role) for a in request.audience]
         self._write(
             lambda: self.store.create(
@@ -155,15 +173,13 @@ class DecisionService(QObject):
                 team=request.team,
                 audience=audience,
                 assertions=dict(request.assertions),
-            )
+            ),
+            initiator,
         )
 
-    def revise(self, request: ReviseDecision) -> None:
-        self._write(lambda: self._revise(request))
-
-    def _revise(self, request: ReviseDecision) -> Change:
-        try:
-            return self.store.revise(
+    def revise(self, request: ReviseDecision, initiator: object = None) -> None:
+        self._write(
+            lambda: self.store.revise(
                 self.user,
                 request.key,
                 summary=request.summary,
@@ -173,49 +189,30 @@ class DecisionService(QObject):
                 unset_assertions=request.unset_assertions,
                 minor=request.minor,
                 expect_revision=request.expect_revision,
-            )
-        except ConflictError as exc:
-            if exc.current_revision is None:
-                raise
-            # The store's sentence ends with the command line's remedy; the window reloads the
-            # decision at its current revision, so say that instead.
-            raise ConflictError(
-                f"{request.key} is at revision {exc.current_revision}, but your edit is based on "
-                f"revision {request.expect_revision}; the decision now shows "
-                f"r{exc.current_revision}: review it and revise again.",
-                exc.current_revision,
-            ) from None
+            ),
+            initiator,
+        )
 
-    def open_for_feedback(self, request: OpenForFeedback) -> None:
-        self._write(lambda: self.store.open(self.user, request.key, deadline=request.deadline))
+    def open_for_feedback(self, request: OpenForFeedback, initiator: object = None) -> None:
+        self._write(
+            lambda: self.store.open(self.user, request.key, deadline=request.deadline), initiator
+        )
 
-    def finalize(self, key: str) -> None:
-        self._write(lambda: self.store.finalize(self.user, key))
+    def finalize(self, key: str, initiator: object = None) -> None:
+        self._write(lambda: self.store.finalize(self.user, key), initiator)
 
-    def withdraw(self, key: str) -> None:
-        self._write(lambda: self.store.withdraw(self.user, key))
+    def withdraw(self, key: str, initiator: object = None) -> None:
+        self._write(lambda: self.store.withdraw(self.user, key), initiator)
 
-    def supersede(self, request: Supersede) -> None:
-        self._write(lambda: self.store.supersede(self.user, request.key, by=request.by))
+    def supersede(self, request: Supersede, initiator: object = None) -> None:
+        self._write(lambda: self.store.supersede(self.user, request.key, by=request.by), initiator)
 
-    def give_feedback(self, request: GiveFeedback) -> None:
-        self.sync.give_feedback(request.key, request.text, request.objection)
+    def give_feedback(self, request: GiveFeedback, initiator: object = None) -> None:
+        self.sync.give_feedback(request.key, request.text, request.objection, initiator)
 
-    def _write(self, work: Callable[[], Change]) -> None:
-        def run() -> Change:
-            try:
-                return work()
-            except StoreUnavailableError as exc:
-                raise StoreUnavailableError(
-                    f"{exc.message.rstrip('.')}; an owner's change is not queued, because it "
-                    "must be checked against the current revision. Try again when online."
-                ) from None
-
+    def _write(self, work: Callable[[], Change], initiator: object) -> None:
         def done(change: Change) -> None:
-            self.written.emit(change)
+            self.sync.changed.emit(change, initiator)
             self.sync.sync_now()
 
-        def failed(sentence: str) -> None:
-            self.write_failed.emit(sentence, None)
-
-        self.tasks.submit(run, done, failed)
+        self.tasks.submit(work, done, self.write_failed.emit)

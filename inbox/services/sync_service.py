@@ -12,6 +12,12 @@ notification policy. ``delta_ready`` carries what the *views* must change: engin
 inbox recomputed from the cache and outbox right after a local acknowledgment, so the row updates
 at once even offline. The two are kept apart because a local recomputation has no events: fed to
 the policy it could make a new item look already announced.
+
+``changed(change, initiator)`` is the one announcement of a write this client made (an
+acknowledgment, feedback, or an owner's write through DecisionService): the store's ``Change``
+(or, while it waits in the outbox, a ``Change`` with no events) and whoever asked for it, so a
+view reloads what the write touched without waiting for a sync round (Anki's ``OpChanges`` and
+``operation_did_execute``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 
 from inbox.core.delta import InboxDelta, compare
+from inbox.core.errors import InboxError
 from inbox.core.inbox import InboxItem
+from inbox.core.model import Change
 from inbox.services.tasks import TaskRunner
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
@@ -38,7 +46,8 @@ class SyncService(QObject):
     status_changed = Signal(object)  # SyncStatus
     outbox_changed = Signal(object)  # tuple[OutboxEntry, ...]: what waits or was refused
     action_finished = Signal(str)  # the sentence to show: done, queued
-    action_failed = Signal(str)  # the sentence to show: refused, and why
+    action_failed = Signal(object)  # InboxError: refused, and why
+    changed = Signal(object, object)  # Change, initiator (the view that asked, or None)
 
     def __init__(
         self,
@@ -84,35 +93,41 @@ class SyncService(QObject):
     def sync_now(self) -> None:
         self.engine.sync_now()
 
-    def acknowledge(self, key: str, revision: int) -> None:
+    def acknowledge(self, key: str, revision: int, initiator: object = None) -> None:
         """Revision-pinned, through the outbox; the result arrives as a signal."""
-        self._respond(lambda: self.client.state.queue_ack(key, revision), "acknowledgment")
+        self._respond(
+            lambda: self.client.state.queue_ack(key, revision), "acknowledgment", initiator
+        )
 
-    def give_feedback(self, key: str, body: str, objection: bool) -> None:
+    def give_feedback(self, key: str, body: str, objection: bool, initiator: object = None) -> None:
         def queue() -> OutboxEntry:
             revision = self.client.current_revision(key)
             return self.client.state.queue_feedback(key, revision, body, objection)
 
-        self._respond(queue, "objection" if objection else "feedback")
+        self._respond(queue, "objection" if objection else "feedback", initiator)
 
-    def _respond(self, queue: Callable[[], OutboxEntry], what: str) -> None:
-        def work() -> str:
+    def _respond(self, queue: Callable[[], OutboxEntry], what: str, initiator: object) -> None:
+        def work() -> Change:
             entry = queue()
             self._show_local()  # the row changes now, before the store answers
             try:
-                _, message = self.client.push(
+                change, message = self.client.push(
                     entry, f"Queued your {what} of {entry.decision} r{entry.revision}"
                 )
             finally:
                 self._show_local()  # a refusal puts the row back
                 self.outbox_changed.emit(self._outbox())
-            return message
+            return change or Change(entry.decision, entry.revision, (), message)
 
-        def done(message: str) -> None:
-            self.action_finished.emit(message)
+        def done(change: Change) -> None:
+            self.action_finished.emit(change.message)
+            self.changed.emit(change, initiator)
             self.engine.sync_now()  # confirm from the feed, and show others' news meanwhile
 
-        self.tasks.submit(work, done, self.action_failed.emit)
+        def failed(error: InboxError) -> None:
+            self.action_failed.emit(error)
+
+        self.tasks.submit(work, done, failed)
 
     def _outbox(self) -> tuple[OutboxEntry, ...]:
         return tuple(self.client.state.entries(PENDING, SENT, REFUSED))

@@ -1,9 +1,14 @@
 """TaskRunner: one-shot blocking work (store writes, cache reads, keyring) off the GUI thread.
 
-One plain worker thread runs the jobs in order (Anki's ``taskman`` shape); each result
-comes back on the GUI thread through a queued signal, so callbacks may touch widgets. A plain
-thread rather than a QThread: PySide6 6.12.0 aborts when a QThread worker sleeps while the GUI
-thread processes events (docs/decisions/0005-plain-worker-thread.md).
+One plain worker thread runs the jobs in order (Anki's ``taskman`` shape); each outcome comes
+back on the GUI thread through a queued signal, so callbacks may touch widgets. A plain thread
+rather than a QThread: PySide6 6.12.0 aborts ("deallocating None") when a QThread worker sleeps
+while the GUI thread processes events (docs/decisions/0005-plain-worker-thread.md).
+
+Outcomes are typed, as in Anki's ``CollectionOp``/``QueryOp``: success gets the value, failure
+gets the exception object (always an :class:`InboxError`, so its fields survive the trip; an
+unexpected exception is logged with its traceback and handed over as an :class:`UnexpectedError`
+carrying the original). Each front end words the error itself.
 """
 
 from __future__ import annotations
@@ -11,15 +16,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from inbox.core.errors import InboxError
+from inbox.core.errors import InboxError, UnexpectedError
 
 log = logging.getLogger(__name__)
 
-Callback = Callable[[Any], None]
+T = TypeVar("T")
+OnFailure = Callable[[InboxError], None]
+
+
+def as_inbox_error(exc: Exception) -> InboxError:
+    """``exc`` itself when it is an InboxError; otherwise logged and wrapped."""
+    if isinstance(exc, InboxError):
+        return exc
+    log.error("background task failed", exc_info=exc)
+    return UnexpectedError(exc)
 
 
 class TaskRunner(QObject):
@@ -33,33 +47,27 @@ class TaskRunner(QObject):
 
     def submit(
         self,
-        work: Callable[[], Any],
-        on_done: Callback | None = None,
-        on_error: Callable[[str], None] | None = None,
+        work: Callable[[], T],
+        on_success: Callable[[T], None] | None = None,
+        on_failure: OnFailure | None = None,
     ) -> Future[None] | None:
-        """Run ``work`` on the worker; ``on_done(result)`` or ``on_error(sentence)`` on the GUI
-        thread. An unexpected exception becomes a sentence too, and a log line with its trace."""
+        """Run ``work`` on the worker; then ``on_success(value)`` or ``on_failure(error)`` on
+        the GUI thread. Without ``on_failure`` a failure is only logged."""
         if self._closed:
             return None
 
         def run() -> None:
             try:
                 result = work()
-            except InboxError as exc:
-                if on_error is not None:
-                    self._finished.emit(on_error, exc.message)
-                return
             except Exception as exc:
-                log.exception("background task failed")
-                if on_error is not None:
-                    self._finished.emit(
-                        on_error,
-                        f"That failed unexpectedly ({type(exc).__name__}: {exc}); "
-                        "the log has details.",
-                    )
+                error = as_inbox_error(exc)
+                if on_failure is not None:
+                    self._finished.emit(on_failure, error)
+                elif error is exc:  # an unexpected one is logged already, with its trace
+                    log.info("background task refused: %s", error)
                 return
-            if on_done is not None:
-                self._finished.emit(on_done, result)
+            if on_success is not None:
+                self._finished.emit(on_success, result)
 
         return self._executor.submit(run)
 
@@ -68,5 +76,5 @@ class TaskRunner(QObject):
         self._executor.shutdown(wait=True)
 
     @Slot(object, object)
-    def _on_self_finished(self, callback: Callback, value: Any) -> None:
+    def _on_self_finished(self, callback: Callable[[Any], None], value: Any) -> None:
         callback(value)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from inbox.core.errors import ValidationError
+from inbox.core.errors import DemoWouldMixError
 from inbox.core.model import Role
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection
@@ -75,11 +75,7 @@ def seed(store: StoreConnection, clock: Clock = utcnow) -> str:
     if seeded:
         return "The demo is already in this store; nothing added."
     if decisions:
-        raise ValidationError(
-            f"This store already holds {decisions} decision{'' if decisions == 1 else 's'}, so "
-            "the demo would mix with real ones; seed it into a new store with --store "
-            "demo.sqlite."
-        )
+        raise DemoWouldMixError(decisions)
     story = StoryClock(clock())
     service = StoreService(store, story)
     story.at(30)

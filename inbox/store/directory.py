@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
-from inbox.core.errors import NotFoundError, UsageError, ValidationError
+from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change
 from inbox.store import feed
 from inbox.store.clock import Clock, utcnow
@@ -39,7 +39,7 @@ class Directory:
         lifecycle.check_handle(handle)
         name = name.strip()
         if not name:
-            raise UsageError('The person needs a display name; pass --name "Full Name".')
+            raise FieldError("name", "empty", "The person needs a display name.")
         now = self.clock()
         events: list[str] = []
         with self.store.write() as session:
@@ -84,8 +84,9 @@ class Directory:
         row = session.get(PersonRow, handle)
         if row is None:
             raise NotFoundError(
-                f"There is no person {handle!r} in this store; add them with "
-                f'`decision-inbox person add {handle} --name "…"`.'
+                f"There is no person {handle!r} in this store; an admin can add them.",
+                kind="person",
+                key=handle,
             )
         return row
 
@@ -94,8 +95,9 @@ class Directory:
         row = session.get(TeamRow, name)
         if row is None:
             raise NotFoundError(
-                f"There is no team {name!r} in this store; add it with "
-                f"`decision-inbox team add {name}`."
+                f"There is no team {name!r} in this store; an admin can add it.",
+                kind="team",
+                key=name,
             )
         return row
 

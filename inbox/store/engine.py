@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
-from inbox.core.errors import StoreUnavailableError, UsageError
+from inbox.core.errors import NetworkFilesystemError, StoreUnavailableError, UsageError
 from inbox.platform.netfs import network_filesystem
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
@@ -83,11 +83,7 @@ def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
     path = Path(url.database)
     remote = network_filesystem(path)
     if remote and not allow_network_fs:
-        raise StoreUnavailableError(
-            f"The store file {path} is on a network filesystem ({remote}), where SQLite's "
-            "locking can corrupt it; use a PostgreSQL store for a shared team, or pass "
-            "--allow-network-filesystem if only one machine ever opens it."
-        )
+        raise NetworkFilesystemError(str(path), remote)
     if not path.parent.is_dir():
         raise StoreUnavailableError(
             f"The folder {path.parent} of the store file does not exist; create it or choose "

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
-from inbox.core.errors import NotFoundError, UsageError, ValidationError
+from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change, State
 from inbox.store import feed
 from inbox.store.directory import Directory
@@ -41,7 +41,9 @@ class ResponseWrites(Directory):
             if not 1 <= number <= row.current_revision:
                 raise NotFoundError(
                     f"{row.key} has no revision {number}; its revisions are r1 to "
-                    f"r{row.current_revision}."
+                    f"r{row.current_revision}.",
+                    kind="revision",
+                    key=row.key,
                 )
             inserted = _insert_ignoring_duplicates(
                 session,
@@ -84,7 +86,7 @@ class ResponseWrites(Directory):
     ) -> Change:
         body = body.strip()
         if not body:
-            raise UsageError("The feedback is empty; write it with --text.")
+            raise FieldError("feedback", "empty", "The feedback is empty; write some first.")
         lifecycle.check_body(body)
         feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
         now = self.clock()

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 from inbox.core import lifecycle
 from inbox.core.errors import (
     ConflictError,
+    FieldError,
+    MaterialChangeError,
     PermissionDeniedError,
+    StaleRevisionError,
     UsageError,
     ValidationError,
 )
@@ -120,14 +123,14 @@ class StoreService(ResponseWrites):
     ) -> Change:
         summary = summary.strip()
         if not summary:
-            raise UsageError("A revision needs a summary of the change; pass --summary.")
+            raise FieldError("summary", "empty", "A revision needs a summary of the change.")
         now = self.clock()
         try:
             with self.store.write() as session:
                 row = self._owned(session, actor, key, "revise")
                 lifecycle.check_transition(row.key, State(row.state), "revise")
                 if expect_revision is not None and expect_revision != row.current_revision:
-                    raise self._stale(row.key, row.current_revision, expect_revision)
+                    raise StaleRevisionError(row.key, row.current_revision, expect_revision)
                 previous = self._revision(session, row.id, row.current_revision)
                 old_assertions = self._assertions(session, previous.id)
                 new_assertions = dict(old_assertions)
@@ -152,9 +155,7 @@ class StoreService(ResponseWrites):
                         "body or assertion."
                     )
                 if minor and new_assertions != old_assertions:
-                    raise ValidationError(
-                        "A change of any assertion is always material; drop --minor."
-                    )
+                    raise MaterialChangeError(row.key)
                 number = row.current_revision + 1
                 self._add_revision(
                     session,
@@ -184,7 +185,7 @@ class StoreService(ResponseWrites):
         except ConcurrentWriteError:
             # Another writer took the same revision number first (PostgreSQL, concurrent edit).
             current = self._current_revision(key)
-            raise self._stale(key.upper(), current, expect_revision or current - 1) from None
+            raise StaleRevisionError(key.upper(), current, expect_revision or current - 1) from None
         return Change(key, number, ("revised",), f"{key} is now at r{number}.")
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -304,17 +305,10 @@ class StoreService(ResponseWrites):
                 )
             raise ConflictError(
                 f"{row.key} was changed by someone else meanwhile; reload it and try again.",
-                row.current_revision,
+                key=row.key,
+                current_revision=row.current_revision,
             )
         session.expire(row)
-
-    @staticmethod
-    def _stale(key: str, current: int, based_on: int) -> ConflictError:
-        return ConflictError(
-            f"{key} is at revision {current}, but this edit is based on revision {based_on}; "
-            f"review r{current} and revise again with --expect-revision {current}.",
-            current,
-        )
 
     def _current_revision(self, key: str) -> int:
         with self.store.read() as session:

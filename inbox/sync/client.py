@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from inbox.core.errors import InboxError, NotFoundError, StoreUnavailableError
+from inbox.core.errors import InboxError, RevisionUnknownError, StoreUnavailableError
 from inbox.core.model import Change
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import find_decision
@@ -83,7 +83,4 @@ class Client:
             for d in self.cache.snapshot().decisions:
                 if d.key == key:
                     return d.revision
-            raise NotFoundError(
-                f"The store is unreachable and {key} is not in this profile's cache, so its "
-                "current revision is unknown; pass --revision N or try again when online."
-            ) from None
+            raise RevisionUnknownError(key) from None

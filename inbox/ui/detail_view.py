@@ -57,6 +57,7 @@ class DecisionDetailView(QWidget):
     feedback_requested = Signal(str, bool)  # key, objection
     owner_action_requested = Signal(str, str)  # action, key
     open_decision_requested = Signal(str)  # key of another decision
+    retry_requested = Signal(str)  # key whose detail failed to load
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,7 @@ class DecisionDetailView(QWidget):
         self._detail: DecisionDetail | None = None
         self.body_view: SafeMarkdownView | None = None
         self.buttons: dict[str, QPushButton] = {}
+        self.failed_key: str | None = None  # the key whose failure is shown, if one is
 
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
@@ -87,21 +89,48 @@ class DecisionDetailView(QWidget):
         same = detail is not None and self._detail is not None and detail.key == self._detail.key
         position = self._scroll.verticalScrollBar().value() if same else 0
         self._detail = detail
-        self.buttons = {}
-        self.body_view = None
-        content = QWidget()
-        content.setObjectName("detail_content")
-        column = QVBoxLayout(content)
+        content, column = self._new_content()
         if detail is None:
             empty = sections.plain_label("Select a decision to see it here.", "No decision")
             empty.setObjectName("detail_empty")
             column.addWidget(empty)
         else:
             self._fill(column, detail)
-        column.addStretch(1)
-        self._scroll.setWidget(content)  # deletes the previous content
+        self._set_content(content, column)
         if same:
             self._scroll.verticalScrollBar().setValue(position)
+
+    def show_failure(self, key: str, sentence: str) -> None:
+        """Say why ``key`` could not be shown, with a Retry button. Nothing here asks for the
+        detail again by itself: only Retry does, so a load that keeps failing cannot loop."""
+        self._detail = None
+        content, column = self._new_content()
+        self.failed_key = key
+        message = sections.plain_label(sentence, "Why the decision is not shown")
+        message.setObjectName("detail_failure")
+        column.addWidget(message)
+        retry = QPushButton("&Retry")
+        retry.setObjectName("detail_retry")
+        retry.setAccessibleName(f"Retry loading {key}")
+        retry.clicked.connect(self._on_retry_clicked)
+        row = QHBoxLayout()
+        row.addWidget(retry)
+        row.addStretch(1)
+        column.addLayout(row)
+        self.buttons = {"retry": retry}
+        self._set_content(content, column)
+
+    def _new_content(self) -> tuple[QWidget, QVBoxLayout]:
+        self.buttons = {}
+        self.body_view = None
+        self.failed_key = None
+        content = QWidget()
+        content.setObjectName("detail_content")
+        return content, QVBoxLayout(content)
+
+    def _set_content(self, content: QWidget, column: QVBoxLayout) -> None:
+        column.addStretch(1)
+        self._scroll.setWidget(content)  # deletes the previous content
 
     # -- building -------------------------------------------------------------------------------
 
@@ -215,6 +244,11 @@ class DecisionDetailView(QWidget):
         return row
 
     # -- slots ----------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_retry_clicked(self) -> None:
+        if self.failed_key is not None:
+            self.retry_requested.emit(self.failed_key)
 
     def _on_action_clicked(self, action: str) -> None:
         detail = self._detail

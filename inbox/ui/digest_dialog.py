@@ -8,6 +8,9 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
+from inbox.core.errors import InboxError
+from inbox.services.wording import During, sentence
+
 
 class DigestDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -32,8 +35,8 @@ class DigestDialog(QDialog):
         self._text.setPlainText(digest.to_markdown())
         self._copy.setEnabled(True)
 
-    def show_error(self, sentence: str) -> None:
-        self._text.setPlainText(sentence)
+    def show_error(self, error: InboxError) -> None:
+        self._text.setPlainText(sentence(error, During.DIGEST))
 
     @property
     def markdown(self) -> str:

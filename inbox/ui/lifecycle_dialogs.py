@@ -22,7 +22,7 @@ from inbox.core.errors import InboxError
 from inbox.core.lifecycle import check_body
 from inbox.core.pause import working_days_ahead
 from inbox.core.requests import LIFECYCLE_ACTIONS, GiveFeedback, OpenForFeedback, Supersede
-from inbox.ui.decision_dialogs import ValidatedDialog, gui_sentence
+from inbox.ui.validated_dialog import ValidatedDialog, gui_sentence
 
 DEADLINE_WORKING_DAYS = 3
 DEADLINE_AT = time(17, 0)

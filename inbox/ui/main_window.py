@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from inbox.core.delta import InboxDelta
 from inbox.core.detail import DecisionDetail
+from inbox.core.errors import InboxError
 from inbox.core.inbox import InboxItem
 from inbox.core.keys import decision_sort_key
-from inbox.core.model import ACKNOWLEDGEABLE, Reason, State
+from inbox.core.model import ACKNOWLEDGEABLE, Change, Reason, State
 from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
+from inbox.services.wording import During, sentence
 from inbox.ui import owner_actions
 from inbox.ui.banner import BannerBar
 from inbox.ui.detail_view import DecisionDetailView
@@ -143,15 +145,15 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(self._on_sync_status_changed)
         self.sync.outbox_changed.connect(self.status.show_outbox)
         self.sync.action_finished.connect(lambda text: self.banner.say(text))
-        self.sync.action_failed.connect(self._on_failed)
+        self.sync.action_failed.connect(self._on_sync_action_failed)
+        self.sync.changed.connect(self._on_sync_changed)
         self.decisions.detail_loaded.connect(self._on_decisions_detail_loaded)
-        self.decisions.detail_failed.connect(lambda _key, text: self._on_failed(text))
+        self.decisions.detail_failed.connect(self._on_decisions_detail_failed)
         self.decisions.triage_loaded.connect(self._on_decisions_triage_loaded)
         self.decisions.search_index_loaded.connect(self._on_decisions_search_index_loaded)
         self.decisions.directory_loaded.connect(self._on_decisions_directory_loaded)
         self.decisions.decisions_loaded.connect(self._on_decisions_decisions_loaded)
-        self.decisions.written.connect(self._on_decisions_written)
-        self.decisions.write_failed.connect(lambda text, _rev: self._on_failed(text))
+        self.decisions.write_failed.connect(self._on_decisions_write_failed)
         self.inbox.current_changed.connect(self._on_inbox_current_changed)
         self.detail_view.acknowledge_requested.connect(self.sync.acknowledge)
         self.detail_view.feedback_requested.connect(
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         )
         self.detail_view.owner_action_requested.connect(lambda action, _key: self._owner(action))
         self.detail_view.open_decision_requested.connect(self.select_key)
+        self.detail_view.retry_requested.connect(self._on_detail_view_retry_requested)
         self.banner.open_requested.connect(self.select_key)
         self.status.retry_requested.connect(self.sync.sync_now)
 
@@ -167,6 +170,8 @@ class MainWindow(QMainWindow):
     def select_key(self, key: str) -> None:
         """Show ``key``: its row when it is in the inbox, else just its detail."""
         if self.inbox.select_key(key):
+            if self._current_key != key:  # its row was current already, under another detail
+                self._show_key(key)
             return
         self._pending_select = key
         self._show_key(key)
@@ -233,18 +238,41 @@ class MainWindow(QMainWindow):
     def _on_decisions_search_index_loaded(self, index: dict[str, str]) -> None:
         self.inbox.set_search_index(index, casefolded=True)  # DecisionService.search_index
 
-    @Slot(object)
-    def _on_decisions_written(self, change: Any) -> None:
-        self.banner.say(change.message, key=change.key)
-        if change.key:
+    @Slot(object, object)
+    def _on_sync_changed(self, change: Change, initiator: object) -> None:
+        if initiator is self and change.key:  # this window's owner write: show what it made
+            self.banner.say(change.message, key=change.key)
             self._pending_select = change.key
-            self._show_key(change.key)
+            self._show_key(change.key, fresh=True)
+        elif change.key is not None and change.key == self._current_key:
+            self.decisions.load_detail(change.key, fresh=True)  # the write touched what is shown
 
-    @Slot(str)
-    def _on_failed(self, sentence: str) -> None:
-        self.banner.say(sentence, "error")
+    @Slot(object)
+    def _on_decisions_write_failed(self, error: InboxError) -> None:
+        self._say_refused(sentence(error, During.OWNER_WRITE))
+
+    @Slot(object)
+    def _on_sync_action_failed(self, error: InboxError) -> None:
+        self._say_refused(sentence(error))
+
+    def _say_refused(self, text: str) -> None:
+        self.banner.say(text, "error")
         if self._current_key:  # a stale revise: show the current revision the store has
             self.decisions.load_detail(self._current_key)
+
+    @Slot(str, object)
+    def _on_decisions_detail_failed(self, key: str, error: InboxError) -> None:
+        # Shown in the pane with a Retry button, and never retried from here: a load that
+        # fails again would fail again at once, in a loop of its own failures.
+        if key != self._current_key:
+            return  # the person moved on meanwhile
+        self.detail_view.show_failure(key, sentence(error))
+        self._update_actions()
+
+    @Slot(str)
+    def _on_detail_view_retry_requested(self, key: str) -> None:
+        if key == self._current_key:
+            self.decisions.load_detail(key)
 
     @Slot(object)
     def _on_inbox_current_changed(self, item: InboxItem | None) -> None:
@@ -254,10 +282,10 @@ class MainWindow(QMainWindow):
             self._pending_select = None  # the person moved on: a later sync must not pull back
         self._show_key(item.key)
 
-    def _show_key(self, key: str) -> None:
+    def _show_key(self, key: str, *, fresh: bool = False) -> None:
         self._current_key = key
         self._update_actions()
-        self.decisions.load_detail(key)
+        self.decisions.load_detail(key, fresh=fresh)
 
     # -- actions -------------------------------------------------------------------------------
 

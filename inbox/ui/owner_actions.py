@@ -1,6 +1,7 @@
 """The owner's actions on a decision, from a menu or the detail pane: each opens its dialog and
 hands the filled-in request to the DecisionService. The store has the last word (row-level
-security, revision checks); a refusal comes back as a sentence in the banner."""
+security, revision checks); a refusal comes back as a sentence in the banner. Each write names
+the window as its initiator, so the window shows what its own write made."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def run(window: Any, action: str) -> None:
     if action == "new":
         new = NewDecisionDialog(window.teams, window.people, window)
         if new.exec():
-            decisions.create(new.request())
+            decisions.create(new.request(), window)
         return
     detail = window.detail
     if detail is None or action not in detail.actions:
@@ -33,16 +34,16 @@ def run(window: Any, action: str) -> None:
     if action == "revise":
         revise = ReviseDialog(decision, window)
         if revise.exec():
-            decisions.revise(revise.request())
+            decisions.revise(revise.request(), window)
     elif action == "open":
         opening = OpenForFeedbackDialog(decision.key, decision.title, window)
         if opening.exec():
-            decisions.open_for_feedback(opening.request())
+            decisions.open_for_feedback(opening.request(), window)
     elif action == "supersede":
         supersede = SupersedeDialog(decision.key, window.supersede_candidates(decision.key), window)
         if supersede.exec():
-            decisions.supersede(supersede.request())
+            decisions.supersede(supersede.request(), window)
     elif action in ("finalize", "withdraw") and confirm_lifecycle(
         window, action, decision.key, decision.title
     ):
-        getattr(decisions, action)(decision.key)
+        getattr(decisions, action)(decision.key, window)

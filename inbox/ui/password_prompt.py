@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from inbox.ui.decision_dialogs import ValidatedDialog
+from inbox.ui.validated_dialog import ValidatedDialog
 
 
 class PasswordDialog(ValidatedDialog):

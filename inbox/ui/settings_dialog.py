@@ -34,7 +34,7 @@ from inbox.core.inbox import REASON_ORDER, reason_label
 from inbox.core.lifecycle import check_handle
 from inbox.core.pause import PAUSE_HOUR, PAUSE_OFF, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.services.settings_service import SettingsService
-from inbox.ui.decision_dialogs import ValidatedDialog, gui_sentence
+from inbox.ui.validated_dialog import ValidatedDialog, gui_sentence
 
 PAUSE_KEEP = "keep"
 PASSWORD_IN_KEYRING = "The password is saved in the OS keyring, never in a file."

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from inbox.core.errors import StaleRevisionError
 from inbox.core.model import Reason
 from inbox.core.threads import (
     GuiThreadError,
@@ -105,9 +106,14 @@ def test_a_stale_revise_shows_the_conflict_sentence_and_the_current_revision(
             run.decisions.revise(
                 ReviseDecision("D-1", "my change", seen, title="Token refresh, revisited")
             )
-        sentence = failed.args[0]
-        assert f"based on revision {seen}" in sentence and f"r{seen + 1}" in sentence
-        qtbot.waitUntil(lambda: sentence in run.window.banner.text)
+        error = failed.args[0]
+        # The error arrives as itself, its fields intact: the revision the store is at (this
+        # was lost, None, when errors reached the window as sentences).
+        assert isinstance(error, StaleRevisionError)
+        assert (error.key, error.current_revision, error.based_on) == ("D-1", seen + 1, seen)
+        qtbot.waitUntil(lambda: f"based on revision {seen}" in run.window.banner.text)
+        sentence = run.window.banner.text
+        assert f"the decision now shows r{seen + 1}" in sentence and "--" not in sentence
         qtbot.waitUntil(lambda: run.window.detail.decision.revision == seen + 1, timeout=10_000)
 
 

@@ -48,7 +48,7 @@ def test_new_decision_with_ctrl_n_creates_a_draft_that_the_window_shows(
     monkeypatch.setattr(NewDecisionDialog, "exec", filled(fill))
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         qtbot.waitUntil(lambda: "backend" in run.window.teams, timeout=WAIT)
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: "Created D-10" in run.window.banner.text, timeout=WAIT)
         qtbot.waitUntil(
@@ -80,7 +80,7 @@ def test_revise_with_r_makes_r3_of_d1_and_the_detail_shows_it(
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         show(qtbot, run, "D-1")
         assert run.window.actions_by_name["revise"].isEnabled()
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_R)
         assert based_on == [2]
         qtbot.waitUntil(lambda: "D-1 is now at r3" in run.window.banner.text, timeout=WAIT)
@@ -104,7 +104,7 @@ def test_open_for_feedback_with_a_deadline_opens_the_draft(
     monkeypatch.setattr(OpenForFeedbackDialog, "exec", filled(fill))
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         show(qtbot, run, ana_draft)
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_O, CTRL_SHIFT)
         qtbot.waitUntil(
             lambda: f"{ana_draft} is open for feedback until" in run.window.banner.text,
@@ -133,7 +133,7 @@ def test_finalize_asks_first_and_finalizes_only_when_confirmed(
         press(qtbot, run, Key.Key_F, CTRL_SHIFT)  # answered Cancel
         assert asked == [("finalize", ana_draft)]
         assert stored_decision(demo_url, ana_draft).state is State.DRAFT
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_F, CTRL_SHIFT)
         assert asked[-1] == ("finalize", ana_draft)
         qtbot.waitUntil(
@@ -158,7 +158,7 @@ def test_supersede_d1_by_another_decision(
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         qtbot.waitUntil(lambda: ana_draft in candidates(run, "D-1"), timeout=WAIT)
         show(qtbot, run, "D-1")
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_S, CTRL_SHIFT)
         assert "D-1" not in offered[0] and ana_draft in offered[0]
         qtbot.waitUntil(lambda: "D-1 is superseded at r2" in run.window.banner.text, timeout=WAIT)
@@ -198,8 +198,8 @@ def test_superseding_by_a_withdrawn_decision_is_refused_in_the_banner(
         show(qtbot, run, "D-1")
         with qtbot.waitSignal(run.decisions.write_failed, timeout=WAIT) as failed:
             run.decisions.supersede(Supersede("D-1", "D-7"))
-        assert failed.args[0] == "D-7 is withdrawn; supersede with a live decision."
-        qtbot.waitUntil(lambda: failed.args[0] in run.window.banner.text, timeout=WAIT)
+        assert failed.args[0].message == "D-7 is withdrawn; supersede with a live decision."
+        qtbot.waitUntil(lambda: failed.args[0].message in run.window.banner.text, timeout=WAIT)
         assert stored_decision(demo_url, "D-1").state is State.FINALIZED
 
 
@@ -226,7 +226,7 @@ def test_withdraw_d1_after_confirming(
     monkeypatch.setattr(owner_actions, "confirm_lifecycle", confirm)
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         show(qtbot, run, "D-1")
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_W, CTRL_SHIFT)
         assert asked == [("withdraw", "D-1")]
         qtbot.waitUntil(lambda: "D-1 is withdrawn at r2" in run.window.banner.text, timeout=WAIT)
@@ -251,7 +251,7 @@ def test_a_new_draft_does_not_pull_the_selection_back_when_it_later_enters_the_i
     monkeypatch.setattr(NewDecisionDialog, "exec", filled(fill))
     with running_window(qtbot, demo_url, tmp_path / "ana", user="ana") as run:
         qtbot.waitUntil(lambda: "mobile" in run.window.teams, timeout=WAIT)
-        with qtbot.waitSignal(run.decisions.written, timeout=WAIT):
+        with qtbot.waitSignal(run.sync.changed, timeout=WAIT):
             press(qtbot, run, Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(
             lambda: run.window.detail is not None and run.window.detail.key == "D-10",

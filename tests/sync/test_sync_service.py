@@ -41,7 +41,7 @@ def test_sync_service_delivers_deltas_and_actions_as_signals(
         assert set(seen_on) == {gui_thread}
         with qtbot.waitSignal(sync.action_failed, timeout=10_000) as failed:
             sync.acknowledge("D-99", 1)
-        assert "no decision D-99" in failed.args[0]
+        assert "no decision D-99" in failed.args[0].message
     finally:
         sync.stop()
         client.close()
