@@ -123,7 +123,7 @@ def _toml(files: Files, b: Binding) -> Found:
         raise UnresolvedError(
             f"TOML key {b.target} in {files.display(b.file)} is a table or array, not a value"
         )
-    line = tomlpos.line_of(files.text(b.file).text, b.target.split("."))
+    line = tomlpos.line_of(files.text(b.file).text, b.target)
     return Found(_toml_text(value), line or 1)
 
 

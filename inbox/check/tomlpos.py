@@ -38,8 +38,9 @@ def _basic_string(piece: str) -> str:
     return value if isinstance(value, str) else piece[1:-1]
 
 
-def line_of(text: str, path: list[str]) -> int | None:
-    """The line where the value at ``path`` is written, or where its holder is; else None."""
+def line_of(text: str, target: str) -> int | None:
+    """The line where the value at the dotted ``target`` is written, or where its holder is;
+    else None. Paths compare joined, as the binding names them: ``"a.b" = 1`` is ``a.b``."""
     table: list[str] = []
     arrays: dict[tuple[str, ...], int] = {}
     best: tuple[int, int | None] = (0, None)
@@ -59,11 +60,11 @@ def line_of(text: str, path: list[str]) -> int | None:
         key = _KEY.match(line)
         if key is None:
             continue
-        full = table + split_key(key["path"])
+        full = ".".join(table + split_key(key["path"]))
         closing = _opens_multiline(key["rest"])
-        if full == path:
+        if full == target:
             return number
-        if path[: len(full)] == full and len(full) > best[0]:
+        if target.startswith(full + ".") and len(full) > best[0]:
             best = (len(full), number)
     return best[1]
 

@@ -118,7 +118,7 @@ def _live_decisions(ctx: Context, require_store: bool) -> tuple[tuple[Decision, 
             "try again when it is reachable."
         )
     print(
-        f"decision-inbox: {problem}; checking against what this profile synced last "
+        f"decision-inbox: {problem}; meanwhile check uses what this profile synced last "
         "(from_cache: true).",
         file=sys.stderr,
     )
@@ -157,13 +157,16 @@ def _cached_decisions(ctx: Context, shown: str) -> tuple[Decision, ...] | None:
 
 
 def _is_cache_of(folder: Path, data_dir: Path, shown: str) -> bool:
-    """Whether ``folder`` is some person's client folder for this store: the folder's name
-    starts with the handle, and the name the handle gives must be exactly this one."""
-    handle = folder.name.split("@", 1)[0]
-    return (
-        bool(handle)
-        and ClientPaths.for_client(data_dir, shown, handle).folder == folder
-        and (folder / "cache.sqlite").is_file()
+    """Whether ``folder`` is some person's client folder for this store. Its name starts with
+    the person's handle (then "-", as "@" is not kept): a handle is right when it gives exactly
+    this folder's name, digest included."""
+    if not (folder / "cache.sqlite").is_file():
+        return False
+    name = folder.name
+    return any(
+        ClientPaths.for_client(data_dir, shown, name[:i]).folder == folder
+        for i in range(1, len(name))
+        if name[i] == "-"
     )
 
 
