@@ -100,6 +100,13 @@ def _shown(path: Path, cwd: Path) -> str:
 
 def _live_decisions(ctx: Context, require_store: bool) -> tuple[tuple[Decision, ...], str, bool]:
     """(decisions, the store as shown, whether they came from this profile's cache)."""
+    if ctx.choice.embedded and not ctx.profile.embedded_store.exists():
+        # Creating an empty store here would let every binding pass as no_decision: in CI, a
+        # missing secret would turn the gate green.
+        raise UsageError(
+            "check has no store to read: pass --store URL or set DECISION_INBOX_STORE (in CI, "
+            "from a secret)."
+        )
     shown = redact(parse_store_url(ctx.choice.url))
     try:
         with ctx.store.read() as session:

@@ -24,9 +24,11 @@ def write_repo(root: Path, files: Mapping[str, str]) -> Path:
     return root
 
 
-def check(cwd: Path, *args: str, store: str, user: str | None = None) -> Result:
+def check(cwd: Path, *args: str, store: str | None, user: str | None = None) -> Result:
     """``decision-inbox --store STORE check ARGS`` in a child process, in ``cwd``."""
-    command = [sys.executable, "-m", "inbox.cli", "--store", store]
+    command = [sys.executable, "-m", "inbox.cli"]
+    if store:
+        command += ["--store", store]
     if user:
         command += ["--user", user]
     env = os.environ.copy()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.check.helpers import check, decide, people, problem_lines, write_repo
 from tests.cli.run import cli
+from tests.store.helpers import initialised_service as people_of
 
 DEMO_DRIFT = (
     "src/auth/config.json:3: auth.token.refresh_minutes is 15 here, but D-1 "
@@ -347,4 +348,60 @@ def test_report_is_not_available_yet_and_a_missing_bindings_file_is_named(
     assert missing.err.strip() == (
         f"decision-inbox: There is no decisions.toml in {tmp_path} or a folder above it; run "
         "check inside a repository that has one, or pass --bindings FILE (docs/check.md)."
+    )
+
+
+def test_a_binding_that_names_its_decision_follows_it_and_what_superseded_it(
+    store_url: str, tmp_path: Path
+) -> None:
+    with people(store_url) as service:
+        decide(service, "Refresh", {"auth.refresh": "60"})
+        decide(service, "Web refresh", {"auth.refresh": "15"}, owner="fred")
+        decide(service, "Refresh, again", {"auth.refresh": "30"})
+        decide(service, "Theme", {"ui.theme": "light"})
+        service.withdraw("ana", "D-4")
+    repo = write_repo(
+        tmp_path / "repo",
+        {
+            "decisions.toml": """
+                [[bind]]
+                key = "auth.refresh"
+                file = "app.env"
+                env = "REFRESH"
+                decision = "d-1"
+
+                [[bind]]
+                key = "ui.theme"
+                file = "app.env"
+                env = "THEME"
+                decision = "D-4"
+                """,
+            "app.env": "REFRESH=60\nTHEME=light\n",
+        },
+    )
+    # D-2 and D-3 disagree with D-1, but this binding follows D-1 only.
+    assert problem_lines(check(repo, store=store_url)) == [
+        "app.env:2: warning: ui.theme is light here, but D-4 is withdrawn, not live; bind "
+        "another decision"
+    ]
+    with people_of(store_url) as service:
+        service.supersede("ana", "D-1", by="D-3")
+    followed = check(repo, store=store_url)
+    assert followed.code == 1
+    assert problem_lines(followed)[0] == (
+        'app.env:1: auth.refresh is 60 here, but D-3 "Refresh, again" (finalized r1, owner ana) '
+        "says 30"
+    )
+
+
+def test_check_without_a_store_refuses_rather_than_pass_on_an_empty_one(tmp_path: Path) -> None:
+    repo = write_repo(
+        tmp_path / "repo",
+        {"decisions.toml": '[[bind]]\nkey = "a.b"\nfile = "x.env"\nenv = "A"\n', "x.env": "A=1\n"},
+    )
+    refused = check(repo, store=None)
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err.strip() == (
+        "decision-inbox: check has no store to read: pass --store URL or set "
+        "DECISION_INBOX_STORE (in CI, from a secret)."
     )
