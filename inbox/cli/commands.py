@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from inbox.cli import answers, directory, lifecycle, reading, store_admin
+from inbox.cli import answers, check, directory, lifecycle, reading, store_admin
 from inbox.cli.context import Context
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -29,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     "inbox": reading.cmd_inbox,
     "show": reading.cmd_show,
     "digest": reading.cmd_digest,
+    "check": check.cmd_check,
 }
 
 

@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--select", metavar="KEY", help="show this decision")
     gui.add_argument("--size", metavar="WxH", help="window size for --screenshot (1280x800)")
     command("init", "create or upgrade the store schema")
-    command("demo", "seed the demo scenario into the store")
+    command("demo", "seed the demo scenario into the store").add_argument(
+        "--repo", metavar="DIR", help="also copy the demo's sample repository to DIR (new or empty)"
+    )
 
     team = command("team", "the team directory")
     team_commands = team.add_subparsers(
@@ -217,7 +219,36 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--format", choices=("markdown", "json"), default="markdown", help="output format"
     )
+    _check_command(command("check", "fail when this repository's code contradicts a decision"))
     return parser
+
+
+def _check_command(check: argparse.ArgumentParser) -> None:
+    check.add_argument(
+        "--bindings",
+        metavar="FILE",
+        help="the bindings file (default: decisions.toml here or in a folder above)",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format; github prints workflow commands that annotate a pull request",
+    )
+    check.add_argument(
+        "--output", metavar="FILE", help="write the output to FILE (default: standard output)"
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="a bound key no live decision asserts is an error"
+    )
+    check.add_argument(
+        "--require-store",
+        action="store_true",
+        help="fail when the store cannot be reached instead of using this profile's cache",
+    )
+    check.add_argument(
+        "--report", action="store_true", help="record this check in the store (not available yet)"
+    )
 
 
 def _body_options(parser: argparse.ArgumentParser) -> None:

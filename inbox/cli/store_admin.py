@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from inbox.cli.context import Context
 from inbox.cli.output import say, warn_without_tls
@@ -29,10 +30,14 @@ def cmd_init(ctx: Context, _: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(ctx: Context, _: argparse.Namespace) -> int:
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from inbox.cli.check import copy_demo_repo, demo_repo_target
     from inbox.store import demo
 
+    repo = demo_repo_target(Path(args.repo)) if args.repo else None  # refused before seeding
     say(demo.seed(ctx.store))
+    if repo is not None:
+        say(copy_demo_repo(repo))
     if not choose_user(ctx.profile, ctx.given_user, ctx.config):
         ctx.profile.save(replace(ctx.config, user=demo.DEMO_USER))
         say(
