@@ -2,15 +2,23 @@
 (docs/architecture.md, "The change feed").
 
 A cursor is an opaque string. On SQLite it is the last seen ``seq``: one writer at a time means
-rows become visible in seq order. On PostgreSQL it is ``"<txid>:<seq>"``: sequence values are
-taken before commit, so a smaller seq can become visible after a larger one; a reader therefore
-only takes rows whose transaction id is below the oldest transaction still running
-(``pg_snapshot_xmin``) and orders by (txid, seq), so nothing can later appear behind its cursor.
+rows become visible in seq order.
+
+On PostgreSQL sequence values are taken before commit, so a smaller seq can become visible after
+a larger one, and no position in ``seq`` (or in transaction ids) is safe to stand on. The cursor
+is therefore the reader's previous snapshot (``pg_current_snapshot()`` as text,
+``xmin:xmax:xip,…``), as in PgQ: a read takes the rows whose writing transaction is visible in a
+snapshot taken now and was not visible in the previous one. Every committed row falls in exactly
+one such window whenever it commits, and a transaction left open elsewhere on the server (in any
+database) holds back nothing but its own rows. Within a window the rows are paged in ``seq``
+order; a cursor partway through one names both snapshots and the last seq read, and becomes the
+newer snapshot only after the window's last page.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +33,9 @@ from inbox.store.models import ChangeRow, UtcDateTime
 
 NOTIFY_CHANNEL = "decision_inbox"
 START = ""
+
+_SNAPSHOT = re.compile(r"(\d+):(\d+):((?:\d+(?:,\d+)*)?)")
+_PARTWAY = "/"  # prev/cur/seq: snapshot text never holds a slash
 
 
 @dataclass(frozen=True)
@@ -68,10 +79,24 @@ def notify(session: Session) -> None:
 
 
 def read(connection: Connection, cursor: str = START, limit: int = 1000) -> FeedPage:
-    """Events after ``cursor`` in commit-safe order, at most ``limit``; the cursor to go on from."""
+    """Events after ``cursor``, each exactly once, at most ``limit``; the cursor to go on from."""
     if connection.dialect.name == "postgresql":
         return _read_postgres(connection, cursor, limit)
     return _read_sqlite(connection, cursor, limit)
+
+
+def end(connection: Connection) -> str:
+    """A cursor past everything committed now: where a full load starts from."""
+    if connection.dialect.name == "postgresql":
+        return str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
+    last = connection.execute(text("SELECT max(seq) FROM change_log")).scalar()
+    return str(last) if last else START
+
+
+def outdated(cursor: str) -> bool:
+    """Is this a PostgreSQL cursor of the older ``"<txid>:<seq>"`` form, which no reader takes
+    any more? Its holder must load the store afresh."""
+    return re.fullmatch(r"\d+:\d+", cursor) is not None
 
 
 _COLUMNS = "seq, kind, decision, revision, actor, at, data"
@@ -87,23 +112,48 @@ def _read_sqlite(connection: Connection, cursor: str, limit: int) -> FeedPage:
     return FeedPage(events, str(events[-1].seq) if events else cursor)
 
 
+# Rows visible in :cur and not in :prev. "Not visible in prev" is "txid >= xmax(prev), or txid
+# among prev's in-progress ids", written as two index ranges on (txid, seq) so that neither
+# scans the rows of transactions that prev already saw, however old prev's xmin is.
+_WINDOW = f"""
+SELECT {_COLUMNS} FROM (
+    SELECT {_COLUMNS} FROM change_log
+    WHERE txid >= pg_snapshot_xmax(CAST(:prev AS pg_snapshot))
+      AND txid < pg_snapshot_xmax(CAST(:cur AS pg_snapshot))
+      AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+      AND seq > :after
+    UNION ALL
+    SELECT {_COLUMNS} FROM change_log
+    WHERE txid = ANY(CAST(:prev_xip AS xid8[]))
+      AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+      AND seq > :after
+) AS window_rows
+ORDER BY seq LIMIT :limit
+"""
+
+# From the start: everything visible in :cur.
+_FIRST_WINDOW = f"""
+SELECT {_COLUMNS} FROM change_log
+WHERE txid < pg_snapshot_xmax(CAST(:cur AS pg_snapshot))
+  AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+  AND seq > :after
+ORDER BY seq LIMIT :limit
+"""
+
+
 def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
-    txid, seq = _parse_pg_cursor(cursor)
-    rows = connection.execute(
-        _typed(
-            # The text alias must not be named txid: ORDER BY prefers output names, and text
-            # order puts '1000' before '999'.
-            f"SELECT {_COLUMNS}, txid::text AS txid_text FROM change_log "
-            "WHERE (txid, seq) > (CAST(:txid AS xid8), :seq) "
-            "AND txid < pg_snapshot_xmin(pg_current_snapshot()) "
-            "ORDER BY txid, seq LIMIT :limit"
-        ),
-        {"txid": str(txid), "seq": seq, "limit": limit},
-    ).all()
-    events = tuple(to_event(row) for row in rows)
-    if not rows:
-        return FeedPage((), cursor)
-    return FeedPage(events, f"{rows[-1].txid_text}:{rows[-1].seq}")
+    prev, cur, after = _parse_pg_cursor(cursor)
+    if cur is None:
+        # A new window: the snapshot is taken once, and every page of the window uses it.
+        cur = str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
+    params: dict[str, object] = {"cur": cur, "after": after, "limit": limit + 1}
+    if prev:
+        params |= {"prev": prev, "prev_xip": "{" + prev.rsplit(":", 1)[1] + "}"}
+    rows = connection.execute(_typed(_WINDOW if prev else _FIRST_WINDOW), params).all()
+    events = tuple(to_event(row) for row in rows[:limit])
+    if len(rows) > limit:  # more in this window: stay in it
+        return FeedPage(events, _PARTWAY.join((prev, cur, str(events[-1].seq))))
+    return FeedPage(events, cur)
 
 
 def _typed(sql: str) -> TextClause:
@@ -116,7 +166,6 @@ def _typed(sql: str) -> TextClause:
         actor=String,
         at=UtcDateTime,
         data=Text,
-        txid_text=String,
     )
 
 
@@ -142,28 +191,21 @@ def _parse_int_cursor(cursor: str) -> int:
         raise UsageError(f"The feed cursor {cursor!r} is not a SQLite store's cursor.") from None
 
 
-def _parse_pg_cursor(cursor: str) -> tuple[int, int]:
+def _parse_pg_cursor(cursor: str) -> tuple[str, str | None, int]:
+    """(previous snapshot or "" from the start, the window's snapshot or None for a new
+    window, the last seq read in the window)."""
     if not cursor:
-        return 0, 0
-    txid, _, seq = cursor.partition(":")
-    try:
-        return int(txid), int(seq)
-    except ValueError:
+        return START, None, 0
+    if _SNAPSHOT.fullmatch(cursor):
+        return cursor, None, 0
+    parts = cursor.split(_PARTWAY)
+    if len(parts) == 3:
+        prev, cur, seq = parts
+        if (not prev or _SNAPSHOT.fullmatch(prev)) and _SNAPSHOT.fullmatch(cur) and seq.isdigit():
+            return prev, cur, int(seq)
+    if outdated(cursor):
         raise UsageError(
-            f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor."
-        ) from None
-
-
-def end(connection: Connection) -> str:
-    """A cursor at the end of what is safely readable now: where a full load starts from."""
-    if connection.dialect.name == "postgresql":
-        row = connection.execute(
-            text(
-                "SELECT txid::text, seq FROM change_log "
-                "WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) "
-                "ORDER BY txid DESC, seq DESC LIMIT 1"
-            )
-        ).first()
-        return f"{row[0]}:{row[1]}" if row else START
-    last = connection.execute(text("SELECT max(seq) FROM change_log")).scalar()
-    return str(last) if last else START
+            f"The feed cursor {cursor!r} is of an older form; load the store afresh "
+            "(a client does so by itself)."
+        )
+    raise UsageError(f"The feed cursor {cursor!r} is not a PostgreSQL store's cursor.")

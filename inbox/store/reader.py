@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Row, Table, select
 from sqlalchemy.orm import Session
 
 from inbox.core.errors import NotFoundError
@@ -38,6 +38,20 @@ from inbox.store.models import (
 )
 
 _T = TypeVar("_T")
+_CHUNK = 500  # ids per IN list: far below every driver's limit on bound parameters
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# Plain Core rows, not ORM objects: a full load of a large store builds hundreds of thousands.
+_DECISIONS = _table(DecisionRow)
+_REVISIONS = _table(RevisionRow)
+_ASSERTIONS = _table(AssertionRow)
+_AUDIENCE = _table(AudienceRow)
+_ACKS = _table(AcknowledgmentRow)
+_FEEDBACK = _table(FeedbackRow)
 
 
 def load_people(session: Session) -> dict[str, Person]:
@@ -55,22 +69,26 @@ def load_teams(session: Session) -> list[str]:
 
 
 def load_snapshot(session: Session) -> Snapshot:
-    rows = list(session.scalars(select(DecisionRow).order_by(DecisionRow.number)))
-    return Snapshot(tuple(_assemble(session, rows)), load_people(session))
+    """Every decision. Whole tables, no bound parameters: a store of any size loads (a list of
+    ids as parameters stops at 65 535 on PostgreSQL and 32 766 on SQLite)."""
+    rows = session.execute(select(_DECISIONS).order_by(_DECISIONS.c.number)).all()
+    return Snapshot(tuple(_assemble(session, rows, None)), load_people(session))
 
 
 def load_decision(session: Session, key: str) -> Decision:
-    row = find_decision(session, key)
-    return _assemble(session, [row])[0]
+    return load_decisions(session, [find_decision(session, key).key])[0]
 
 
 def load_decisions(session: Session, keys: Iterable[str]) -> list[Decision]:
     """The decisions with these keys, in number order; unknown keys are skipped."""
-    rows: list[DecisionRow] = []
-    for chunk in _chunks(sorted(set(keys)), 500):
-        rows += session.scalars(select(DecisionRow).where(DecisionRow.key.in_(chunk)))
+    rows: list[Row[Any]] = []
+    for chunk in _chunks(sorted(set(keys)), _CHUNK):
+        rows += session.execute(select(_DECISIONS).where(_DECISIONS.c.key.in_(chunk))).all()
     rows.sort(key=lambda r: r.number)
-    return _assemble(session, rows)
+    decisions: list[Decision] = []
+    for part in _chunks(rows, _CHUNK):
+        decisions += _assemble(session, part, [row.id for row in part])
+    return decisions
 
 
 def find_decision(session: Session, key: str) -> DecisionRow:
@@ -88,40 +106,46 @@ def load_events(session: Session, since: datetime) -> list[Event]:
     return [feed.to_event(row) for row in rows]
 
 
-def _assemble(session: Session, rows: Iterable[DecisionRow]) -> list[Decision]:
-    rows = list(rows)
-    ids = [row.id for row in rows]
-    if not ids:
+def _assemble(session: Session, rows: Sequence[Row[Any]], ids: list[int] | None) -> list[Decision]:
+    """``rows`` of the decisions table as core values; ``ids`` their ids (at most ``_CHUNK``),
+    or None when ``rows`` is the whole table, so every table is read whole, unfiltered."""
+    if not rows:
         return []
-    revisions: dict[int, list[RevisionRow]] = defaultdict(list)
-    for rev in session.scalars(
-        select(RevisionRow).where(RevisionRow.decision_id.in_(ids)).order_by(RevisionRow.number)
+
+    def of_these(column: ColumnElement[int]) -> list[ColumnElement[bool]]:
+        return [] if ids is None else [column.in_(ids)]
+
+    revisions: dict[int, list[Row[Any]]] = defaultdict(list)
+    for rev in session.execute(
+        select(_REVISIONS)
+        .where(*of_these(_REVISIONS.c.decision_id))
+        .order_by(_REVISIONS.c.decision_id, _REVISIONS.c.number)
     ):
         revisions[rev.decision_id].append(rev)
     assertions: dict[int, dict[str, str]] = defaultdict(dict)
-    revision_ids = [rev.id for revs in revisions.values() for rev in revs]
-    for chunk in _chunks(revision_ids, 500):
-        for a in session.scalars(select(AssertionRow).where(AssertionRow.revision_id.in_(chunk))):
-            assertions[a.revision_id][a.key] = a.value
+    for a in session.execute(
+        select(_ASSERTIONS.c.revision_id, _ASSERTIONS.c.key, _ASSERTIONS.c.value)
+        .join(_REVISIONS, _REVISIONS.c.id == _ASSERTIONS.c.revision_id)
+        .where(*of_these(_REVISIONS.c.decision_id))
+    ):
+        assertions[a.revision_id][a.key] = a.value
     audience: dict[int, list[AudienceEntry]] = defaultdict(list)
-    for aud in session.scalars(
-        select(AudienceRow).where(AudienceRow.decision_id.in_(ids)).order_by(AudienceRow.id)
+    for aud in session.execute(
+        select(_AUDIENCE).where(*of_these(_AUDIENCE.c.decision_id)).order_by(_AUDIENCE.c.id)
     ):
         kind, name = ("team", aud.team) if aud.team is not None else ("person", aud.person)
         assert name is not None
         audience[aud.decision_id].append(AudienceEntry(kind, name, Role(aud.role)))
     acks: dict[int, list[Acknowledgment]] = defaultdict(list)
-    for ack in session.scalars(
-        select(AcknowledgmentRow)
-        .where(AcknowledgmentRow.decision_id.in_(ids))
-        .order_by(AcknowledgmentRow.at, AcknowledgmentRow.id)
+    for ack in session.execute(
+        select(_ACKS).where(*of_these(_ACKS.c.decision_id)).order_by(_ACKS.c.at, _ACKS.c.id)
     ):
         acks[ack.decision_id].append(Acknowledgment(ack.id, ack.person, ack.revision, ack.at))
     feedback: dict[int, list[Feedback]] = defaultdict(list)
-    for fb in session.scalars(
-        select(FeedbackRow)
-        .where(FeedbackRow.decision_id.in_(ids))
-        .order_by(FeedbackRow.at, FeedbackRow.id)
+    for fb in session.execute(
+        select(_FEEDBACK)
+        .where(*of_these(_FEEDBACK.c.decision_id))
+        .order_by(_FEEDBACK.c.at, _FEEDBACK.c.id)
     ):
         feedback[fb.decision_id].append(
             Feedback(fb.id, fb.person, fb.revision, fb.body, fb.objection, fb.at)

@@ -10,12 +10,17 @@ was notified) lives in the state file instead.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Decision, Person, Snapshot
+from inbox.store import feed
 from inbox.sync.localdb import LocalFile, synchronized, transaction
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x44494331  # "DIC1"
 VERSION = 1
@@ -32,6 +37,28 @@ class Cache(LocalFile):
     APPLICATION_ID = APPLICATION_ID
     VERSION = VERSION
     SCHEMA = SCHEMA
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._forget_outdated_cursor()
+
+    @synchronized
+    def _forget_outdated_cursor(self) -> None:
+        """A cursor of an older form cannot be translated into today's without reading some
+        events twice or not at all: forget it, so that the next sync loads the store afresh
+        (what a new cache costs), and say so once."""
+        cursor = self.get("cursor")
+        if cursor is None or not feed.outdated(cursor):
+            return
+        with transaction(self._db):
+            # Another process of this profile may have done this (and synced) meanwhile.
+            self._db.execute("DELETE FROM meta WHERE name = 'cursor' AND value = ?", (cursor,))
+        log.warning(
+            "%s holds a change-feed position of an older version (%s); the next sync loads "
+            "the store afresh",
+            self.path,
+            cursor,
+        )
 
     @property
     @synchronized
