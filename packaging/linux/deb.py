@@ -94,7 +94,7 @@ def build_deb(onefolder: Path, out_dir: Path) -> Path:
         link = root / "usr" / "bin" / p.app_name
         link.parent.mkdir(parents=True)
         link.symlink_to(f"/{INSTALL_DIR}/{p.app_name}")
-        build(root / "usr" / "share")
+        build(root / "usr" / "share")  # Exec=decision-inbox: /usr/bin
         for path in root.rglob("*"):  # whatever the build's umask: 0755 or 0644
             if not path.is_symlink():
                 executable_bits = path.is_dir() or path.stat().st_mode & 0o111

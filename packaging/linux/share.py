@@ -1,22 +1,29 @@
 """Build the Linux desktop integration as a ``share/`` tree, the layout of ``/usr/share`` and
-``~/.local/share``:
+``~/.local/share``, and install it for the current user:
 
     OUT/applications/APP_ID.desktop
     OUT/metainfo/APP_ID.metainfo.xml
     OUT/icons/hicolor/scalable/apps/APP_ID.svg and OUT/icons/hicolor/NxN/apps/APP_ID.png
 
-    python packaging/linux/share.py OUT [--exec COMMAND]
+    python packaging/linux/share.py build OUT [--exec COMMAND]
+    python packaging/linux/share.py install [--exec COMMAND] [--data-home DIR]
+    python packaging/linux/share.py uninstall [--data-home DIR]
 
 ``--exec`` replaces the desktop entry's command (``decision-inbox``, found on ``PATH``) with
-another, e.g. the absolute path of a one-folder build. ``make install-desktop``, the .deb and
-the Flatpak all install this tree.
+another, e.g. the absolute path of a one-folder build. ``install`` copies the tree into
+``$XDG_DATA_HOME`` (``~/.local/share``) and refreshes the desktop's caches where their tools
+exist (``make install-desktop``); the .deb and the Flatpak install the same tree.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -87,14 +94,70 @@ def build(out: Path, command: str | None = None) -> list[Path]:
     return [desktop, meta, *hicolor(out / "icons")]
 
 
+def data_home() -> Path:
+    """``$XDG_DATA_HOME``, or ``~/.local/share`` (the XDG base directory default)."""
+    value = os.environ.get("XDG_DATA_HOME", "").strip()
+    return Path(value) if value else Path.home() / ".local" / "share"
+
+
+def install(target: Path, command: str | None = None) -> list[Path]:
+    """Copy the tree into ``target`` (a data home); returns the files installed."""
+    installed = []
+    with tempfile.TemporaryDirectory(prefix="di-share-") as staging:
+        for path in build(Path(staging), command):
+            destination = target / path.relative_to(staging)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            installed.append(destination)
+    _refresh_caches(target)
+    return installed
+
+
+def uninstall(target: Path) -> list[Path]:
+    """Remove what :func:`install` put into ``target``; returns the files removed."""
+    app_id = project().app_id
+    candidates = [
+        target / "applications" / f"{app_id}.desktop",
+        target / "metainfo" / f"{app_id}.metainfo.xml",
+        *(target / "icons" / "hicolor").glob(f"*/apps/{app_id}.*"),
+    ]
+    removed = [path for path in candidates if path.is_file()]
+    for path in removed:
+        path.unlink()
+    _refresh_caches(target)
+    return removed
+
+
+def _refresh_caches(target: Path) -> None:
+    """Desktops read these caches when they exist; neither tool is needed for the files to work."""
+    for tool, args in (
+        ("update-desktop-database", ["-q", str(target / "applications")]),
+        ("gtk-update-icon-cache", ["-q", "-t", "-f", str(target / "icons" / "hicolor")]),
+    ):
+        if shutil.which(tool) and Path(args[-1]).is_dir():
+            subprocess.run([tool, *args], check=False, capture_output=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path, help="the share/ folder to fill")
-    parser.add_argument("--exec", dest="command", help="the command the desktop entry starts")
+    commands = parser.add_subparsers(dest="action", required=True)
+    build_cmd = commands.add_parser("build", help="write the share/ tree into OUT")
+    build_cmd.add_argument("out", type=Path, help="the share/ folder to fill")
+    install_cmd = commands.add_parser("install", help="install for the current user")
+    uninstall_cmd = commands.add_parser("uninstall", help="remove what install installed")
+    for sub in (build_cmd, install_cmd):
+        sub.add_argument("--exec", dest="command", help="the command the desktop entry starts")
+    for sub in (install_cmd, uninstall_cmd):
+        sub.add_argument("--data-home", type=Path, default=None, help="default: $XDG_DATA_HOME")
     args = parser.parse_args(argv)
     try:
-        files = build(args.out, args.command)
-    except PackagingError as exc:
+        if args.action == "build":
+            files = build(args.out, args.command)
+        elif args.action == "install":
+            files = install(args.data_home or data_home(), args.command)
+        else:
+            files = uninstall(args.data_home or data_home())
+    except (PackagingError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 1
     for path in files:

@@ -15,11 +15,12 @@ from inbox import APP_ID, APP_NAME, __version__
 from tests.packaging.build_checks import REPO, child_env, require
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+SHARE_PY = REPO / "packaging" / "linux" / "share.py"
 
 
 def build_share(out: Path, *args: str) -> None:
     result = subprocess.run(
-        [sys.executable, str(REPO / "packaging" / "linux" / "share.py"), str(out), *args],
+        [sys.executable, str(SHARE_PY), "build", str(out), *args],
         env=child_env(out.parent / "profile"),
         capture_output=True,
         text=True,
@@ -116,3 +117,28 @@ def test_icons_in_every_hicolor_size(share: Path) -> None:
         width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
         assert (width, height) == (size, size)
         assert len(png) > 200, f"the {size} px icon looks empty"
+
+
+def test_install_for_the_current_user_and_uninstall_again(tmp_path: Path) -> None:
+    data_home = tmp_path / "home" / ".local" / "share"
+    env = child_env(tmp_path / "profile")
+    env["XDG_DATA_HOME"] = str(data_home)
+
+    def share_py(*args: str) -> list[str]:
+        result = subprocess.run(
+            [sys.executable, str(SHARE_PY), *args], env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    installed = share_py("install")
+    assert (data_home / "applications" / f"{APP_ID}.desktop").is_file()
+    assert (data_home / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
+    assert (data_home / "icons/hicolor/256x256/apps" / f"{APP_ID}.png").is_file()
+    assert (data_home / "icons/hicolor/scalable/apps" / f"{APP_ID}.svg").is_file()
+    assert len(installed) == 2 + 1 + len(SIZES)
+    assert all(Path(path).is_relative_to(data_home) for path in installed)
+
+    assert sorted(share_py("uninstall")) == sorted(installed)
+    left = [p for p in data_home.rglob("*") if p.is_file() and APP_ID in p.name]
+    assert left == []
