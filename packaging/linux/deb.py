@@ -76,7 +76,7 @@ def _size_kib(root: Path) -> int:
     return sum(p.lstat().st_size for p in root.rglob("*") if not p.is_dir()) // 1024 + 1
 
 
-def build_deb(onefolder: Path, out_dir: Path) -> Path:
+def build_deb(onefolder: Path, out_dir: Path, level: int = 9) -> Path:
     p = project()
     executable = onefolder / p.app_name
     if not executable.is_file():
@@ -106,7 +106,15 @@ def build_deb(onefolder: Path, out_dir: Path) -> Path:
         deb = out_dir / f"{p.app_name}_{p.version}_{arch}.deb"
         subprocess.run(
             # gzip: xz takes minutes on 200 MB of libraries, and every dpkg reads gzip.
-            ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(deb)],
+            [
+                "dpkg-deb",
+                "--root-owner-group",
+                "-Zgzip",
+                f"-z{level}",
+                "--build",
+                str(root),
+                str(deb),
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -117,9 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("onefolder", type=Path, help="the one-folder build (dist/decision-inbox)")
     parser.add_argument("out_dir", type=Path, help="where to write the .deb")
+    parser.add_argument(
+        "--fast", action="store_true", help="compress quickly, not small (for tests)"
+    )
     args = parser.parse_args(argv)
     try:
-        print(build_deb(args.onefolder, args.out_dir))
+        print(build_deb(args.onefolder, args.out_dir, level=1 if args.fast else 9))
     except (PackagingError, subprocess.CalledProcessError) as exc:
         print(exc, file=sys.stderr)
         return 1

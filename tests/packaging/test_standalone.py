@@ -197,6 +197,7 @@ def test_the_deb_holds_the_build_the_command_and_the_desktop_files(
             str(REPO / "packaging" / "linux" / "deb.py"),
             str(standalone.parent),
             str(tmp_path),
+            "--fast",
         ],
         capture_output=True,
         text=True,
