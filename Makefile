@@ -1,10 +1,15 @@
 # Decision Inbox: developer entry points. `make test` is the command CI runs (.ci/run).
+# Packaging (docs/packaging.md): dist, package, package-test, desktop-files, install-desktop,
+# uninstall-desktop, deb, deb-test.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Re-install when pyproject.toml changes (dependencies, extras, entry points).
-STAMP  := $(VENV)/.install.stamp
+# Re-install when pyproject.toml changes (dependencies, extras, entry points). STAMP: the app
+# with the test extra (tests, lint, packaging tools); RUN_STAMP: the app alone, what `make run`
+# needs, so that running the app never installs the developer tools.
+STAMP     := $(VENV)/.install.stamp
+RUN_STAMP := $(VENV)/.runtime.stamp
 
 # What `make run` starts: the desktop app on the embedded default store, with the demo seeded
 # first if the store is empty (as fred of the frontend team). Without a display it renders the
@@ -14,16 +19,31 @@ RUN_CMD ?= $(BIN)/decision-inbox --demo
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint clean
+# Packaging outputs. DESKTOP_EXEC: the command `make install-desktop` puts in the desktop entry
+# (default: `decision-inbox` on PATH), e.g. DESKTOP_EXEC=$(CURDIR)/dist/decision-inbox/decision-inbox.
+DIST         := dist
+ONEFOLDER    := $(DIST)/decision-inbox
+SHARE        := build/linux/share
+DESKTOP_EXEC ?=
+VERSION       = $(shell $(PYTHON) packaging/project.py | sed -n 's/^VERSION=//p')
+DEB           = $(DIST)/decision-inbox_$(VERSION)_$(shell dpkg --print-architecture).deb
+
+.PHONY: venv run test lint clean dist package package-test desktop-files install-desktop \
+	uninstall-desktop deb deb-test
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -e .
 	touch $@
 
-run: venv
+run: $(RUN_STAMP)
 	$(RUN_CMD)
 
 test: venv
@@ -34,6 +54,42 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/xenon --max-absolute C inbox
+
+# The sdist and the wheel (`pip install dist/decision_inbox-*.whl`, or pipx).
+dist: venv
+	rm -f $(DIST)/decision_inbox-*.whl $(DIST)/decision_inbox-*.tar.gz
+	$(BIN)/python -m build --outdir $(DIST) .
+
+# The standalone one-folder build for this platform: dist/decision-inbox/.
+package: venv
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath $(DIST) \
+		--workpath build/pyinstaller packaging/pyinstaller/decision-inbox.spec
+
+# The smoke test of that build (version, init, demo, a screenshot offscreen, a password
+# through a private Secret Service), on the binary `make package` just built.
+package-test: package
+	DECISION_INBOX_STANDALONE=$(CURDIR)/$(ONEFOLDER)/decision-inbox \
+		$(BIN)/python -m pytest -q tests/packaging/test_standalone.py $(PYTEST_ARGS)
+
+# The desktop file, metainfo and icons as a share/ tree (what the .deb and Flatpak install).
+desktop-files: $(RUN_STAMP)
+	rm -rf $(SHARE)
+	$(BIN)/python packaging/linux/share.py build $(SHARE) $(if $(DESKTOP_EXEC),--exec "$(DESKTOP_EXEC)")
+
+# For the current user: $XDG_DATA_HOME (~/.local/share)/applications, metainfo, icons/hicolor.
+install-desktop: $(RUN_STAMP)
+	$(BIN)/python packaging/linux/share.py install $(if $(DESKTOP_EXEC),--exec "$(DESKTOP_EXEC)")
+
+uninstall-desktop: $(RUN_STAMP)
+	$(BIN)/python packaging/linux/share.py uninstall
+
+# A .deb of the one-folder build: /opt/decision-inbox, /usr/bin/decision-inbox, /usr/share/….
+deb: package
+	$(BIN)/python packaging/linux/deb.py $(ONEFOLDER) $(DIST)
+
+# Installs the .deb with apt, checks it and removes it again: changes the system, needs root.
+deb-test: deb
+	$(PYTHON) packaging/linux/deb_check.py $(DEB)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
