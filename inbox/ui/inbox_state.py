@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from itertools import islice, repeat
+from itertools import islice
 from operator import lt
 from typing import Protocol
 
@@ -40,7 +40,6 @@ from inbox.ui.inbox_rows import (
     RowFilter,
     find_key,
     grouped_counts,
-    item_ids,
     matches,
     order_keys,
     pick,
@@ -70,8 +69,8 @@ class InboxState:
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         self._now = now
-        self.filter = RowFilter()  # read it; change it with set_filter
-        self.column, self.descending = REASON_COLUMN, False  # change with sort
+        self._filter = RowFilter()
+        self._column, self._descending = REASON_COLUMN, False
         self._triage, self._triage_ids = Triage(), frozenset[ItemId]()
         self._extra: dict[str, str] = {}
         # Items shown in the order handed over, before the records exist (see load).
@@ -88,6 +87,18 @@ class InboxState:
     @property
     def indexed(self) -> bool:
         return self._pending is None
+
+    @property
+    def filter(self) -> RowFilter:
+        return self._filter
+
+    @property
+    def column(self) -> int:
+        return self._column
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
 
     def row_count(self) -> int:
         return len(self._rows if self._pending is None else self._pending)
@@ -137,13 +148,13 @@ class InboxState:
     def load(self, items: Iterable[InboxItem], signals: RowSignals, *, in_order: bool) -> None:
         """The whole inbox (a later duplicate wins). ``in_order``: the caller promises the
         model's default order; then, when nothing filters, the rows show at once and the
-        records wait for :meth:`ensure_index` (~150 ms at 100k), so a window paints first."""
+        records wait for :meth:`ensure_index` (~0.2 s at 100k), so a window paints first."""
         signals.begin_reset()
         fresh = list(items)
         plain = (
             in_order
-            and (self.column, self.descending) == (REASON_COLUMN, False)
-            and self.filter == RowFilter()
+            and (self._column, self._descending) == (REASON_COLUMN, False)
+            and self._filter == RowFilter()
             and not self._triage_ids
         )
         self._by_id, self._records, self._rows, self._hidden = {}, [], [], set()
@@ -176,7 +187,7 @@ class InboxState:
         (after :meth:`ensure_index`, whose reset must not fall inside it)."""
         self.ensure_index(signals)
         items = self.all_items()
-        self.column, self.descending = column, descending
+        self._column, self._descending = column, descending
         fresh = list(
             zip(
                 order_keys(items, column),
@@ -192,7 +203,7 @@ class InboxState:
         self._pick()
 
     def set_filter(self, wanted: RowFilter, signals: RowSignals) -> None:
-        self.filter = wanted
+        self._filter = wanted
         self._repick(signals)
 
     def set_triage(self, triage: Triage, signals: RowSignals) -> None:
@@ -202,24 +213,23 @@ class InboxState:
         self._repick(signals)
 
     def set_search_index(self, extra: Mapping[str, str], signals: RowSignals) -> None:
-        """Decision key → extra casefolded searchable text, for every record at once."""
-        self._extra = dict(extra)
+        """Decision key → extra casefolded searchable text. Only the records of decisions whose
+        text changed are rebuilt: the service sends the whole index after every sync round."""
+        old, new = self._extra, dict(extra)
+        if new == old:
+            return
+        changed = {key for key, text in new.items() if old.get(key) != text}
+        changed.update(old.keys() - new.keys())
+        self._extra = new
         if self._pending is not None:
-            return  # no search runs on pending rows; ensure_index reads the new texts
-        self._records = list(
-            zip(
-                *(
-                    map(field, self._records)
-                    for field in (FIRST, REC_IDENT, REC_TEAM, REC_OWNER, REC_TEXT)
-                ),
-                map(self._extra.get, map(FIRST, map(REC_IDENT, self._records)), repeat("")),
-                strict=True,
-            )
-        )
-        if self.filter.search:
+            return  # pending rows have no records yet: ensure_index reads the new texts
+        self._records = [
+            (*r[:5], new.get(r[1][0], "")) if r[1][0] in changed else r for r in self._records
+        ]
+        if self._filter.search:
             self._repick(signals)
         else:
-            self._pick()  # the same rows: only what a search would find changed
+            self._pick()  # the same rows, now holding the new records: nothing to announce
 
     def refresh_time(self, signals: RowSignals) -> bool:
         """Time moved on; True when a snooze ended or began and the rows were re-picked."""
@@ -264,10 +274,10 @@ class InboxState:
         orders = list(map(FIRST, self._records))
         _expect(all(map(lt, orders, islice(orders, 1, None))), "records not strictly ascending")
         _expect(len(self._by_id) == len(self._records), "records and items differ in number")
-        built = records(self.all_items(), self.column, self._extra)
+        built = records(self.all_items(), self._column, self._extra)
         _expect(built == self._records, "a record differs from its item's")
         _expect(self._hidden <= self._triage_ids & self._by_id.keys(), "hidden set")
-        rows, counts, triaged = pick(self._records, self.filter, self._hidden)
+        rows, counts, triaged = pick(self._records, self._filter, self._hidden)
         _expect(rows == self._rows, "visible rows")
         _expect((counts, triaged) == (self._counts, self._triaged), "counts")
 
@@ -275,27 +285,28 @@ class InboxState:
 
     def _stored(self, row: int) -> int:
         """Between a view row and its place in ``_rows`` (the mapping is its own inverse)."""
-        return len(self._rows) - 1 - row if self.descending else row
+        return len(self._rows) - 1 - row if self._descending else row
 
     def _order_key(self, item: InboxItem) -> OrderKey:
-        return order_keys([item], self.column)[0]  # the same code as for 100k: the keys agree
+        return order_keys([item], self._column)[0]  # the same code as for 100k: the keys agree
 
     def _record(self, item: InboxItem) -> Record:
-        return records([item], self.column, self._extra)[0]
+        return records([item], self._column, self._extra)[0]
 
     def _index(self, items: list[InboxItem]) -> bool:
         """Records and identities of ``items``; True when they were in order, without
         duplicates."""
-        ids = item_ids(items)
-        self._by_id = dict(zip(ids, items, strict=True))
-        unique = len(self._by_id) == len(items)
-        if not unique:  # the same item twice: the later one wins, in the first one's place
-            items, ids = list(self._by_id.values()), list(self._by_id)
-        self._records = records(items, self.column, self._extra, ids)
-        orders = list(map(FIRST, self._records))
+        built = records(items, self._column, self._extra)
+        self._by_id = dict(zip(map(REC_IDENT, built), items, strict=True))
+        if len(self._by_id) != len(items):  # the same item twice: the later one wins
+            self._records = records(list(self._by_id.values()), self._column, self._extra)
+            self._records.sort(key=FIRST)
+            return False
+        self._records = built
+        orders = list(map(FIRST, built))
         if all(map(lt, orders, islice(orders, 1, None))):
-            return unique
-        self._records.sort(key=FIRST)
+            return True
+        built.sort(key=FIRST)
         return False
 
     def _hidden_now(self) -> set[ItemId]:
@@ -303,7 +314,7 @@ class InboxState:
         return {i for i in self._triage_ids if i in known and self._triage.hides(known[i], now)}
 
     def _pick(self) -> None:
-        self._rows, self._counts, self._triaged = pick(self._records, self.filter, self._hidden)
+        self._rows, self._counts, self._triaged = pick(self._records, self._filter, self._hidden)
 
     def _repick(self, signals: RowSignals) -> None:
         self.ensure_index(signals)
@@ -316,10 +327,10 @@ class InboxState:
 
     def _status(self, record: Record, hidden: bool) -> tuple[bool, bool]:
         """(passes search/team/owner, visible as a row) for ``record`` with this triage state."""
-        found = matches(record, self.filter)
-        if self.filter.triaged:
+        found = matches(record, self._filter)
+        if self._filter.triaged:
             return found, found and hidden
-        reasons = self.filter.reasons
+        reasons = self._filter.reasons
         return found, found and not hidden and (reasons is None or record[1][1] in reasons)
 
     def _count(self, record: Record, found: bool, hidden: bool, step: int) -> None:
@@ -358,7 +369,7 @@ class InboxState:
         self._count(record, found, hidden, +1)
         if visible:
             row = _insertion(self._rows, record)
-            signals.begin_insert(len(self._rows) - row if self.descending else row)
+            signals.begin_insert(len(self._rows) - row if self._descending else row)
             self._rows.insert(row, record)
             signals.end_insert()
 
