@@ -216,13 +216,11 @@ class InboxState:
         """Decision key → extra casefolded searchable text. Only the records of decisions whose
         text changed are rebuilt: the service sends the whole index after every sync round."""
         old, new = self._extra, dict(extra)
-        if new == old:
-            return
+        self._extra = new
+        if self._pending is not None or not self._records or new == old:
+            return  # no records to change (ensure_index and load read the new texts)
         changed = {key for key, text in new.items() if old.get(key) != text}
         changed.update(old.keys() - new.keys())
-        self._extra = new
-        if self._pending is not None:
-            return  # pending rows have no records yet: ensure_index reads the new texts
         self._records = [
             (*r[:5], new.get(r[1][0], "")) if r[1][0] in changed else r for r in self._records
         ]
