@@ -18,8 +18,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from itertools import islice
-from operator import lt
+from itertools import compress, islice
+from operator import lt, ne
 from typing import Protocol
 
 from inbox.core.delta import InboxDelta, ItemId, item_id
@@ -217,17 +217,20 @@ class InboxState:
         text changed are rebuilt: the service sends the whole index after every sync round."""
         old, new = self._extra, dict(extra)
         self._extra = new
-        if self._pending is not None or not self._records or new == old:
-            return  # no records to change (ensure_index and load read the new texts)
-        changed = {key for key, text in new.items() if old.get(key) != text}
-        changed.update(old.keys() - new.keys())
-        self._records = [
-            (*r[:5], new.get(r[1][0], "")) if r[1][0] in changed else r for r in self._records
-        ]
+        if self._pending is not None or not self._records:
+            return  # no records yet: ensure_index and load read the new texts
+        if list(new) == list(old):  # the usual: the same decisions in the same order
+            changed = set(compress(new, map(ne, new.values(), old.values())))
+        else:
+            changed = {key for key, text in new.items() if old.get(key) != text}
+            changed.update(old.keys() - new.keys())
+        if not changed:
+            return
+        self._renew(self._records, changed)
         if self._filter.search:
             self._repick(signals)
-        else:
-            self._pick()  # the same rows, now holding the new records: nothing to announce
+        else:  # the same rows: only what a search would find changed
+            self._renew(self._rows, changed)
 
     def refresh_time(self, signals: RowSignals) -> bool:
         """Time moved on; True when a snooze ended or began and the rows were re-picked."""
@@ -306,6 +309,13 @@ class InboxState:
             return True
         built.sort(key=FIRST)
         return False
+
+    def _renew(self, rows: list[Record], keys: set[str]) -> None:
+        """The search index's text anew in the records of decisions ``keys``, in place."""
+        wanted = map(keys.__contains__, map(FIRST, map(REC_IDENT, rows)))
+        for at in compress(range(len(rows)), list(wanted)):
+            record = rows[at]
+            rows[at] = (*record[:5], self._extra.get(record[1][0], ""))
 
     def _hidden_now(self) -> set[ItemId]:
         now, known = self._now(), self._by_id

@@ -298,3 +298,23 @@ def test_check_finds_a_record_out_of_step() -> None:
     state._records[0] = (*first[:5], "")  # the search index's text lost, as in the old crash
     with pytest.raises(AssertionError, match="record"):
         state.check()
+
+
+def test_a_new_search_index_renews_only_what_changed_and_the_search_follows() -> None:
+    state = InboxState(lambda: NOW)
+    mirror = Mirror(state)
+    state.load([titled(n) for n in range(1, 5)], mirror, in_order=False)
+    index = {f"D-{n}": f"body {n}" for n in range(1, 5)}
+    state.set_search_index(index, mirror)
+    state.set_filter(RowFilter(search="rotation"), mirror)
+    assert mirror.rows == []
+    state.set_search_index({**index, "D-3": "key rotation"}, mirror)  # same keys, same order
+    state.check()
+    assert [i.key for i in mirror.rows] == ["D-3"]
+    state.set_search_index({"D-2": "rotation", "D-1": "body 1"}, mirror)  # keys gone, reordered
+    state.check()
+    assert [i.key for i in mirror.rows] == ["D-2"]
+    state.set_filter(RowFilter(), mirror)
+    state.set_search_index({}, mirror)
+    state.check()
+    assert len(mirror.rows) == 4
