@@ -1,15 +1,11 @@
 """InboxState: the inbox table's rows without Qt, sorted, searched, filtered and counted.
 
-Every item is one row record, a flat tuple of plain values (see :data:`Record`), kept in one
-ascending list; the items themselves sit in one dict by identity. The visible rows are picked
-from the records by :func:`pick`, the only place they and the section counts are built whole;
-a sync's delta moves one record at a time and tells a :class:`RowSignals` listener (the Qt
-model) about each row before and after, so a view keeps its selection and scroll position.
-:meth:`InboxState.check` compares the state with a rebuild from scratch.
-
-Records hold no item and no enum member on purpose: CPython's collector stops tracking a tuple
-of strings and numbers, so rebuilding 10^5 records (a sort, a new search index) starts no full
-collection. Rows are stored ascending; a descending sort reads them from the end.
+Every item is one record (``inbox_rows.Record``: plain values only, so the collector soon
+stops tracking it) in one ascending list; the items sit in one dict by identity. The visible
+rows and section counts are built whole only by ``inbox_rows.pick``; a sync's delta moves one
+record at a time and tells a :class:`RowSignals` listener (the Qt model) before and after each
+row, so a view keeps its selection and scroll position. :meth:`InboxState.check` compares the
+state with a rebuild from scratch. A descending sort reads the ascending rows from the end.
 """
 
 from __future__ import annotations
@@ -368,15 +364,15 @@ class InboxState:
 
     def _add(self, item: InboxItem, signals: RowSignals) -> None:
         record = self._record(item)
-        self._records.insert(_insertion(self._records, record), record)
+        self._records.insert(bisect_left(self._records, record[0], key=FIRST), record)
         self._by_id[record[1]] = item
-        hidden = record[1] in self._triage_ids and self._triage.hides(item, self._now())
+        hidden = self._triage.hides(item, self._now())
         if hidden:
             self._hidden.add(record[1])
         found, visible = self._status(record, hidden)
         self._count(record, found, hidden, +1)
         if visible:
-            row = _insertion(self._rows, record)
+            row = bisect_left(self._rows, record[0], key=FIRST)
             signals.begin_insert(len(self._rows) - row if self._descending else row)
             self._rows.insert(row, record)
             signals.end_insert()
@@ -387,7 +383,7 @@ class InboxState:
         at, record = find_key(self._records, key), self._record(new)
         hidden = record[1] in self._hidden
         row = None if at is None else find_key(self._rows, key)
-        hides = record[1] in self._triage_ids and self._triage.hides(new, self._now())
+        hides = self._triage.hides(new, self._now())
         if at is None or row is None or hides != hidden or not self._status(record, hidden)[1]:
             self._drop(old, signals)  # not a row, or it leaves the rows: the general path
             self._add(new, signals)
@@ -396,10 +392,6 @@ class InboxState:
         self._records[at] = self._rows[row] = record
         self._by_id[record[1]] = new
         signals.row_changed(self._stored(row))
-
-
-def _insertion(rows: list[Record], record: Record) -> int:
-    return bisect_left(rows, record[0], key=FIRST)
 
 
 def _expect(condition: bool, what: str) -> None:
