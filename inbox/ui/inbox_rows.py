@@ -1,20 +1,27 @@
-"""The inbox table's row arithmetic, kept apart from the Qt model: order keys per column,
-casefolded search text, reason counts and deadline words, each built for 10^5 items with
-C-level maps rather than a Python call per item (tests/perf/inbox_100k.py measures them)."""
+"""The inbox table's row arithmetic, without Qt: one record per item (order key, identity,
+the fields the filters read), which records a filter shows, reason counts and deadline words,
+each built for 10^5 items with C-level maps rather than a Python call per item
+(tests/perf/inbox_100k.py measures them).
+
+Records, order keys and identities are tuples of strings, numbers and None only, never an item
+or an enum member: CPython's collector stops tracking such a tuple at its first collection, so
+building 10^5 of them starts no full collection. Tuples that held the items stayed tracked, and
+at 100k items each rebuild of them was measured at ~130 ms of full collections.
+"""
 
 from __future__ import annotations
 
 import bisect
-import gc
 import math
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from inbox.core.delta import ItemId
 from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Reason
@@ -22,43 +29,87 @@ from inbox.core.times import as_utc
 
 DEADLINE_COLUMN = 5
 REASON_COLUMN = 6
-REASON_RANK = {reason: n for n, reason in enumerate(REASON_ORDER)}
+REASON_RANK: dict[str, int] = {reason: n for n, reason in enumerate(REASON_ORDER)}
 KEY, TITLE, OWNER, TEAM = (attrgetter(a) for a in ("key", "title", "owner", "team"))
-STATE, REVISION, REASON = (attrgetter(a) for a in ("state", "revision", "reason"))
+STATE, REVISION = attrgetter("state"), attrgetter("revision")
+# The reason as a plain str: Reason is a StrEnum, and its value is the string itself. Tuples
+# holding the member would stay tracked by the collector; str() per item is 4x slower.
+REASON_TEXT = attrgetter("reason._value_")
+_FEEDBACK = Reason.FEEDBACK_REQUESTED.value
 CONFLICT_KEY = attrgetter("conflict_key")
-KEY_REASON = itemgetter(2)  # the reason's place in an order key (_order_keys)
-ITEM_ID = attrgetter("key", "reason", "conflict_key")  # inbox.core.delta.item_id, in one C call
+FIRST = itemgetter(0)
+# Unique per item: it ends on the item's identity, so a bisection finds exactly one row.
+OrderKey = tuple[Any, ...]
+# One item: (order key, identity, team, owner, own search text, the search index's text), the
+# texts casefolded. The item itself is found by its identity.
+Record = tuple[OrderKey, ItemId, str | None, str, str, str]
+REC_IDENT, REC_TEAM, REC_OWNER, REC_TEXT, REC_EXTRA = (itemgetter(n) for n in range(1, 6))
+ID_REASON = itemgetter(1)  # of an identity
 
 
 def deadline_rank(item: InboxItem) -> float:
     return math.inf if item.deadline is None else as_utc(item.deadline).timestamp()
 
 
-def column_keys(items: list[InboxItem], column: int) -> list[Any]:
-    """The sort key of each item for ``column``, built with C-level maps (100k items)."""
+def column_keys(
+    items: Sequence[InboxItem], column: int, reasons: list[str] | None = None
+) -> list[list[Any]]:
+    """The leading fields of each item's order key for ``column``, one list per field;
+    ``reasons``: the items' reasons as plain strings, when the caller has them already."""
     if column == 1:
-        return list(map(str.casefold, map(TITLE, items)))
+        return [list(map(str.casefold, map(TITLE, items)))]
     if column == 2:
-        return list(map(OWNER, items))
+        return [list(map(OWNER, items))]
     if column == 3:
-        return list(map(str, map(STATE, items)))
+        return [list(map(str, map(STATE, items)))]
     if column == 4:
-        return list(map(REVISION, items))
+        return [list(map(REVISION, items))]
     if column == DEADLINE_COLUMN:
-        return list(map(deadline_rank, items))
+        return [list(map(deadline_rank, items))]
     if column == REASON_COLUMN:
         # The inbox's own order (core.inbox): feedback requests by deadline in their section.
-        reasons = list(map(REASON, items))
+        reasons = list(map(REASON_TEXT, items)) if reasons is None else reasons
         when = [
-            deadline_rank(i) if r is Reason.FEEDBACK_REQUESTED else 0.0
-            for i, r in zip(items, reasons, strict=True)
+            deadline_rank(i) if r == _FEEDBACK else 0.0 for i, r in zip(items, reasons, strict=True)
         ]
-        return list(zip(map(REASON_RANK.__getitem__, reasons), when, strict=True))
-    return [0] * len(items)  # the key column: the tie-break below is the key order already
+        return [list(map(REASON_RANK.__getitem__, reasons)), when]
+    return []  # the key column: the decision key that follows is the whole order
 
 
-def decision_keys(keys: list[str]) -> list[tuple[str, int]]:
-    """``decision_sort_key`` of each key; the usual ``D-<n>`` form without a regex per key."""
+def order_keys(items: Sequence[InboxItem], column: int) -> list[OrderKey]:
+    """Each item's place in the ascending order of ``column``: the column's fields, then the
+    decision key (D-2 before D-10), reason, conflict key and key text as tie-breaks."""
+    return _order_keys(items, column, *_identity_fields(items))
+
+
+def _identity_fields(items: Sequence[InboxItem]) -> tuple[list[str], list[str], list[str | None]]:
+    return list(map(KEY, items)), list(map(REASON_TEXT, items)), list(map(CONFLICT_KEY, items))
+
+
+def _order_keys(
+    items: Sequence[InboxItem],
+    column: int,
+    keys: list[str],
+    reasons: list[str],
+    conflicts: list[str | None],
+) -> list[OrderKey]:
+    prefixes, numbers = decision_parts(keys)
+    return list(
+        zip(
+            *column_keys(items, column, reasons),
+            prefixes,
+            numbers,
+            reasons,
+            [c or "" for c in conflicts],
+            keys,
+            strict=True,
+        )
+    )
+
+
+def decision_parts(keys: list[str]) -> tuple[list[str], list[int]]:
+    """``decision_sort_key`` of each key as two lists; the usual ``D-<n>`` form without a regex
+    per key."""
     parts = list(map(str.rpartition, keys, repeat("-")))
     numbers = [n for _, _, n in parts]
     plain = (
@@ -67,30 +118,14 @@ def decision_keys(keys: list[str]) -> list[tuple[str, int]]:
         and "\n" not in "".join(keys)  # the regex's "." stops at a newline
     )
     if not plain:
-        return list(map(decision_sort_key, keys))
-    return list(zip([p for p, _, _ in parts], map(int, numbers), strict=True))
+        sort_keys = list(map(decision_sort_key, keys))
+        return [p for p, _ in sort_keys], [n for _, n in sort_keys]
+    return [p for p, _, _ in parts], list(map(int, numbers))
 
 
-def search_texts(items: list[InboxItem]) -> list[str]:
+def search_texts(items: Sequence[InboxItem]) -> list[str]:
     """Each item's own searchable text, casefolded (newlines keep fields apart)."""
-    fields = map(
-        "\n".join,
-        zip(
-            map(KEY, items),
-            map(TITLE, items),
-            map(OWNER, items),
-            (c or "" for c in map(CONFLICT_KEY, items)),
-            strict=True,
-        ),
-    )
-    texts = "\x00".join(fields).casefold().split("\x00")  # one casefold, not 100k
-    if len(texts) != len(items):  # a field held a NUL: do it one by one
-        texts = [search_text(i) for i in items]
-    return texts
-
-
-def search_text(item: InboxItem) -> str:
-    return f"{item.key}\n{item.title}\n{item.owner}\n{item.conflict_key or ''}".casefold()
+    return [f"{i.key}\n{i.title}\n{i.owner}\n{i.conflict_key or ''}".casefold() for i in items]
 
 
 def grouped_counts(items: list[InboxItem]) -> Counter[str]:
@@ -100,7 +135,7 @@ def grouped_counts(items: list[InboxItem]) -> Counter[str]:
     def rank(item: InboxItem) -> int:
         return REASON_RANK[item.reason]
 
-    counts: Counter[str] = Counter()  # Reason is a StrEnum: the same keys as _filter's
+    counts: Counter[str] = Counter()  # Reason is a StrEnum: the same keys as pick's
     for n, reason in enumerate(REASON_ORDER):
         size = bisect.bisect_right(items, n, key=rank) - bisect.bisect_left(items, n, key=rank)
         if size:
@@ -108,22 +143,77 @@ def grouped_counts(items: list[InboxItem]) -> Counter[str]:
     return counts
 
 
-@contextmanager
-def bulk() -> Iterator[None]:
-    """No garbage collection while building 10^5 tuples: each automatic full collection walks
-    every item again (measured at 100k: set_items 250 ms with it, 120 ms without)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+@dataclass(frozen=True)
+class RowFilter:
+    """``search`` casefolded; ``reasons`` None: all; ``team``/``owner`` None: any;
+    ``triaged``: only the snoozed and done items instead of the others."""
+
+    search: str = ""
+    reasons: frozenset[str] | None = None
+    team: str | None = None
+    owner: str | None = None
+    triaged: bool = False
 
 
-def find_key(keys: list[Any], key: Any) -> int | None:
-    at = bisect.bisect_left(keys, key)
-    return at if at < len(keys) and keys[at] == key else None
+def records(items: Sequence[InboxItem], column: int, extra: Mapping[str, str]) -> list[Record]:
+    """The records of ``items``, in their order (not sorted)."""
+    keys, reasons, conflicts = _identity_fields(items)
+    return list(
+        zip(
+            _order_keys(items, column, keys, reasons, conflicts),
+            zip(keys, reasons, conflicts, strict=True),
+            map(TEAM, items),
+            map(OWNER, items),
+            search_texts(items),
+            map(extra.get, keys, repeat("")),
+            strict=True,
+        )
+    )
+
+
+def matches(record: Record, wanted: RowFilter) -> bool:
+    """Passes the search, team and owner (the reason and triage come after)."""
+    needle = wanted.search
+    return (
+        (not needle or needle in record[4] or needle in record[5])
+        and (wanted.team is None or record[2] == wanted.team)
+        and (wanted.owner is None or record[3] == wanted.owner)
+    )
+
+
+def pick(
+    everything: list[Record], wanted: RowFilter, hidden: set[ItemId]
+) -> tuple[list[Record], Counter[str], int]:
+    """(visible rows, items per reason, triaged count): what :func:`matches` and the per-record
+    rules of ``InboxState`` decide one by one, for every record at once."""
+    found = everything
+    if needle := wanted.search:
+        found = [r for r in found if needle in r[4] or needle in r[5]]
+    if wanted.team is not None:
+        found = [r for r in found if r[2] == wanted.team]
+    if wanted.owner is not None:
+        found = [r for r in found if r[3] == wanted.owner]
+    if hidden:
+        keys = {key for key, _, _ in hidden}  # a cheap first test before hashing the identity
+        mask = [r[1][0] in keys and r[1] in hidden for r in found]
+        shown = list(compress(found, [not h for h in mask]))
+        triaged = list(compress(found, mask))
+    else:
+        shown, triaged = found, []
+    counts = Counter(map(ID_REASON, map(REC_IDENT, shown)))
+    if wanted.triaged:
+        rows = triaged
+    elif wanted.reasons is not None:
+        rows = [r for r in shown if r[1][1] in wanted.reasons]
+    else:
+        rows = list(shown) if shown is everything else shown  # rows change on their own
+    return rows, counts, len(triaged)
+
+
+def find_key(rows: Sequence[tuple[Any, ...]], key: OrderKey) -> int | None:
+    """Where the row whose order key (its first field) is ``key`` sits in ``rows``, if there."""
+    at = bisect.bisect_left(rows, key, key=FIRST)
+    return at if at < len(rows) and rows[at][0] == key else None
 
 
 def deadline_text(deadline: datetime, now: datetime) -> str:

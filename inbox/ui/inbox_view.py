@@ -1,5 +1,5 @@
-"""InboxListView: the inbox list of the main window: reason sections with counts,
-search, team and owner filters, and the table of items.
+"""InboxListView: the inbox list of the main window: reason sections with counts, search,
+team and owner filters, and the table of items.
 
 Built for 100k rows: uniform fixed-height rows (no per-row size hints), no content-sized
 columns, the sort and filter inside :class:`InboxTableModel`, and a sync's delta applied as
@@ -32,49 +32,26 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
-from inbox.core.model import Reason
+from inbox.core.inbox import InboxItem
 from inbox.core.triage import Triage
 from inbox.ui.inbox_model import REASON_COLUMN, InboxTableModel
+from inbox.ui.inbox_sections import (
+    ALL_SECTION,
+    SECTIONS,
+    TRIAGED_SECTION,
+    section_title,
+    section_tooltip,
+)
 
-ALL_SECTION = "all"
-TRIAGED_SECTION = "triaged"
 SEARCH_PLACEHOLDER = "Search key, title, body, assertions  (/)"
 EMPTY_INBOX = "Nothing in your inbox."
 NOTHING_MATCHES = "Nothing matches this search or filter."
 _SECTION_ROLE = Qt.ItemDataRole.UserRole
 _COLUMN_WIDTHS = {0: 46, 2: 52, 3: 66, 4: 36, 5: 168, 6: 150}  # "Why" elides; tooltip
-# Short names for the section list, so it stays narrow; the full reason is the tooltip.
-_SHORT = {
-    Reason.NEEDS_ACK: "To acknowledge",
-    Reason.CHANGED_SINCE_ACK: "Changed",
-    Reason.FEEDBACK_REQUESTED: "Feedback requested",
-    Reason.CONFLICT: "Conflicts",
-    Reason.DEADLINE_PASSED: "Deadline passed",
-    Reason.AWAITING_ACKS: "Awaiting others",
-    Reason.INFORMED: "For your information",
-}
 _TEAM, _OWNER = attrgetter("team"), attrgetter("owner")
 _CLOCK_MS = 60_000  # relative deadlines are shown to the minute; snoozes end on the minute
-
-
 BULK = 500  # above this many touched items a delta is one reset (see InboxListView.apply)
 DEFER_ABOVE = 5000  # rows: above this, set_items settles after the first paint
-
-
-def _section_title(section: str) -> str:
-    if section == ALL_SECTION:
-        return "All"
-    if section == TRIAGED_SECTION:
-        return "Snoozed / done"
-    return _SHORT[Reason(section)]
-
-
-def _section_tooltip(section: str) -> str:
-    if section in (ALL_SECTION, TRIAGED_SECTION):
-        return _section_title(section)
-    label = reason_label(Reason(section))
-    return label[:1].upper() + label[1:]
 
 
 class InboxListView(QWidget):
@@ -101,9 +78,9 @@ class InboxListView(QWidget):
 
         self._sections = QListWidget(self)
         self._sections.setAccessibleName("Inbox sections")
-        for section in (ALL_SECTION, *map(str, REASON_ORDER), TRIAGED_SECTION):
-            entry = QListWidgetItem(_section_title(section))
-            entry.setToolTip(_section_tooltip(section))
+        for section in SECTIONS:
+            entry = QListWidgetItem(section_title(section))
+            entry.setToolTip(section_tooltip(section))
             entry.setData(_SECTION_ROLE, section)
             self._sections.addItem(entry)
         self._sections.setCurrentRow(0)
@@ -225,7 +202,7 @@ class InboxListView(QWidget):
 
     def _settle(self) -> None:
         self._model.ensure_index()
-        self._fill_choices(self._model.all_items(), replace=True)
+        self._fill_choices(*self._model.choices(), replace=True)
 
     def apply(self, delta: InboxDelta) -> None:
         """A sync's changes as narrow row signals; the current item stays current.
@@ -235,7 +212,7 @@ class InboxListView(QWidget):
         minutes, and there is nothing on screen yet to keep steady."""
         kept = self._current
         touched = len(delta.added) + len(delta.removed) + len(delta.changed)
-        if (self._model.rowCount() == 0 and not self._model.all_items()) or touched > BULK:
+        if (self._model.rowCount() == 0 and not self._model.item_count()) or touched > BULK:
             self.set_items(delta.items, in_inbox_order=True)
             row = None if kept is None else self._model.row_of(kept)
             if row is not None:
@@ -250,7 +227,9 @@ class InboxListView(QWidget):
         row = None if kept is None else self._model.row_of(kept)
         if row is not None and self._table.currentIndex().row() != row:
             self._select_row(row)
-        self._fill_choices((*delta.added, *delta.changed), replace=False)
+        touched_items = (*delta.added, *delta.changed)
+        teams, owners = set(map(_TEAM, touched_items)), set(map(_OWNER, touched_items))
+        self._fill_choices(teams, owners, replace=False)
         self._sync_current()
 
     def set_search_index(self, mapping: Mapping[str, str], *, casefolded: bool = False) -> None:
@@ -330,7 +309,7 @@ class InboxListView(QWidget):
     def _on_model_rows_changed(self, *_args: object) -> None:
         empty = self._model.rowCount() == 0
         if empty:
-            nothing = not self._model.all_items() and not self._model.triaged_count()
+            nothing = not self._model.item_count() and not self._model.triaged_count()
             self._empty.setText(EMPTY_INBOX if nothing else NOTHING_MATCHES)
         self._pages.setCurrentIndex(1 if empty else 0)
 
@@ -345,7 +324,7 @@ class InboxListView(QWidget):
         for row in range(self._sections.count()):
             entry = self._sections.item(row)
             section = entry.data(_SECTION_ROLE)
-            text = f"{_section_title(section)}  ({numbers[section]})"
+            text = f"{section_title(section)}  ({numbers[section]})"
             entry.setText(text)
             entry.setData(Qt.ItemDataRole.AccessibleTextRole, text)
 
@@ -362,10 +341,9 @@ class InboxListView(QWidget):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         return combo
 
-    def _fill_choices(self, items: Iterable[InboxItem], *, replace: bool) -> None:
-        items = list(items)
-        _fill(self._team, {t for t in set(map(_TEAM, items)) if t}, replace=replace)
-        _fill(self._owner, set(map(_OWNER, items)), replace=replace)
+    def _fill_choices(self, teams: set[str | None], owners: set[str], *, replace: bool) -> None:
+        _fill(self._team, {t for t in teams if t}, replace=replace)
+        _fill(self._owner, owners, replace=replace)
 
     def _select_row(self, row: int) -> None:
         index = self._model.index(row, 0)

@@ -8,7 +8,9 @@ Measured, each as the median of several repetitions, with its ratio to the floor
 - a search keystroke: one character typed into the search field until the filtered table has
   painted (the floor filters its rows by the same substring and resets);
 - a one-row change: one changed item applied (``InboxListView.apply``) until painted, with no
-  model reset (the floor emits one ``dataChanged``).
+  model reset (the floor emits one ``dataChanged``);
+- without a floor: the window shown and then idle (the bookkeeping put off until after the
+  first paint), and a new search index that changes one decision's text.
 Offscreen unless QT_QPA_PLATFORM says otherwise. tests/perf/test_inbox_100k_smoke.py runs the
 same code once with generous bounds.
 """
@@ -304,6 +306,14 @@ def inbox_runs(app: QApplication, items: list[InboxItem], reps: int, results: Re
         results.add("one-row change", timed(one_row))
         assert view.model.item(2) == new
     results.resets_on_one_row_change += len(resets)
+    # The service sends the whole search index after each sync round that changed decisions;
+    # here one decision's text differs each time.
+    for n in range(reps):
+        fresh_index = {**index, items[n].key: f"{index[items[n].key]} (edited {n})"}
+        results.add(
+            "  new search index",
+            timed(lambda i=fresh_index: view.set_search_index(i, casefolded=True)),
+        )
     view.close()
     view.deleteLater()
     settle(app)
@@ -338,7 +348,7 @@ def report(floor: Results, inbox: Results) -> str:
     for name in ("show", "search keystroke", "one-row change"):
         f, i = floor.median(name) * 1000, inbox.median(name) * 1000
         lines.append(f"{name:<18} {f:>11.1f} {i:>11.1f} {i / f:>6.1f}x")
-    for extra in ("  of which set_items", "  shown, then idle"):
+    for extra in ("  of which set_items", "  shown, then idle", "  new search index"):
         if extra in inbox.samples:
             lines.append(f"{extra:<18} {'':>11} {inbox.median(extra) * 1000:>11.1f}")
     if "  shown, then idle" in inbox.samples:

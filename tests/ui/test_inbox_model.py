@@ -398,3 +398,16 @@ def test_a_broken_order_promise_is_caught_and_fixed_with_one_reset() -> None:
     assert resets == [True]
     assert keys(model) == ["D-2", "D-3", "D-10"]
     assert model.reason_counts()[Reason.INFORMED] == 1
+
+
+def test_a_revised_item_leaves_the_snoozed_section(qtbot: QtBot) -> None:
+    # A new revision brings a snoozed item back even while the snoozed section is shown.
+    snoozed, other = full(1), full(2)
+    model = fresh_model([snoozed, other])
+    model.set_triage(Triage().snooze(snoozed, NOW + timedelta(hours=2)))
+    model.set_reasons(None, triaged=True)
+    assert keys(model) == ["D-1"] and model.triaged_count() == 1
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.apply(compare([snoozed, other], [replace(snoozed, revision=2), other]))
+    assert keys(model) == [] and model.triaged_count() == 0
+    assert model.reason_counts()[Reason.NEEDS_ACK] == 2
