@@ -186,20 +186,7 @@ def pick(
 ) -> tuple[list[Record], Counter[str], int]:
     """(visible rows, items per reason, triaged count): what :func:`matches` and the per-record
     rules of ``InboxState`` decide one by one, for every record at once."""
-    found = everything
-    if needle := wanted.search:
-        found = [r for r in found if needle in r[4] or needle in r[5]]
-    if wanted.team is not None:
-        found = [r for r in found if r[2] == wanted.team]
-    if wanted.owner is not None:
-        found = [r for r in found if r[3] == wanted.owner]
-    if hidden:
-        keys = {key for key, _, _ in hidden}  # a cheap first test before hashing the identity
-        mask = [r[1][0] in keys and r[1] in hidden for r in found]
-        shown = list(compress(found, [not h for h in mask]))
-        triaged = list(compress(found, mask))
-    else:
-        shown, triaged = found, []
+    shown, triaged = _split_triaged(_narrowed(everything, wanted), hidden)
     counts = Counter(map(ID_REASON, map(REC_IDENT, shown)))
     if wanted.triaged:
         rows = triaged
@@ -208,6 +195,28 @@ def pick(
     else:
         rows = list(shown) if shown is everything else shown  # rows change on their own
     return rows, counts, len(triaged)
+
+
+def _narrowed(everything: list[Record], wanted: RowFilter) -> list[Record]:
+    """The records passing the search, team and owner filters (``everything`` itself if no
+    filter is set: the caller copies it before the rows change)."""
+    found = everything
+    if needle := wanted.search:
+        found = [r for r in found if needle in r[4] or needle in r[5]]
+    if wanted.team is not None:
+        found = [r for r in found if r[2] == wanted.team]
+    if wanted.owner is not None:
+        found = [r for r in found if r[3] == wanted.owner]
+    return found
+
+
+def _split_triaged(found: list[Record], hidden: set[ItemId]) -> tuple[list[Record], list[Record]]:
+    """(shown, snoozed or done) of ``found``, each in order."""
+    if not hidden:
+        return found, []
+    keys = {key for key, _, _ in hidden}  # a cheap first test before hashing the identity
+    mask = [r[1][0] in keys and r[1] in hidden for r in found]
+    return list(compress(found, [not h for h in mask])), list(compress(found, mask))
 
 
 def find_key(rows: Sequence[tuple[Any, ...]], key: OrderKey) -> int | None:
