@@ -3,7 +3,7 @@
 Each sync round's delta goes through :func:`decide`, deadline reminders and held popups released
 after quiet hours or a pause; each popup is shown, and then the policy's memory is saved beside
 the outbox. Shown first, remembered second: a crash in between repeats a popup rather than losing
-one (the only window left open, measured in the sync issue). Runs on the sync engine's thread.
+one (the only window left open, as measured). Runs on the sync engine's thread.
 """
 
 from __future__ import annotations

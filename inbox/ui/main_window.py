@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.keep_in_tray:
             event.ignore()
-            self.hide()  # the tray keeps the app running (issue: tray)
+            self.hide()  # the tray keeps the app running
             return
         event.accept()
         self.quit_requested.emit()

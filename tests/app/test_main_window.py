@@ -1,4 +1,4 @@
-"""The window on a real demo store, driven as a person would (issue: the desktop app)."""
+"""The window on a real demo store, driven as a person would."""
 
 from __future__ import annotations
 

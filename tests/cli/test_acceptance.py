@@ -1,4 +1,5 @@
-"""The foundation issue's acceptance script, through the real command line, on both stores."""
+"""The acceptance script of the command line (the token-refresh story), through the real
+command line, on both stores."""
 
 from __future__ import annotations
 

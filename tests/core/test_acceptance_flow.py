@@ -1,4 +1,4 @@
-"""The foundation issue's acceptance scenario, step by step, in pure data.
+"""The acceptance scenario (the token-refresh story), step by step, in pure data.
 
 backend: ana; frontend: fred. ana's decision asks frontend to acknowledge and fred to comment,
 asserting auth.token.refresh_minutes = 15.

@@ -1,5 +1,5 @@
 """The inbox list at 100 000 items, against the floor of a bare QTableView over a trivial model
-with the same rows and columns, measured in the same run (issue 4, performance acceptance).
+with the same rows and columns, measured in the same run.
 
     .venv/bin/python tests/perf/inbox_100k.py [--items 100000] [--reps 7]
 

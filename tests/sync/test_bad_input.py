@@ -1,4 +1,4 @@
-"""Bad input (issue 3, *Must show*): a store URL with a typo, a wrong password, a store on a
+"""Bad input: a store URL with a typo, a wrong password, a store on a
 network filesystem, a cache file that is not SQLite. Each is one sentence (one line on stderr,
 ``decision-inbox: …``, no traceback), a non-zero exit for the command line, and no data lost.
 

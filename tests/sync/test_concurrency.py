@@ -1,4 +1,4 @@
-"""Eight writers and three clients at once (issue 3, *Must show*: "Concurrency").
+"""Eight writers and three clients at once.
 
 Writers w0..w7 share one StoreConnection and make random creates, revisions, opens, finalizes,
 acknowledgments, feedback and team joins; fred, mallory and fiona each run a client that syncs

@@ -1,4 +1,4 @@
-"""Crash safety of ``decision-inbox watch`` (issue 3, *Must show*: "Crash safety").
+"""Crash safety of ``decision-inbox watch``.
 
 ``watch`` as fred is killed with SIGKILL 50 times, at random moments, while ana keeps publishing
 and revising decisions upstream and fred's outbox holds acknowledgments for the watch's push to

@@ -1,4 +1,4 @@
-"""Passwords in the OS keyring (inbox/platform/credentials.py; issue 6, "Credentials").
+"""Passwords in the OS keyring (inbox/platform/credentials.py).
 
 Unit tests use fake backends built here; the ``dbus`` tests run the real Secret Service
 (gnome-keyring on a private session bus, tests/sync/secret_service.py) in child processes.

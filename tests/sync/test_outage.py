@@ -1,4 +1,4 @@
-"""Outage (issue 3, *Must show*): PostgreSQL stops while ``watch`` runs, the person acknowledges
+"""Outage: PostgreSQL stops while ``watch`` runs, the person acknowledges
 twice on the command line, the server comes back. The state goes offline → online, both
 acknowledgments arrive exactly once, the change missed meanwhile is notified once, and nothing
 is ever printed twice.
