@@ -13,8 +13,7 @@ from inbox import cli
 from inbox.cli.lifecycle import parse_deadline
 from inbox.core.errors import UsageError
 from inbox.core.times import from_local
-from inbox.store.connection import StoreConnection
-from inbox.store.service import StoreService
+from tests.store.helpers import open_store
 
 
 @pytest.fixture
@@ -45,15 +44,9 @@ def test_far_deadlines_are_one_sentence(text: str) -> None:
 
 @pytest.fixture
 def draft(sqlite_url: str) -> str:
-    store = StoreConnection.open(sqlite_url)
-    try:
-        store.initialise()
-        service = StoreService(store)
-        service.add_team("backend")
-        service.add_person("ana", name="Ana", teams=["backend"])
-        service.create("ana", title="Token refresh", body="", team="backend")
-    finally:
-        store.dispose()
+    store, service = open_store(sqlite_url)
+    service.create("ana", title="Token refresh", body="", team="backend")
+    store.dispose()
     return sqlite_url
 
 

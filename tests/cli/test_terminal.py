@@ -9,9 +9,8 @@ import pytest
 
 from inbox.cli.terminal import inline, safe
 from inbox.core.model import Role
-from inbox.store.connection import StoreConnection
-from inbox.store.service import StoreService
 from tests.cli.run import cli
+from tests.store.helpers import open_store
 
 HOSTILE_TITLE = "Innocent\x1b[2J\x1b]0;pwned\x07"
 FAKE_LINE = "Real title\nD-99   needs your acknowledgment"
@@ -33,14 +32,8 @@ def test_inline_also_shows_line_breaks() -> None:
 
 @pytest.fixture
 def hostile_store(sqlite_url: str) -> str:
-    store = StoreConnection.open(sqlite_url)
+    store, service = open_store(sqlite_url)
     try:
-        store.initialise()
-        service = StoreService(store)
-        service.add_team("backend")
-        service.add_team("frontend")
-        service.add_person("ana", name="Ana", teams=["backend"])
-        service.add_person("fred", name="Fred", teams=["frontend"])
         for title in (HOSTILE_TITLE, FAKE_LINE):
             change = service.create(
                 "ana",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class Autostart(ABC):
@@ -26,3 +27,25 @@ class Autostart(ABC):
     @abstractmethod
     def location(self) -> str:
         """Where the entry lives, for a sentence ("the file …", "the registry value …")."""
+
+
+class FileAutostart(Autostart):
+    """An entry that is one file in a per-user folder (XDG autostart, macOS launch agents):
+    enabled while the file exists."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder
+
+    @property
+    @abstractmethod
+    def path(self) -> Path: ...
+
+    @property
+    def location(self) -> str:
+        return f"the file {self.path}"
+
+    def is_enabled(self) -> bool:
+        return self.path.exists()
+
+    def disable(self) -> None:
+        self.path.unlink(missing_ok=True)

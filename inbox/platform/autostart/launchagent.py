@@ -8,24 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inbox import APP_ID
-from inbox.platform.autostart.base import Autostart
+from inbox.platform.autostart.base import FileAutostart
 
 
-class LaunchAgent(Autostart):
-    def __init__(self, folder: Path | None = None) -> None:
-        """``folder`` defaults to ``~/Library/LaunchAgents``."""
-        self._folder = folder
+class LaunchAgent(FileAutostart):
+    """``folder`` defaults to ``~/Library/LaunchAgents``."""
 
     @property
     def path(self) -> Path:
         return (self._folder or Path.home() / "Library" / "LaunchAgents") / f"{APP_ID}.plist"
-
-    @property
-    def location(self) -> str:
-        return f"the file {self.path}"
-
-    def is_enabled(self) -> bool:
-        return self.path.exists()
 
     def enable(self, command: Sequence[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,6 +30,3 @@ class LaunchAgent(Autostart):
         }
         with self.path.open("wb") as out:
             plistlib.dump(agent, out)
-
-    def disable(self) -> None:
-        self.path.unlink(missing_ok=True)

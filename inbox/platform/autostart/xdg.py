@@ -8,33 +8,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inbox import APP_ID, DISPLAY_NAME
-from inbox.platform.autostart.base import Autostart
+from inbox.platform.autostart.base import FileAutostart
 
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
-class XdgAutostart(Autostart):
-    def __init__(self, folder: Path | None = None) -> None:
-        """``folder`` defaults to ``$XDG_CONFIG_HOME/autostart``, read when the entry is used."""
-        self._folder = folder
+class XdgAutostart(FileAutostart):
+    """``folder`` defaults to ``$XDG_CONFIG_HOME/autostart``, read when the entry is used."""
 
     @property
     def path(self) -> Path:
         return (self._folder or _config_home() / "autostart") / f"{APP_ID}.desktop"
 
-    @property
-    def location(self) -> str:
-        return f"the file {self.path}"
-
-    def is_enabled(self) -> bool:
-        return self.path.exists()
-
     def enable(self, command: Sequence[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(desktop_entry(command), encoding="utf-8")
-
-    def disable(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 def desktop_entry(command: Sequence[str]) -> str:
