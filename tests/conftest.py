@@ -28,10 +28,11 @@ import keyring.core
 import pluggy
 import pytest
 
-import pg
-from memory_keyring import MemoryKeyring
+from tests import pg
+from tests.memory_keyring import MemoryKeyring
 
-pytest_plugins = ["pytester"]
+# settings_fixtures: the settings service and dialog fixtures, for tests/services and tests/ui.
+pytest_plugins = ["pytester", "tests.settings_fixtures"]
 
 SERVICE_MARKERS = ("postgres", "dbus", "x11")
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-import pg
 from inbox import cli as inbox_cli
 from inbox.store import engine as engine_module
 from inbox.store.connection import StoreConnection, StoreRefusedError
@@ -29,10 +27,11 @@ from inbox.store.reader import load_snapshot
 from inbox.sync.cache import Cache
 from inbox.sync.client import Client
 from inbox.sync.state import PENDING, ClientState, OutboxEntry
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import CliProcess, Watch, cli
+from tests.sentences import one_sentence
 from tests.store.helpers import open_store, token_decision
 from tests.sync.helpers import client_paths, publish
-from tests.sync.watching import Watch
 
 COMMANDS = (
     pytest.param(("inbox",), id="inbox"),
@@ -44,15 +43,6 @@ WATCH_EXITS_WITHIN = 20.0  # seconds; "at once", with room for a slow machine
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def one_sentence(err: str) -> str:
-    """The single line a failure leaves on stderr."""
-    assert "Traceback" not in err, err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("decision-inbox: ") and lines[0].endswith("."), lines[0]
-    return lines[0]
 
 
 def run(url: str, *args: str) -> tuple[int, str, str]:
@@ -71,26 +61,16 @@ def run_each(
         env = os.environ.copy()
         if profiles is not None:
             env["DECISION_INBOX_PROFILE"] = str(profiles[n])
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "inbox.cli", "--store", url, "--user", "fred", *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-        )
+        procs.append(CliProcess(*args, store=url, user="fred", env=env))
     results = []
     deadline = time.monotonic() + WATCH_EXITS_WITHIN
-    for args, proc in zip(commands, procs, strict=True):
-        try:
-            out, err = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            for other in procs:
-                other.kill()
-                other.communicate()
-            raise AssertionError(f"{args} did not exit within {WATCH_EXITS_WITHIN} s") from None
-        results.append((proc.returncode, out, err))
+    try:
+        for proc in procs:
+            done = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            results.append((done.code, done.out, done.err))
+    finally:
+        for proc in procs:
+            proc.stop(signal.SIGKILL)
     return results
 
 

@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import queue
 import random
 import threading
 import time
@@ -43,10 +42,9 @@ from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.paths import ClientPaths
 from inbox.sync.state import PENDING, SENT, ClientState, OutboxEntry
-from tests.cli.run import Result, cli
+from tests.processes import Result, Watch, cli
 from tests.store.helpers import open_store
 from tests.store.test_feed import settle
-from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.slow
 
@@ -59,36 +57,6 @@ KILL_AFTER = (0.05, 0.6)
 KILL_EARLY = (0.0, 0.08)
 CLI_ACKS = 3  # runs in which an `ack` command runs beside the watch, sharing its outbox
 ITEM_REASONS = ("needs_ack", "changed_since_ack")
-
-
-class KillableWatch(Watch):
-    """``Watch`` that also says when stdout reached its end, so no line of a killed process is
-    missed, and that keeps a torn line instead of dying on it."""
-
-    def __init__(self, store: str, user: str) -> None:
-        self.out_done = threading.Event()
-        self.torn: list[str] = []
-        super().__init__(store, user)
-
-    def _read_out(self) -> None:
-        assert self.proc.stdout
-        try:
-            for line in self.proc.stdout:
-                try:
-                    self.lines.put((time.monotonic(), json.loads(line)))
-                except json.JSONDecodeError:
-                    self.torn.append(line)
-        finally:
-            self.out_done.set()
-
-    def collected(self) -> list[dict[str, Any]]:
-        """After the process ended: every line it printed."""
-        assert self.out_done.wait(10), "stdout of the killed watch never reached its end"
-        out = []
-        with contextlib.suppress(queue.Empty):
-            while True:
-                out.append(self.lines.get_nowait()[1])
-        return out
 
 
 class Upstream(threading.Thread):
@@ -236,7 +204,7 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
                 finally:
                     outbox.close()
                 entries_before = read_state(paths.state)[1]
-            watch = KillableWatch(store_url, "fred")
+            watch = Watch(store_url, "fred")
             _wait_for_lock(watch, paths)
             helper: threading.Thread | None = None
             cli_result: list[Result] = []

@@ -15,16 +15,15 @@ from pathlib import Path
 
 import pytest
 
-import pg
 from inbox.core.errors import StoreUnavailableError
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.state import ClientState
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import Watch, cli
 from tests.store.helpers import token_decision
 from tests.sync.helpers import client_paths, publish
-from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.postgres
 

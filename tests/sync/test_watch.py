@@ -9,10 +9,9 @@ import pytest
 
 from inbox.core.model import Role
 from inbox.store.service import StoreService
-from tests.cli.run import cli
+from tests.processes import Watch, cli
 from tests.store.helpers import open_store
 from tests.sync.helpers import publish
-from tests.sync.watching import Watch
 
 
 @pytest.fixture
