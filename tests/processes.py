@@ -264,30 +264,37 @@ class Watch(CliProcess):
     def lines_until(
         self, found: Callable[[dict[str, Any]], bool], timeout: float = 30.0
     ) -> list[dict[str, Any]]:
-        """Every record printed before the first one for which ``found`` is true (that one
-        consumed, not returned). A negative check without a sleep: make something happen that
-        the watch prints only after the rounds in question (a marker decision), and wait for
-        it; what came before is all those rounds printed."""
-        before = []
+        """Every record printed up to and including the first one for which ``found`` is true.
+        What came before it is everything the rounds before that one printed: wait for a line
+        the test caused, instead of a quiet period that proves nothing."""
+        got = []
         deadline = time.monotonic() + timeout
         while (item := self.next_line(max(0.01, deadline - time.monotonic()))) is not None:
+            got.append(item[1])
             if found(item[1]):
-                return before
-            before.append(item[1])
+                return got
             if time.monotonic() >= deadline:
                 break
         raise AssertionError(
-            f"watch never printed the line awaited; printed {before}; stderr: "
-            f"{''.join(self.stderr)}"
+            f"watch never printed the line awaited within {timeout:.0f} s; printed {got}; "
+            f"stderr: {''.join(self.stderr)}"
         )
 
     def drain(self, quiet: float = 0.5) -> list[dict[str, Any]]:
-        """Records printed until none came for ``quiet`` seconds. A quiet period proves
-        nothing; prefer :meth:`lines_until` with a marker."""
+        """Records printed until none came for ``quiet`` seconds: for the benchmark only. A
+        quiet period proves nothing in a test; use :meth:`lines_until` or :meth:`rest`."""
         out = []
         while (item := self.next_line(quiet)) is not None:
             out.append(item[1])
         return out
+
+    def rest(self) -> list[dict[str, Any]]:
+        """Stop the watch cleanly (SIGTERM: the round under way finishes first) and return
+        every record it printed that was not taken yet, to its last line. Fails unless it
+        exits 0."""
+        code = self.stop()
+        assert code == 0, f"watch exited {code}: {''.join(self.stderr)}"
+        return self.collected()
 
     def collected(self) -> list[dict[str, Any]]:
         """After the process ended: every record it printed not yet taken."""

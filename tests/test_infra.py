@@ -230,7 +230,7 @@ def inner_suite(pytester: pytest.Pytester) -> pytest.Pytester:
     (tests / "conftest.py").write_text((TESTS_DIR / "conftest.py").read_text())
     (tests / "__init__.py").write_text("")
     # the modules conftest.py imports or loads as plugins
-    for helper in ("pg.py", "memory_keyring.py", "settings_fixtures.py"):
+    for helper in ("pg.py", "memory_keyring.py", "logfail.py", "settings_fixtures.py"):
         (tests / helper).write_text((TESTS_DIR / helper).read_text())
     (tests / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
     return pytester

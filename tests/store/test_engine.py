@@ -221,7 +221,7 @@ def test_a_write_takes_the_lock_at_begin_and_a_second_writer_waits(
                 session.flush()
                 holding.set()
                 reader_done.wait(5)
-                time.sleep(HOLD_S)
+                time.sleep(HOLD_S)  # on purpose: the hold the second writer must wait out
                 times["first_commits"] = time.monotonic()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -23,6 +23,7 @@ def fred_client(url: str, profile: Path) -> Client:
     return Client.open(StoreConnection.open(url), "fred", profile.resolve())
 
 
+@pytest.mark.expect_log("inbox.sync.syncer", "WARNING")
 def test_inbox_shows_a_refused_outbox_entry_with_its_sentence(
     store_url: str, isolated_profile: Path
 ) -> None:

@@ -69,6 +69,7 @@ class Upstream(threading.Thread):
         self.rng = rng
         self.halt = threading.Event()
         self.published: list[str] = []
+        self.first = threading.Event()  # set once the first decision is out
         self.revisions = 0
         self.errors: list[BaseException] = []
 
@@ -95,6 +96,7 @@ class Upstream(threading.Thread):
                     assert key
                     self.service.finalize("ana", key)
                     self.published.append(key)
+                    self.first.set()
             except BaseException as exc:  # reported by the test: no write may fail here
                 self.errors.append(exc)
                 return
@@ -182,7 +184,8 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
     started = time.monotonic()
     try:
         upstream.start()
-        time.sleep(0.3)  # something to catch up on from the first start
+        # something to catch up on from the first start
+        assert upstream.first.wait(30) or upstream.errors, "upstream never published"
         for index in range(RUNS + 1):
             final = index == RUNS
             if final:
@@ -215,22 +218,22 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
                     target=_ack_by_cli, args=(store_url, key, revision, cli_result)
                 )
                 helper.start()
-            drained: list[dict[str, Any]] = []
             if final:
                 watch.wait_status("online")
                 _wait_for_empty_outbox(paths, watch)
-                drained = watch.drain(1.0)  # until it has nothing more to say
+                # Everything it owed was upstream before it started, so its catch-up round
+                # printed it; collected() below reads stdout to its end after the clean stop.
                 if helper:
                     helper.join(60)
                 assert watch.stop() == 0, "".join(watch.stderr)
             else:
                 killed_at = rng.uniform(*(KILL_EARLY if rng.random() < 0.5 else KILL_AFTER))
-                time.sleep(killed_at)
+                time.sleep(killed_at)  # a random moment to kill it at: the point of the test
                 watch.proc.kill()
                 watch.proc.wait(10)
                 if helper:
                     helper.join(60)
-            lines = drained + watch.collected()
+            lines = watch.collected()
             assert not watch.torn, f"torn output lines {watch.torn} {why}"
             after, entries_after = read_state(paths.state)
             assert cli_ack is None or cli_result, f"the ack command of run {index} never ended"
