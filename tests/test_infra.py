@@ -314,7 +314,7 @@ THREADED_SMOKE = """
 def test_pyside6_threaded_smoke(tmp_path: Path) -> None:
     """A QThread worker sleeping while the GUI thread processes events must not abort.
 
-    PySide6 6.12.0 on Python 3.11 aborts here ("deallocating None"; TESTING.md), which is why
+    PySide6 6.12.0 on Python 3.11 aborts here ("deallocating None"), which is why
     pyproject.toml pins PySide6-Essentials. Run in a subprocess so an abort is a clear failure
     instead of the end of the test session.
     """

@@ -1,4 +1,4 @@
-"""The command line contract of DESIGN §8, beyond the acceptance script.
+"""The command line contract, beyond the acceptance script.
 
 Mostly in-process through ``inbox.cli.main`` (fast); a few checks run the real process where the
 contract is about the process itself: its exit code, its stderr, a traceback or none.

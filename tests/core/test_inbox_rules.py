@@ -1,4 +1,4 @@
-"""Each inbox reason of DESIGN §5: its positive case and every condition that turns it off."""
+"""Each inbox reason: its positive case and every condition that turns it off."""
 
 from __future__ import annotations
 

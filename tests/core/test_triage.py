@@ -1,4 +1,4 @@
-"""Local triage (DESIGN §5): snooze and done hide an item, and a new revision brings it back."""
+"""Local triage: snooze and done hide an item, and a new revision brings it back."""
 
 from __future__ import annotations
 

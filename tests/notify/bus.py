@@ -1,7 +1,7 @@
 """A private D-Bus session bus for one test, with or without a mock notification server on it.
 
 The server is python-dbusmock's ``notification_daemon`` template run by Debian's
-``/usr/bin/python3`` (see shared/TESTING.md, "Native notifications, observed on the bus"); each
+``/usr/bin/python3`` (it needs python3-gi and python3-dbus, which a virtualenv lacks); each
 Notify call becomes one line of its log, which :meth:`NotificationBus.notify_calls` parses. The
 bus is started the way tests/sync/secret_service.py starts one: its own dbus-daemon, listening in
 a temporary folder, activating nothing, so no real desktop service can answer.

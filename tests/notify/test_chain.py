@@ -1,4 +1,4 @@
-"""The notifier chain (DESIGN §6) with fake adapters: order, laziness, fallbacks, pinning, and the
+"""The notifier chain with fake adapters: order, laziness, fallbacks, pinning, and the
 Qt-free tray and banner adapters. The real backends on a real bus are in test_native.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The notification policy (DESIGN §6): what pops up, exactly once, with a fake clock.
+"""The notification policy: what pops up, exactly once, with a fake clock.
 
 Every test drives the pure functions with plain datetimes; "restart" round-trips the state
 through JSON text, as the caller persists it between runs.

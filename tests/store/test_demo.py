@@ -1,4 +1,4 @@
-"""The demo of DESIGN §9, through `decision-inbox demo`, on both stores."""
+"""The demo, through `decision-inbox demo`, on both stores."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_demo_first_screen_is_the_token_refresh_change(
     assert now < deadline < now + timedelta(hours=25)
     assert feedback["state"] == "open" and feedback["overdue"] is False
 
-    # Each reason the inbox shows is one the demo story explains (DESIGN §9).
+    # Each reason the inbox shows is one the demo story explains.
     assert {i["reason"] for i in items} <= {
         "changed_since_ack",
         "conflict",

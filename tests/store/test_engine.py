@@ -1,4 +1,4 @@
-"""Opening a store (DESIGN §4): URLs, redaction, SQLite's settings and write lock, and an
+"""Opening a store: URLs, redaction, SQLite's settings and write lock, and an
 unreachable PostgreSQL reported as one sentence."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SQLite stores on network filesystems are refused unless overridden (DESIGN §4, SQLite rules).
+"""SQLite stores on network filesystems are refused unless overridden.
 
 The mount tables below are shaped like real ``/proc/self/mountinfo`` lines (proc(5)): optional
 fields (zero or more) end with a lone ``-``, then the filesystem type, the source and the super

@@ -1,4 +1,4 @@
-"""Schema versions (DESIGN §4): `init` creates and upgrades, a newer store is read-only, an older
+"""Schema versions: `init` creates and upgrades, a newer store is read-only, an older
 or uninitialised one asks for `decision-inbox init`, and the migration matches the ORM models."""
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def test_a_file_that_is_not_a_store_gives_one_sentence(
 
 
 # On PostgreSQL the migration adds `change_log.txid xid8` and its index (the transaction-id
-# cursor of DESIGN §4). SQLite has no such type, so the ORM models leave both out and the feed
+# cursor of the change feed). SQLite has no such type, so the ORM models leave both out and the feed
 # reader queries them by name. Migration v0002 adds `change_log.login` (the login role that
 # wrote the row, DEFAULT current_user), which only PostgreSQL has. These, and only these,
 # differ between migration and models.

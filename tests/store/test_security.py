@@ -1,5 +1,5 @@
 """Row-level security on PostgreSQL, tested with raw SQL through each person's own login, and
-through the app's code paths (DESIGN §4; the security issue's matrix).
+through the app's code paths (the security issue's matrix).
 
 Runs on a cluster of its own: login roles are cluster-wide, and this test names them ana, fred
 and mallory.

@@ -10,8 +10,8 @@ daemon runs with ``HOME``, ``XDG_DATA_HOME`` (where its keyring files go), ``XDG
         subprocess.run([...], env=service.env)
 
 :attr:`PrivateSecretService.env` is for child processes: the bus address and those folders, and
-no ``PYTHON_KEYRING_BACKEND``, so ``keyring`` discovers the Secret Service for real.
-See shared/TESTING.md, "Keyring, for real".
+no ``PYTHON_KEYRING_BACKEND``, so ``keyring`` discovers the Secret Service for real. Without
+the unlock step gnome-keyring-daemon wants a GUI prompt and keyring raises ``KeyringLocked``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Qt façade: engine results arrive as signals on the GUI thread; the threaded smoke test
-that guards against the PySide6 6.12.0 abort (shared/TESTING.md)."""
+that guards against the PySide6 6.12.0 abort on Python 3.11 ("deallocating None")."""
 
 from __future__ import annotations
 

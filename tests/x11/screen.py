@@ -1,5 +1,5 @@
-"""A real X screen for tests (TESTING.md, "A real X screen, a real tray"), and the tools to drive
-a GUI child process on it.
+"""A real X screen for tests (Xvfb, with trayer as the system tray), and the tools to drive a GUI
+child process on it.
 
 Fixtures (made available to tests/x11 by its conftest.py):
 
@@ -40,7 +40,8 @@ START_TIMEOUT = 10.0
 X_TOOLS = ("Xvfb", "xdotool", "import")
 INSTALL_HINT = (
     "Debian: apt-get install xvfb xauth trayer xdotool imagemagick, and Qt's xcb libraries "
-    "(TESTING.md, 'A real X screen, a real tray')."
+    "(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 "
+    "libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)."
 )
 # Variables that would make a Qt child scale its coordinates or leave the X server.
 _SCALING_VARS = ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR")
