@@ -3,9 +3,9 @@ programs tests start (dbus-daemon, gnome-keyring, the mock notification server, 
 
 - :func:`cli` runs one command to its end and returns a :class:`Result` (exit code, stdout,
   stderr, ``.json()``).
-- :class:`CliProcess` starts a long-running one (the app) with a reader thread per stream, so
-  a test waits for a line instead of sleeping, and stops it cleanly; :class:`Watch` is
-  ``watch --json`` on top of it, its lines parsed.
+- :class:`CliProcess` starts a long-running one (the app, ``watch``) with a reader thread per
+  stream, and stops it cleanly; :class:`Watch` is ``watch --json`` on top of it, its lines
+  parsed as they come, so a test waits for a line instead of sleeping.
 
 Both run ``python -m inbox.cli`` from this interpreter, so a child imports the code under test.
 """
@@ -94,8 +94,8 @@ def reasons(store: str, user: str) -> list[str]:
 class CliProcess:
     """A long-running ``decision-inbox``, started at once, its output read as it comes.
 
-    ``stdout``/``stderr`` hold every line so far (newline kept); :meth:`wait_output` waits for a
-    line. :meth:`stop` sends SIGTERM (a clean quit) or another signal and always reaps it; use
+    ``stdout``/``stderr`` hold every line so far (newline kept); subclasses parse each line as it
+    comes (:meth:`on_stdout`, :meth:`on_stderr`). :meth:`stop` sends SIGTERM (a clean quit) or another signal and always reaps it; use
     the object as a context manager to stop it on the way out of a test."""
 
     def __init__(
@@ -111,7 +111,6 @@ class CliProcess:
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self.out_done = threading.Event()  # stdout reached its end: every line is in
-        self._changed = threading.Condition()
         self.proc = subprocess.Popen(
             self.args,
             stdout=subprocess.PIPE,
@@ -137,9 +136,7 @@ class CliProcess:
         assert pipe is not None
         try:
             for line in pipe:
-                with self._changed:
-                    (self.stdout if stream == "out" else self.stderr).append(line)
-                    self._changed.notify_all()
+                (self.stdout if stream == "out" else self.stderr).append(line)
                 (self.on_stdout if stream == "out" else self.on_stderr)(line)
         finally:
             if stream == "out":
@@ -154,24 +151,6 @@ class CliProcess:
     def output(self) -> str:
         """Everything printed so far, stdout then stderr."""
         return "".join(self.stdout) + "".join(self.stderr)
-
-    def wait_output(
-        self, found: Callable[[str], bool], timeout: float = 30.0, *, what: str = "a line"
-    ) -> str:
-        """The first line (stdout or stderr) for which ``found`` is true; fails after
-        ``timeout`` seconds or when the process exits without printing one."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for line in (*self.stdout, *self.stderr):
-                    if found(line):
-                        return line
-                left = deadline - time.monotonic()
-                if left <= 0 or (self.proc.poll() is not None and self.out_done.is_set()):
-                    break
-                self._changed.wait(min(left, 0.1))
-        state = "exited" if self.proc.poll() is not None else f"timed out after {timeout:.0f} s"
-        raise AssertionError(f"{' '.join(self.args[1:])} {state} before {what}:\n{self.output()}")
 
     # --- the end ---------------------------------------------------------------------------
 
