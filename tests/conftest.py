@@ -5,6 +5,7 @@
   keyring: no test can touch the real user's profile, data or keychain.
 - Databases: ``sqlite_url``, ``pg_url`` (a fresh PostgreSQL database per test, see tests/pg.py)
   and ``store_url``, parametrized over both.
+- A log record of WARNING or above that the test did not declare fails it (tests/logfail.py).
 - In CI (``CI=true`` or ``CI=1``) a skipped test that needs a service (markers ``postgres``,
   ``dbus``, ``x11``) is reported as a failure, so a missing service cannot turn the suite green.
 """
@@ -28,10 +29,12 @@ import keyring.core
 import pluggy
 import pytest
 
-import pg
-from memory_keyring import MemoryKeyring
+from tests import pg
+from tests.memory_keyring import MemoryKeyring
 
-pytest_plugins = ["pytester"]
+# logfail: an unexpected WARNING log fails the test (its docstring has the rule).
+# settings_fixtures: the settings service and dialog fixtures, for tests/services and tests/ui.
+pytest_plugins = ["pytester", "tests.logfail", "tests.settings_fixtures"]
 
 SERVICE_MARKERS = ("postgres", "dbus", "x11")
 

@@ -1,8 +1,7 @@
-"""Fixtures shared by the settings service and dialog tests, which import them (none is
-autouse; the functions end in ``_fixture`` so the test parameters of the fixtures' names do not
-shadow the imports). Those modules use ``gui_thread`` and ``fresh_session`` for every test: the
-test's thread is the marked GUI thread (a store or keyring call on it raises), and each test
-starts with no session passwords."""
+"""Fixtures of the settings service and dialog tests (tests/services, tests/ui), loaded for the
+whole suite by ``pytest_plugins`` in tests/conftest.py; none is autouse. Those modules use
+``gui_thread`` and ``fresh_session`` for every test: the test's thread is the marked GUI thread (a
+store or keyring call on it raises), and each test starts with no session passwords."""
 
 from __future__ import annotations
 
@@ -16,11 +15,11 @@ from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.platform import credentials
 from inbox.platform.credentials import SessionPasswords, backend_name
 from inbox.services.settings_service import SettingsService
-from memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 
 
-@pytest.fixture(name="gui_thread")
-def gui_thread_fixture() -> Iterator[None]:
+@pytest.fixture
+def gui_thread() -> Iterator[None]:
     """Any store or keyring call made on this thread would raise."""
     mark_gui_thread()
     try:
@@ -29,18 +28,16 @@ def gui_thread_fixture() -> Iterator[None]:
         unmark_gui_thread()
 
 
-@pytest.fixture(name="fresh_session")
-def fresh_session_fixture(monkeypatch: pytest.MonkeyPatch) -> SessionPasswords:
+@pytest.fixture
+def fresh_session(monkeypatch: pytest.MonkeyPatch) -> SessionPasswords:
     """This process's session passwords, empty for each test."""
     session = SessionPasswords()
     monkeypatch.setattr(credentials, "_SESSION", session)
     return session
 
 
-@pytest.fixture(name="trusted")
-def trusted_fixture(
-    monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring
-) -> MemoryKeyring:
+@pytest.fixture
+def trusted(monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> MemoryKeyring:
     """Declare the suite's in-memory keyring a trusted one."""
     monkeypatch.setattr(
         credentials,
@@ -50,8 +47,8 @@ def trusted_fixture(
     return memory_keyring
 
 
-@pytest.fixture(name="service")
-def service_fixture(qtbot: QtBot) -> Iterator[SettingsService]:
+@pytest.fixture
+def service(qtbot: QtBot) -> Iterator[SettingsService]:
     service = SettingsService(Profile.locate())
     try:
         yield service

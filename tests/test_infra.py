@@ -13,7 +13,7 @@ import keyring
 import pytest
 import sqlalchemy as sa
 
-import pg
+from tests import pg
 
 TESTS_DIR = Path(__file__).parent
 ROOT = TESTS_DIR.parent
@@ -228,7 +228,9 @@ def inner_suite(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyprojecttoml((ROOT / "pyproject.toml").read_text())
     tests = pytester.mkdir("tests")
     (tests / "conftest.py").write_text((TESTS_DIR / "conftest.py").read_text())
-    for helper in ("pg.py", "memory_keyring.py"):  # the modules conftest.py imports
+    (tests / "__init__.py").write_text("")
+    # the modules conftest.py imports or loads as plugins
+    for helper in ("pg.py", "memory_keyring.py", "logfail.py", "settings_fixtures.py"):
         (tests / helper).write_text((TESTS_DIR / helper).read_text())
     (tests / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
     return pytester

@@ -107,3 +107,19 @@ def filled(fill: Callable[[Any], None]) -> Callable[[Any], int]:
 def candidates(run: Running, key: str) -> list[str]:
     """Keys the supersede dialog would offer for ``key``."""
     return [k for k, _title in run.window.supersede_candidates(key)]
+
+
+def tasks_settled(qtbot: QtBot, run: Running) -> None:
+    """Until all work already handed to the task runner (a write, a load) has run and its answer
+    reached the GUI thread: the runner has one worker, so a marker task submitted now comes back
+    after them. What a negative check waits on instead of a sleep."""
+    back: list[object] = []
+    run.decisions.tasks.submit(lambda: None, back.append)
+    qtbot.waitUntil(lambda: bool(back), timeout=WAIT)
+
+
+def next_round(qtbot: QtBot, run: Running) -> None:
+    """Until a sync round asked for now has reached the window: the deltas before it, and what
+    the window did about them, are behind it."""
+    with qtbot.waitSignal(run.sync.delta_ready, timeout=WAIT):
+        run.sync.sync_now()

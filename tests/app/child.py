@@ -7,9 +7,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
+import time
 from pathlib import Path
 from typing import Any
+
+from tests.processes import CliProcess, command
 
 
 class AppProcess:
@@ -29,7 +31,8 @@ class AppProcess:
         if notifier:
             config["notifications"] = {"notifier": notifier}
         (profile / "config.json").write_text(json.dumps(config), encoding="utf-8")
-        self.command = [sys.executable, "-m", "inbox.cli", "--store", store, "--user", user]
+        self.args = ["--store", store, "--user", user]  # what comes before the command
+        self.command = command(*self.args)
         # the profile last: an ``env`` built from this process's environment carries the test's
         # own DECISION_INBOX_PROFILE, which must not win
         self.env = {**os.environ, **(env or {}), "DECISION_INBOX_PROFILE": str(profile)}
@@ -37,31 +40,52 @@ class AppProcess:
         # Kept on (the suite sets it): a store or keyring call on the app's GUI thread raises,
         # and stop() fails the test when one did.
         self.env["DECISION_INBOX_THREAD_CHECK"] = "1"
-        self.process: subprocess.Popen[str] | None = None
-        self.log = profile / "app.log"
+        self.child: CliProcess | None = None
+        self._output = ""
+
+    @property
+    def process(self) -> subprocess.Popen[str] | None:
+        return self.child.proc if self.child is not None else None
 
     def start(self) -> None:
-        out = open(self.log, "a", encoding="utf-8")  # noqa: SIM115 - the child owns it
-        self.process = subprocess.Popen(
-            [*self.command, "gui"], env=self.env, stdout=out, stderr=out, text=True
-        )
+        self.child = CliProcess(*self.args, "gui", env=self.env, merge_stderr=True)
+
+    def wait_until_claimed(self, timeout: float = 30.0) -> None:
+        """Until the app holds its profile's instance lock (the file holds its pid): from then
+        on a second launch finds it and hands its request over."""
+        assert self.child is not None
+        lock = self.profile.resolve() / "app.lock"
+        pid = str(self.child.proc.pid)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if lock.exists() and lock.read_text(encoding="utf-8").strip() == pid:
+                return
+            if not self.alive():
+                raise AssertionError(f"the app exited before it started: {self.output()}")
+            time.sleep(0.02)  # polling a file: no event to wait on
+        raise AssertionError(f"the app never took its instance lock: {self.output()}")
 
     def stop(self, *, crash: bool = False, timeout: float = 20.0) -> int | None:
-        if self.process is None:
+        child, self.child = self.child, None
+        if child is None:
             return None
-        self.process.send_signal(signal.SIGKILL if crash else signal.SIGTERM)
         try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise AssertionError(f"the app did not quit on SIGTERM: {self.output()}") from None
+            if crash:
+                return child.kill()
+            child.proc.send_signal(signal.SIGTERM)
+            try:
+                return child.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                raise AssertionError(f"the app did not quit on SIGTERM: {child.output()}") from None
         finally:
-            self.process = None
-            assert "GuiThreadError" not in self.output(), self.output()
+            child.out_done.wait(10)
+            self._output = child.output()
+            assert "GuiThreadError" not in self._output, self._output
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self.child is not None and self.child.alive()
 
     def output(self) -> str:
-        return self.log.read_text(encoding="utf-8") if self.log.exists() else ""
+        """Everything the app printed (stdout and stderr, in order) so far."""
+        return self.child.output() if self.child is not None else self._output

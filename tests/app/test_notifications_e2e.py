@@ -151,6 +151,7 @@ def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
     producer.start()
     try:
         for _ in range(20):
+            # Random moments to quit and restart at, on purpose: the point of the test.
             time.sleep(rng.uniform(0.2, 2.0))
             # 0: a clean quit; -SIGTERM: the signal came while the app was still starting, before
             # its handler was in place (before any sync, so before any popup)

@@ -24,10 +24,12 @@ from tests.app.actions import (
     Key,
     candidates,
     filled,
+    next_round,
     press,
     reasons,
     show,
     stored_decision,
+    tasks_settled,
     upstream,
 )
 from tests.app.window import Running, running_window, texts
@@ -263,7 +265,7 @@ def test_a_new_draft_does_not_pull_the_selection_back_when_it_later_enters_the_i
         with qtbot.waitSignal(run.sync.delta_ready, timeout=WAIT):
             upstream(demo_url, lambda s: s.finalize("ana", "D-10"))
         qtbot.waitUntil(lambda: Reason.AWAITING_ACKS in reasons(run, "D-10"), timeout=WAIT)
-        qtbot.wait(100)
+        next_round(qtbot, run)
         assert run.window.current_item.key == "D-5"  # what she is reading stays put
 
 
@@ -282,7 +284,7 @@ def test_owner_shortcuts_do_nothing_for_fred_on_anas_decision(
             (Key.Key_W, CTRL_SHIFT),
         ):
             press(qtbot, run, key, modifier)
-        qtbot.wait(200)  # a write that slipped through would be on its way by now
+        tasks_settled(qtbot, run)  # a write that slipped through would have run by now
         assert opened == []
         assert run.window.banner.text == ""
         decision = stored_decision(demo_url, "D-1")

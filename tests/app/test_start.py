@@ -4,9 +4,6 @@ input) and the start-up work behind it (a PostgreSQL store that wants a password
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,17 +22,18 @@ from inbox.store.urls import account_name
 from tests import pg
 from tests.app.child import AppProcess
 from tests.app.window import seed_demo
+from tests.processes import Result, cli
+from tests.sentences import one_sentence
 
 
-def gui(
-    *args: str, profile: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "inbox.cli", "--profile-dir", str(profile), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
+def gui(*args: str, profile: Path, env: dict[str, str] | None = None) -> Result:
+    return cli(
+        "--profile-dir",
+        str(profile),
+        *args,
         env={**os.environ, **(env or {})},
+        check=False,
+        timeout=120,
     )
 
 
@@ -56,16 +54,16 @@ def test_screenshot_of_the_demo_with_d1_selected(tmp_path: Path) -> None:
     done = gui(
         "--demo", "gui", "--screenshot", str(shot), "--select", "D-1", profile=tmp_path / "p"
     )
-    assert done.returncode == 0, done.stderr
-    assert f"Wrote {shot}" in done.stdout
-    assert "Traceback" not in done.stderr and "propagateSizeHints" not in done.stderr
+    assert done.code == 0, done.err
+    assert f"Wrote {shot}" in done.out
+    assert "Traceback" not in done.err and "propagateSizeHints" not in done.err
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1280, 800)
     assert _colours(shot) > 20  # text, tables and highlights, not an empty frame
 
     sized = tmp_path / "small.png"
     done = gui("gui", "--screenshot", str(sized), "--size", "900x640", profile=tmp_path / "p")
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     image = QImage(str(sized))
     assert (image.width(), image.height()) == (900, 640)
 
@@ -75,9 +73,8 @@ def test_screenshot_of_the_demo_with_d1_selected(tmp_path: Path) -> None:
 )
 def test_a_bad_size_is_one_sentence_and_exit_2(tmp_path: Path, size: str, words: str) -> None:
     done = gui("gui", "--screenshot", str(tmp_path / "s.png"), "--size", size, profile=tmp_path)
-    assert done.returncode == 2
-    assert words in done.stderr and "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.code == 2
+    one_sentence(done.err, words)
 
 
 def test_an_unknown_key_to_select_still_renders_and_a_bad_folder_is_a_sentence(
@@ -85,10 +82,10 @@ def test_an_unknown_key_to_select_still_renders_and_a_bad_folder_is_a_sentence(
 ) -> None:
     shot = tmp_path / "shot.png"
     done = gui("--demo", "gui", "--screenshot", str(shot), "--select", "D-99", profile=tmp_path)
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert shot.exists()
     done = gui("gui", "--screenshot", str(tmp_path / "no" / "such" / "s.png"), profile=tmp_path)
-    assert done.returncode == 2 and "check the folder exists" in done.stderr
+    assert done.code == 2 and "check the folder exists" in done.err
 
 
 def test_without_a_display_the_app_renders_a_picture_and_says_so(tmp_path: Path) -> None:
@@ -97,15 +94,9 @@ def test_without_a_display_the_app_renders_a_picture_and_says_so(tmp_path: Path)
         for k, v in os.environ.items()
         if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "inbox.cli", "--profile-dir", str(tmp_path), "--demo"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "no display" in done.stdout
+    done = cli("--profile-dir", str(tmp_path), "--demo", env=env, check=False, timeout=120)
+    assert done.code == 0, done.err
+    assert "no display" in done.out
     assert (tmp_path / "inbox.png").exists()
 
 
@@ -115,12 +106,10 @@ def test_a_second_launch_raises_the_first_and_exits(tmp_path: Path) -> None:
     first = AppProcess(tmp_path / "profile", url, "fred")
     first.start()
     try:
-        time.sleep(0.5)  # the first may still be starting: the second knocks until it answers
-        second = subprocess.run(
-            [*first.command, "gui"], capture_output=True, text=True, timeout=60, env=first.env
-        )
-        assert second.returncode == 0, second.stderr
-        assert "brought its window forward" in second.stdout
+        first.wait_until_claimed()  # else the second may claim the profile before the first
+        second = cli(*first.args, "gui", env=first.env, check=False)
+        assert second.code == 0, second.err
+        assert "brought its window forward" in second.out
         assert first.alive()
     finally:
         assert first.stop() == 0

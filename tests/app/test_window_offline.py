@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-import pg
 from inbox.core.model import Decision, Reason
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision
+from tests import pg
 from tests.app.test_main_window import elsewhere
 from tests.app.window import Running, running_window, seed_demo
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from inbox.store.service import StoreService
-from tests.cli.run import Result
+from tests.processes import Result
 from tests.store.helpers import initialised_service
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import pg
 from inbox.store.connection import StoreConnection
 from inbox.sync.client import Client
+from tests import pg
 from tests.check.helpers import check, decide, people, problem_lines, write_repo
 
 Outage = tuple[str, Callable[[], None]]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.check.helpers import check, decide, people, problem_lines, write_repo
-from tests.cli.run import cli
+from tests.processes import cli
 from tests.store.helpers import initialised_service as people_of
 
 DEMO_DRIFT = (

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.cli.run import Result, cli, reasons
-
-
-def one_sentence(result: Result) -> None:
-    assert result.code != 0
-    assert "Traceback" not in result.err
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("decision-inbox: ") and lines[0].endswith("."), lines[0]
+from tests.processes import cli, reasons
+from tests.sentences import one_sentence
 
 
 def test_acceptance_script(store_url: str) -> None:
@@ -110,23 +103,25 @@ def test_acceptance_script(store_url: str) -> None:
         check=False,
     )
     assert stale.code == 3
-    one_sentence(stale)
+    one_sentence(stale.err)
     assert "revision 2" in stale.err
 
     denied = cli("finalize", key, store=s, user="fred", check=False)
     assert denied.code == 4
-    one_sentence(denied)
+    one_sentence(denied.err)
 
     unknown = cli("show", "D-99", store=s, check=False)
-    one_sentence(unknown)
+    assert unknown.code != 0
+    one_sentence(unknown.err)
     draft = cli("new", "--title", "Later", store=s, user="ana").out.strip()
     past = cli(
         "open", draft, "--deadline", "2020-01-01T10:00:00+00:00", store=s, user="ana", check=False
     )
-    one_sentence(past)
+    assert past.code != 0
+    one_sentence(past.err)
     assert "past" in past.err
     malformed = cli(
         "new", "--title", "Bad", "--assert", "refresh minutes 15", store=s, user="ana", check=False
     )
-    one_sentence(malformed)
+    one_sentence(malformed.err)
     assert malformed.code == 2

@@ -9,7 +9,7 @@ import pytest
 
 from inbox.cli.terminal import inline, safe
 from inbox.core.model import Role
-from tests.cli.run import cli
+from tests.processes import cli
 from tests.store.helpers import open_store
 
 HOSTILE_TITLE = "Innocent\x1b[2J\x1b]0;pwned\x07"

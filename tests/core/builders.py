@@ -1,11 +1,14 @@
-"""Terse builders for core values, so each test states only what it is about."""
+"""Terse builders for core values, so each test states only what it is about: one builder per
+value, with keyword defaults, for every test folder (core, notify, ui, the tray app)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from inbox.core.inbox import InboxItem
 from inbox.core.model import (
     Acknowledgment,
     AudienceEntry,
@@ -13,6 +16,7 @@ from inbox.core.model import (
     Event,
     Feedback,
     Person,
+    Reason,
     Revision,
     Role,
     Snapshot,
@@ -165,3 +169,35 @@ def event(
     **data: object,
 ) -> Event:
     return Event(seq=seq, kind=kind, decision=key, revision=revision, actor=actor, at=at, data=data)
+
+
+def inbox_item(
+    key: str | int = "D-1",
+    reason: Reason = Reason.NEEDS_ACK,
+    revision: int = 1,
+    title: str = "",
+    deadline: datetime | None = None,
+    *,
+    state: State | str | None = None,
+    owner: str = "ana",
+    team: str | None = "backend",
+    **fields: Any,
+) -> InboxItem:
+    """An item of an inbox, built directly (no snapshot, no rules): decision ``key`` (``3`` is
+    ``D-3``) of ana's in backend, titled ``Decision D-3`` unless ``title`` says otherwise. Its
+    state follows the reason (open while feedback is requested, else finalized). ``fields``
+    are InboxItem's other fields (``acked_revision``, ``diff``, ``missing`` …)."""
+    key = f"D-{key}" if isinstance(key, int) else key
+    if state is None:
+        state = State.OPEN if reason is Reason.FEEDBACK_REQUESTED else State.FINALIZED
+    return InboxItem(
+        key=key,
+        title=title or f"Decision {key}",
+        reason=reason,
+        revision=revision,
+        state=str(State(state)),
+        owner=owner,
+        team=team,
+        deadline=deadline,
+        **fields,
+    )

@@ -98,6 +98,7 @@ def test_an_unavailable_adapter_is_skipped_with_one_info_line(
     assert backends.names == ["b"] and len(backends.get("b").shown) == 2
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
 def test_a_constructor_that_crashes_is_skipped_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -109,6 +110,7 @@ def test_a_constructor_that_crashes_is_skipped_with_a_warning(
     assert level == "WARNING" and "a notifier" in line and "boom" in line
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
 def test_a_runtime_failure_drops_the_adapter_and_the_next_shows_the_same_popup(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -126,6 +128,7 @@ def test_a_runtime_failure_drops_the_adapter_and_the_next_shows_the_same_popup(
     assert chain.active == "b"
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
 def test_pinned_uses_only_that_adapter_then_the_last_resort() -> None:
     backends = Backends()
     factories = [backends.make(n) for n in ("a", "b", "c", "banner")]
@@ -157,6 +160,7 @@ def test_pinning_an_unknown_adapter_is_refused_in_one_sentence() -> None:
         NotifierChain([backends.make("a"), backends.make("b")], pinned="growl")
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "ERROR")
 def test_when_every_adapter_fails_the_popup_is_logged_as_lost_and_nothing_raises(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -188,6 +192,7 @@ def test_close_closes_the_adapter_in_use_and_ends_the_chain() -> None:
         chain.show(popup())
 
 
+@pytest.mark.expect_log("inbox.notify.callback_notifier", "ERROR")
 def test_the_banner_never_fails(caplog: pytest.LogCaptureFixture) -> None:
     def broken(popup: Popup) -> None:
         raise RuntimeError("the window is gone")
@@ -201,6 +206,7 @@ def test_the_banner_never_fails(caplog: pytest.LogCaptureFixture) -> None:
     assert chain.show(popup()) == "banner" and shown == [popup()]
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
 def test_the_tray_adapter_follows_the_tray() -> None:
     with pytest.raises(NotifierUnavailableError, match="system tray"):
         TrayMessageNotifier(lambda title, body: None, lambda: False)

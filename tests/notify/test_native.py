@@ -147,6 +147,7 @@ def test_action_signals_on_the_bus_reach_the_handler(notification_server: Notifi
 
 
 @pytest.mark.dbus
+@pytest.mark.expect_log("inbox.notify.desktop", "ERROR")
 def test_a_failing_action_handler_does_not_stop_later_popups(
     notification_server: NotificationBus, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -181,6 +182,7 @@ def test_with_no_server_on_the_bus_both_constructors_refuse(bare_bus: Notificati
 @pytest.mark.parametrize(
     "make", [lambda: DesktopNotifier(Recorder()), PlyerNotifier], ids=["desktop", "plyer"]
 )
+@pytest.mark.expect_log("desktop_notifier", "WARNING")
 def test_show_raises_when_the_server_went_away(
     notification_server: NotificationBus, make: Callable[[], Notifier]
 ) -> None:
@@ -194,6 +196,8 @@ def test_show_raises_when_the_server_went_away(
 
 
 @pytest.mark.dbus
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
+@pytest.mark.expect_log("desktop_notifier", "WARNING")
 def test_the_chain_falls_back_to_the_banner_when_the_server_goes_away(
     notification_server: NotificationBus, caplog: pytest.LogCaptureFixture
 ) -> None:

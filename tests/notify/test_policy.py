@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from inbox.notify.policy import (
     release,
     reminders_due,
 )
+from tests.core.builders import event, inbox_item
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # a Saturday
 H = timedelta(hours=1)
@@ -47,26 +49,8 @@ USER = "fred"
 # --- builders -------------------------------------------------------------------------------
 
 
-def item(
-    key: str = "D-1",
-    reason: Reason = Reason.NEEDS_ACK,
-    *,
-    revision: int = 1,
-    title: str = "Token refresh policy",
-    owner: str = "ana",
-    state: str = "finalized",
-    **extra: Any,
-) -> InboxItem:
-    return InboxItem(
-        key=key,
-        title=title,
-        reason=reason,
-        revision=revision,
-        state=state,
-        owner=owner,
-        team="backend",
-        **extra,
-    )
+# The title the popups below are written for.
+item = partial(inbox_item, title="Token refresh policy")
 
 
 def changed(key: str = "D-1", revision: int = 2, acked: int = 1, **extra: Any) -> InboxItem:
@@ -129,12 +113,7 @@ def awaiting_item(key: str = "D-6", owner: str = USER, revision: int = 1) -> Inb
     )
 
 
-def ev(
-    kind: str, key: str, revision: int = 1, actor: str = "ana", seq: int = 1, **data: object
-) -> Event:
-    return Event(
-        seq=seq, kind=kind, decision=key, revision=revision, actor=actor, at=NOW, data=data
-    )
+ev = partial(event, at=NOW, seq=1)  # an event of now
 
 
 def delta(

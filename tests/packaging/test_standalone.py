@@ -21,8 +21,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-import pg
 from inbox import APP_ID, APP_NAME, __version__
+from tests import pg
 from tests.packaging.build_checks import (
     PNG_MAGIC,
     REPO,
@@ -33,8 +33,7 @@ from tests.packaging.build_checks import (
     venv_tool,
 )
 from tests.sync.secret_service import PrivateSecretService
-from tests.sync.test_credentials import private_bus, secret_service  # noqa: F401 - fixtures
-from tests.x11.screen import gui_env, x_display  # noqa: F401 - fixture
+from tests.x11.screen import gui_env
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +120,7 @@ def _archived_modules(standalone: Path) -> set[str]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 is Linux's")
 def test_the_standalone_app_draws_on_a_real_x_screen(
     standalone: Path,
-    x_display: str,  # noqa: F811 - the fixture imported above
+    x_display: str,
     tmp_path: Path,
 ) -> None:
     env = gui_env(x_display, child_env(tmp_path / "profile"))
@@ -143,7 +142,7 @@ def test_the_standalone_app_draws_on_a_real_x_screen(
 def test_the_standalone_app_keeps_a_password_in_the_secret_service(
     standalone: Path,
     own_pg: pg.ThrowawayCluster,
-    secret_service: PrivateSecretService,  # noqa: F811 - the fixture imported above
+    secret_service: PrivateSecretService,
     tmp_path: Path,
 ) -> None:
     """keyring finds its backends through entry points, which a frozen app must carry: the

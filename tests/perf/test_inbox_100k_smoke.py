@@ -5,8 +5,9 @@ ordinary slowness. The numbers themselves come from running the script."""
 from __future__ import annotations
 
 import pytest
-from inbox_100k import measure
 from PySide6.QtWidgets import QApplication
+
+from tests.perf.inbox_100k import measure
 
 # Offscreen's QPlatformWindow lacks propagateSizeHints() and says so when a window is shown.
 pytestmark = [

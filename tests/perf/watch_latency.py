@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from inbox.core.model import Role
 from tests.pg import create_database, drop_database, libpq_url, sqlalchemy_url
+from tests.processes import Watch
 from tests.store.helpers import open_store
-from tests.sync.watching import Watch
 
 
 def summary(name: str, samples: list[float]) -> str:

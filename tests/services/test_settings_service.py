@@ -12,20 +12,14 @@ import psycopg
 import pytest
 from pytestqt.qtbot import QtBot
 
-import pg
 from inbox import APP_ID
 from inbox.config import Config, NotificationConfig, parse
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.platform import credentials
 from inbox.platform.credentials import backend_name
 from inbox.services.settings_service import SettingsService
-from memory_keyring import MemoryKeyring
-from tests.settings_fixtures import (  # noqa: F401 - fixtures, found by pytest by name
-    fresh_session_fixture,
-    gui_thread_fixture,
-    service_fixture,
-    trusted_fixture,
-)
+from tests import pg
+from tests.memory_keyring import MemoryKeyring
 from tests.store.helpers import open_store
 
 pytestmark = pytest.mark.usefixtures("gui_thread", "fresh_session")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-import pg
+from tests import pg
 
 
 @dataclass

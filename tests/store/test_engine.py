@@ -15,12 +15,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 
-import pg
 from inbox.core.errors import StoreUnavailableError, UsageError
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import SQLITE_BUSY_TIMEOUT_S, parse_store_url, redact
 from inbox.store.models import MembershipRow, TeamRow
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import cli
+from tests.sentences import one_sentence
 
 SECRET = "s3cr3t-Pa55"
 
@@ -220,7 +221,7 @@ def test_a_write_takes_the_lock_at_begin_and_a_second_writer_waits(
                 session.flush()
                 holding.set()
                 reader_done.wait(5)
-                time.sleep(HOLD_S)
+                time.sleep(HOLD_S)  # on purpose: the hold the second writer must wait out
                 times["first_commits"] = time.monotonic()
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -306,14 +307,13 @@ def test_unreachable_postgres_is_one_sentence(unreachable: str) -> None:
 def test_unreachable_postgres_through_the_command_line(unreachable: str) -> None:
     result = cli("inbox", "--json", store=unreachable, user="fred", check=False)
     assert result.code == 1 and result.out == ""
-    assert "Traceback" not in result.err and SECRET not in result.err
-    [line] = result.err.strip().splitlines()
+    assert SECRET not in result.err
+    line = one_sentence(result.err)
     assert line.startswith("decision-inbox: The store at postgresql://fred:***@127.0.0.1:")
-    assert line.endswith(".")
 
     result = cli("init", store=unreachable, check=False)
     assert result.code == 1 and SECRET not in result.err
-    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    one_sentence(result.err)
 
 
 def test_malformed_postgres_url_through_the_command_line(tmp_path: Path) -> None:
@@ -321,9 +321,8 @@ def test_malformed_postgres_url_through_the_command_line(tmp_path: Path) -> None
         "inbox", store=f"postgresql://fred:{SECRET}@db:port/decisions", user="fred", check=False
     )
     assert result.code == 2
-    assert SECRET not in result.err and "Traceback" not in result.err
-    [line] = result.err.strip().splitlines()
-    assert line.startswith("decision-inbox: ")
+    assert SECRET not in result.err
+    one_sentence(result.err)
 
 
 def test_redact_hides_a_password_given_as_a_query_parameter() -> None:

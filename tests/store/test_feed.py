@@ -216,7 +216,7 @@ def test_concurrent_writers_every_event_once_in_commit_order(
             while not done.is_set():
                 events, cursor = read_all(store, cursor, limit=5)
                 read.extend(events)
-                time.sleep(0.002)
+                time.sleep(0.002)  # paces the reader beside the writers, on purpose
 
         reader_thread = threading.Thread(target=reader)
         reader_thread.start()

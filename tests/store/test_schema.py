@@ -17,15 +17,8 @@ from inbox.store.models import Base, ChangeRow, TeamRow
 from inbox.store.reader import load_snapshot
 from inbox.store.schema import SCHEMA_VERSION, store_version
 from inbox.store.service import StoreService
+from tests.sentences import one_sentence
 from tests.store.helpers import count, initialised_service, run
-
-
-def assert_one_sentence(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("decision-inbox: ") and lines[0].endswith("."), lines[0]
-    return lines[0]
 
 
 def set_version(url: str, version: int) -> None:
@@ -108,11 +101,11 @@ def test_newer_store_is_refused_for_writes_but_still_read(
     # Through the command line: a write exits 1 with one sentence naming both versions …
     code, out, err = run(capsys, "--store", initialised, "--user", "ana", "team", "add", "web")
     assert code == 1 and out == ""
-    assert expected in assert_one_sentence(err)
+    assert expected in one_sentence(err)
     # … `init` does not downgrade it …
     code, _, err = run(capsys, "--store", initialised, "init")
     assert code == 1
-    assert expected in assert_one_sentence(err)
+    assert expected in one_sentence(err)
     # … and a read command still works.
     code, out, err = run(capsys, "--store", initialised, "digest", "--format", "json")
     assert (code, err) == (0, "")
@@ -139,7 +132,7 @@ def test_older_store_asks_for_init(initialised: str, capsys: pytest.CaptureFixtu
     for args in (("team", "add", "web"), ("digest",)):
         code, out, err = run(capsys, "--store", initialised, "--user", "ana", *args)
         assert code == 1 and out == ""
-        assert "decision-inbox init" in assert_one_sentence(err)
+        assert "decision-inbox init" in one_sentence(err)
 
 
 def test_uninitialised_explicit_store_asks_for_init(
@@ -148,7 +141,7 @@ def test_uninitialised_explicit_store_asks_for_init(
     for args in (("inbox", "--json"), ("team", "add", "backend"), ("show", "D-1")):
         code, out, err = run(capsys, "--store", store_url, "--user", "fred", *args)
         assert code == 1 and out == ""
-        line = assert_one_sentence(err)
+        line = one_sentence(err)
         assert "not initialised" in line and "`decision-inbox init`" in line
     # Asking did not initialise it behind the user's back.
     store = StoreConnection.open(store_url)
@@ -165,12 +158,12 @@ def test_a_file_that_is_not_a_store_gives_one_sentence(
     garbage.write_bytes(b"these are my notes, not a database\n" * 200)
     code, out, err = run(capsys, "--store", str(garbage), "--user", "fred", "inbox")
     assert code == 1 and out == ""
-    assert str(garbage) in assert_one_sentence(err)
+    assert str(garbage) in one_sentence(err)
     assert garbage.read_bytes().startswith(b"these are my notes")
 
 
 # On PostgreSQL the migration adds `change_log.txid xid8` and its index (the transaction-id
-# cursor). SQLite has no such type, so the ORM models leave both out and the feed
+# cursor of the change feed). SQLite has no such type, so the ORM models leave both out and the feed
 # reader queries them by name. Migration v0002 adds `change_log.login` (the login role that
 # wrote the row, DEFAULT current_user), which only PostgreSQL has. These, and only these,
 # differ between migration and models.

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-import pg
 from inbox.core.errors import PermissionDeniedError
 from inbox.store.connection import StoreConnection
 from inbox.store.service import StoreService
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import cli
 
 pytestmark = pytest.mark.postgres
 

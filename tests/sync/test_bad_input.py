@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
+import signal
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +21,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-import pg
 from inbox import cli as inbox_cli
 from inbox.store import engine as engine_module
 from inbox.store.connection import StoreConnection, StoreRefusedError
@@ -29,10 +28,11 @@ from inbox.store.reader import load_snapshot
 from inbox.sync.cache import Cache
 from inbox.sync.client import Client
 from inbox.sync.state import PENDING, ClientState, OutboxEntry
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import CliProcess, Watch, cli
+from tests.sentences import one_sentence
 from tests.store.helpers import open_store, token_decision
 from tests.sync.helpers import client_paths, publish
-from tests.sync.watching import Watch
 
 COMMANDS = (
     pytest.param(("inbox",), id="inbox"),
@@ -44,15 +44,6 @@ WATCH_EXITS_WITHIN = 20.0  # seconds; "at once", with room for a slow machine
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def one_sentence(err: str) -> str:
-    """The single line a failure leaves on stderr."""
-    assert "Traceback" not in err, err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("decision-inbox: ") and lines[0].endswith("."), lines[0]
-    return lines[0]
 
 
 def run(url: str, *args: str) -> tuple[int, str, str]:
@@ -71,26 +62,16 @@ def run_each(
         env = os.environ.copy()
         if profiles is not None:
             env["DECISION_INBOX_PROFILE"] = str(profiles[n])
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "inbox.cli", "--store", url, "--user", "fred", *args],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env,
-            )
-        )
+        procs.append(CliProcess(*args, store=url, user="fred", env=env))
     results = []
     deadline = time.monotonic() + WATCH_EXITS_WITHIN
-    for args, proc in zip(commands, procs, strict=True):
-        try:
-            out, err = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            for other in procs:
-                other.kill()
-                other.communicate()
-            raise AssertionError(f"{args} did not exit within {WATCH_EXITS_WITHIN} s") from None
-        results.append((proc.returncode, out, err))
+    try:
+        for proc in procs:
+            done = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            results.append((done.code, done.out, done.err))
+    finally:
+        for proc in procs:
+            proc.stop(signal.SIGKILL)
     return results
 
 
@@ -175,7 +156,8 @@ def test_a_database_name_with_a_typo_is_one_sentence_and_an_exit(
 def test_a_port_where_nothing_listens_is_an_outage_for_watch_and_a_sentence_otherwise(
     isolated_profile: Path,
 ) -> None:
-    url = f"postgresql://postgres@127.0.0.1:{pg.free_port()}/test"
+    port = pg.free_port()
+    url = f"postgresql://postgres@127.0.0.1:{port}/test"
     for args in (("inbox",), ("ack", "D-1"), ("ack", "D-1", "--revision", "1")):
         exit_code, out, err = run(url, *args)
         line = one_sentence(err)
@@ -190,8 +172,16 @@ def test_a_port_where_nothing_listens_is_an_outage_for_watch_and_a_sentence_othe
     try:
         offline = watch.wait_status("offline", timeout=30)
         assert str(offline["message"]).endswith(".") and offline["retry_at"]
-        time.sleep(1.0)
-        assert watch.proc.poll() is None, "".join(watch.stderr)  # still running, retrying
+        # Still running, retrying: its next attempt knocks on the port (now listening, never
+        # answering like a server), which proves the retry without a sleep.
+        with socket.create_server(("127.0.0.1", port)) as listener:
+            listener.settimeout(30)
+            try:
+                knock, _ = listener.accept()
+            except TimeoutError:
+                raise AssertionError(f"watch never retried: {''.join(watch.stderr)}") from None
+            knock.close()
+        assert watch.alive(), "".join(watch.stderr)
     finally:
         assert watch.stop() == 0
     assert "Traceback" not in "".join(watch.stderr)
@@ -335,9 +325,9 @@ def test_a_cache_file_that_is_not_sqlite_is_moved_aside_and_nothing_is_lost(
     try:
         watch.wait_status("online", timeout=30)
         wait_until_empty(isolated_profile)  # `first` delivered, `second` confirmed
-        lines = watch.drain(0.5)
     finally:
-        assert watch.stop() == 0
+        assert watch.stop() == 0  # the round under way ends first, then it quits
+    lines = watch.collected()
     assert len(moved_aside_lines("".join(watch.stderr))) == 1, watch.stderr
     assert lines == []  # both acknowledged: nothing to pop up
     assert (
@@ -349,6 +339,7 @@ def test_a_cache_file_that_is_not_sqlite_is_moved_aside_and_nothing_is_lost(
     ]
 
 
+@pytest.mark.expect_log("inbox.sync.localdb", "WARNING")
 def test_two_bad_cache_files_in_the_same_second_are_both_kept_aside(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

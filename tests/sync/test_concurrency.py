@@ -111,7 +111,7 @@ def test_eight_writers_three_clients_every_cache_ends_equal_and_every_event_seen
                 return
             reader.events.extend(delta.events)
             reader.syncs += 1
-            time.sleep(rng.uniform(0, 0.01))
+            time.sleep(rng.uniform(0, 0.01))  # paces the reader at a random rate, on purpose
 
     def write_loop(writer: Writer, rng: random.Random) -> None:
         try:

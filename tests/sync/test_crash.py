@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import queue
 import random
 import threading
 import time
@@ -43,9 +42,8 @@ from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.paths import ClientPaths
 from inbox.sync.state import PENDING, SENT, ClientState, OutboxEntry
-from tests.cli.run import Result, cli
+from tests.processes import Result, Watch, cli
 from tests.store.helpers import open_store
-from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.slow
 
@@ -60,36 +58,6 @@ CLI_ACKS = 3  # runs in which an `ack` command runs beside the watch, sharing it
 ITEM_REASONS = ("needs_ack", "changed_since_ack")
 
 
-class KillableWatch(Watch):
-    """``Watch`` that also says when stdout reached its end, so no line of a killed process is
-    missed, and that keeps a torn line instead of dying on it."""
-
-    def __init__(self, store: str, user: str) -> None:
-        self.out_done = threading.Event()
-        self.torn: list[str] = []
-        super().__init__(store, user)
-
-    def _read_out(self) -> None:
-        assert self.proc.stdout
-        try:
-            for line in self.proc.stdout:
-                try:
-                    self.lines.put((time.monotonic(), json.loads(line)))
-                except json.JSONDecodeError:
-                    self.torn.append(line)
-        finally:
-            self.out_done.set()
-
-    def collected(self) -> list[dict[str, Any]]:
-        """After the process ended: every line it printed."""
-        assert self.out_done.wait(10), "stdout of the killed watch never reached its end"
-        out = []
-        with contextlib.suppress(queue.Empty):
-            while True:
-                out.append(self.lines.get_nowait()[1])
-        return out
-
-
 class Upstream(threading.Thread):
     """ana, in the test process: publishes decisions for team frontend to acknowledge and
     revises some of them with an assertion change (a material revision), until stopped."""
@@ -100,6 +68,7 @@ class Upstream(threading.Thread):
         self.rng = rng
         self.halt = threading.Event()
         self.published: list[str] = []
+        self.first = threading.Event()  # set once the first decision is out
         self.revisions = 0
         self.errors: list[BaseException] = []
 
@@ -126,6 +95,7 @@ class Upstream(threading.Thread):
                     assert key
                     self.service.finalize("ana", key)
                     self.published.append(key)
+                    self.first.set()
             except BaseException as exc:  # reported by the test: no write may fail here
                 self.errors.append(exc)
                 return
@@ -213,7 +183,8 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
     started = time.monotonic()
     try:
         upstream.start()
-        time.sleep(0.3)  # something to catch up on from the first start
+        # something to catch up on from the first start
+        assert upstream.first.wait(30) or upstream.errors, "upstream never published"
         for index in range(RUNS + 1):
             final = index == RUNS
             if final:
@@ -234,7 +205,7 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
                 finally:
                     outbox.close()
                 entries_before = read_state(paths.state)[1]
-            watch = KillableWatch(store_url, "fred")
+            watch = Watch(store_url, "fred")
             _wait_for_lock(watch, paths)
             helper: threading.Thread | None = None
             cli_result: list[Result] = []
@@ -245,22 +216,22 @@ def test_kill_9_during_catch_up_and_push_loses_nothing_and_repeats_nothing(
                     target=_ack_by_cli, args=(store_url, key, revision, cli_result)
                 )
                 helper.start()
-            drained: list[dict[str, Any]] = []
             if final:
                 watch.wait_status("online")
                 _wait_for_empty_outbox(paths, watch)
-                drained = watch.drain(1.0)  # until it has nothing more to say
+                # Everything it owed was upstream before it started, so its catch-up round
+                # printed it; collected() below reads stdout to its end after the clean stop.
                 if helper:
                     helper.join(60)
                 assert watch.stop() == 0, "".join(watch.stderr)
             else:
                 killed_at = rng.uniform(*(KILL_EARLY if rng.random() < 0.5 else KILL_AFTER))
-                time.sleep(killed_at)
+                time.sleep(killed_at)  # a random moment to kill it at: the point of the test
                 watch.proc.kill()
                 watch.proc.wait(10)
                 if helper:
                     helper.join(60)
-            lines = drained + watch.collected()
+            lines = watch.collected()
             assert not watch.torn, f"torn output lines {watch.torn} {why}"
             after, entries_after = read_state(paths.state)
             assert cli_ack is None or cli_result, f"the ack command of run {index} never ended"

@@ -11,7 +11,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,10 @@ from inbox.platform.credentials import (
     session_password_fallback,
 )
 from inbox.store.urls import account_name
-from memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 from tests.sync.secret_service import (
     PrivateSecretService,
     SecretServiceError,
-    SecretServiceUnavailableError,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -370,34 +368,6 @@ print(json.dumps(result))
 """
 
 SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
-
-
-@pytest.fixture
-def private_bus() -> Iterator[PrivateSecretService]:
-    """A private session bus (no keyring daemon yet); never the real user's keyring."""
-    problem: Exception | None = None
-    try:
-        service = PrivateSecretService().__enter__()
-    except (SecretServiceUnavailableError, SecretServiceError) as exc:
-        problem = exc  # reported outside the except block, without a chained traceback
-    if isinstance(problem, SecretServiceUnavailableError):
-        pytest.skip(str(problem))
-    if problem is not None:
-        pytest.fail(f"Could not start a private session bus: {problem}", pytrace=False)
-    try:
-        yield service
-    finally:
-        service.close()
-
-
-@pytest.fixture
-def secret_service(private_bus: PrivateSecretService) -> PrivateSecretService:
-    """The private bus with gnome-keyring-daemon on it, its login keyring unlocked."""
-    try:
-        private_bus.start_keyring(unlock=True)
-    except SecretServiceError as exc:
-        pytest.fail(f"Could not start gnome-keyring-daemon: {exc}", pytrace=False)
-    return private_bus
 
 
 def run_child(

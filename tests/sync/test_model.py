@@ -217,4 +217,8 @@ ClientModel.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestClientModel = pytest.mark.slow(ClientModel.TestCase)
+# The model corrupts the cache (moved aside with a warning) and queues feedback the store may
+# refuse (a warning): both expected.
+TestClientModel = pytest.mark.expect_log("inbox.sync.syncer", "WARNING")(
+    pytest.mark.expect_log("inbox.sync.localdb", "WARNING")(pytest.mark.slow(ClientModel.TestCase))
+)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-import pg
 from inbox.store import roles
 from inbox.store.connection import StoreConnection
 from inbox.store.service import StoreService
 from inbox.sync.client import Client
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import cli
 from tests.store.helpers import token_decision
 
 

@@ -15,16 +15,15 @@ from pathlib import Path
 
 import pytest
 
-import pg
 from inbox.core.errors import StoreUnavailableError
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.state import ClientState
-from tests.cli.run import cli
+from tests import pg
+from tests.processes import Watch, cli
 from tests.store.helpers import token_decision
 from tests.sync.helpers import client_paths, publish
-from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.postgres
 
@@ -52,20 +51,9 @@ def fred_acks(url: str) -> list[tuple[str, int]]:
     )
 
 
-def lines_until(watch: Watch, key: str, timeout: float = BOUND) -> list[dict[str, object]]:
+def lines_until(watch: Watch, key: str) -> list[dict[str, object]]:
     """Every line up to and including the first one about ``key``."""
-    got: list[dict[str, object]] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        item = watch.next_line(timeout=max(0.01, deadline - time.monotonic()))
-        if item is None:
-            break
-        got.append(item[1])
-        if item[1]["key"] == key:
-            return got
-    raise AssertionError(
-        f"no line for {key} within {timeout} s; got {got}; stderr: {''.join(watch.stderr)}"
-    )
+    return watch.lines_until(lambda line: line["key"] == key, timeout=BOUND)
 
 
 def test_an_outage_goes_offline_then_online_and_loses_or_repeats_nothing(
@@ -79,8 +67,7 @@ def test_an_outage_goes_offline_then_online_and_loses_or_repeats_nothing(
     watch = Watch(url, "fred")
     try:
         watch.wait_status("online", timeout=BOUND)
-        printed += lines_until(watch, first)
-        printed += watch.drain(0.5)
+        printed += lines_until(watch, first)  # and below, whatever came in between
         a = publish(service, "Error format")
         printed += lines_until(watch, a)
 
@@ -113,10 +100,10 @@ def test_an_outage_goes_offline_then_online_and_loses_or_repeats_nothing(
         while outbox(isolated_profile, url) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert outbox(isolated_profile, url) == []
-        printed += watch.drain(1.0)
     finally:
         code = watch.stop()
     assert code == 0, "".join(watch.stderr)
+    printed += watch.collected()  # to its last line: the rounds that emptied the outbox ended
 
     assert fred_acks(url) == sorted([(first, 1), (a, 1)])
     assert [line["key"] for line in printed] == [first, a, b]

@@ -5,44 +5,35 @@ and in no output; it never appears in a process's arguments either: it travels o
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 
-import pg
+from tests import pg
+from tests.processes import Result, Watch, cli
 from tests.sync.secret_service import PrivateSecretService
-from tests.sync.test_credentials import private_bus, secret_service  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.postgres, pytest.mark.dbus]
 
 PASSWORD = "Tr0ub4dor-hygiene-8c1f"
 
 
-def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "inbox.cli", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run(env: dict[str, str], *args: str, stdin: str = "") -> Result:
+    return cli(*args, env=env, stdin=stdin, check=False)
 
 
 def test_the_password_stays_in_the_keyring(
     own_pg: pg.ThrowawayCluster,
-    secret_service: PrivateSecretService,  # noqa: F811 - the fixture imported above
+    secret_service: PrivateSecretService,
     tmp_path: Path,
 ) -> None:
     database = pg.create_database(own_pg.admin_url)
     admin = pg.sqlalchemy_url(own_pg.admin_url, database=database)
     env = dict(secret_service.env)
     env["DECISION_INBOX_PROFILE"] = str(tmp_path / "profile")
-    assert run(env, "--store", admin, "init").returncode == 0
+    assert run(env, "--store", admin, "init").code == 0
     for args in (
         ("team", "add", "frontend"),
         ("person", "add", "pwuser", "--name", "Pat", "--team", "frontend"),
@@ -50,7 +41,7 @@ def test_the_password_stays_in_the_keyring(
         ("finalize", "D-1", "--user", "pwuser"),
     ):
         result = run(env, "--store", admin, *args)
-        assert result.returncode == 0, result.stderr
+        assert result.code == 0, result.err
     own_pg.require_password("pwuser", PASSWORD)
     with psycopg.connect(pg.libpq_url(own_pg.admin_url, database), autocommit=True) as conn:
         conn.execute(sql.SQL("GRANT decision_inbox_member TO {}").format(sql.Identifier("pwuser")))
@@ -61,33 +52,22 @@ def test_the_password_stays_in_the_keyring(
     outputs = []
 
     refused = run(env, "inbox")  # nothing saved yet: libpq has no password
-    outputs.append(refused.stdout + refused.stderr)
-    assert refused.returncode == 1
+    outputs.append(refused.out + refused.err)
+    assert refused.code == 1
     wrong = run(env, "login", "--password-stdin", stdin="not-it\n")
-    outputs.append(wrong.stdout + wrong.stderr)
-    assert wrong.returncode == 1 and "did not accept the password" in wrong.stderr
+    outputs.append(wrong.out + wrong.err)
+    assert wrong.code == 1 and "did not accept the password" in wrong.err
     saved = run(env, "login", "--password-stdin", stdin=PASSWORD + "\n")
-    outputs.append(saved.stdout + saved.stderr)
-    assert saved.returncode == 0, saved.stderr
-    assert "SecretService" in saved.stdout
+    outputs.append(saved.out + saved.err)
+    assert saved.code == 0, saved.err
+    assert "SecretService" in saved.out
     for args in (("inbox", "--json"), ("--debug", "ack", "D-1"), ("show", "D-1", "--json")):
         result = run(env, *args)
-        outputs.append(result.stdout + result.stderr)
-        assert result.returncode == 0, result.stderr
-    watch = subprocess.Popen(
-        [sys.executable, "-m", "inbox.cli", "--debug", "watch", "--json"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = watch.communicate(timeout=4)
-    except subprocess.TimeoutExpired:
-        watch.terminate()
-        out, err = watch.communicate(timeout=15)
-    outputs.append(out + err)
-    assert "online" in err, err
+        outputs.append(result.out + result.err)
+        assert result.code == 0, result.err
+    with Watch(None, None, env=env, debug=True) as watch:
+        watch.wait_status("online")
+    outputs.append(watch.output())
 
     assert not any(PASSWORD in text for text in outputs)
     files = [p for p in (tmp_path / "profile").rglob("*") if p.is_file()]

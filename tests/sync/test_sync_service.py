@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from inbox.core.model import Reason
@@ -16,6 +17,7 @@ from inbox.sync.engine import EngineSettings
 from tests.store.helpers import open_store, token_decision
 
 
+@pytest.mark.expect_log("inbox.sync.syncer", "WARNING")
 def test_sync_service_delivers_deltas_and_actions_as_signals(
     qtbot: QtBot, store_url: str, tmp_path: Path
 ) -> None:

@@ -104,6 +104,7 @@ def test_a_push_repeated_after_a_crash_is_deduplicated(world) -> None:  # type: 
         assert len(load_snapshot(session).decisions[0].acknowledgments) == 1
 
 
+@pytest.mark.expect_log("inbox.sync.syncer", "WARNING")
 def test_a_refused_entry_stays_visible_with_its_sentence(world) -> None:  # type: ignore[no-untyped-def]
     service, client = world
     key = token_decision(service)
@@ -148,6 +149,7 @@ def test_refusal_from_the_cli_path_is_raised_and_not_kept(world) -> None:  # typ
     assert client.state.entries() == []
 
 
+@pytest.mark.expect_log("inbox.sync.localdb", "WARNING")
 def test_a_corrupt_cache_is_moved_aside_and_rebuilt_without_losing_the_outbox(
     store_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

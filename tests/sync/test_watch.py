@@ -9,10 +9,9 @@ import pytest
 
 from inbox.core.model import Role
 from inbox.store.service import StoreService
-from tests.cli.run import cli
+from tests.processes import Watch, cli
 from tests.store.helpers import open_store
 from tests.sync.helpers import publish
-from tests.sync.watching import Watch
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def test_watch_prints_an_upstream_finalize_within_the_bound(
     watch = Watch(store_url, "fred")
     try:
         watch.wait_status("online")
-        assert watch.drain(0.3) == []  # an empty inbox: nothing to say
+        # An empty inbox has nothing to say: the first line must be about the first decision.
         delays = []
         for n in range(20):
             key = publish(service, f"Decision {n}")
@@ -53,14 +52,14 @@ def test_watch_never_repeats_a_notification_across_restarts(
     first = Watch(store_url, "fred")
     first.wait_status("online")
     key = publish(service, "Token refresh policy")
-    assert [line["key"] for line in first.drain(1.5)] == [key]
-    first.stop()
+    printed = first.lines_until(lambda line: line["key"] == key) + first.rest()
+    assert [line["key"] for line in printed] == [key]
     second = Watch(store_url, "fred")
     second.wait_status("online")
-    assert second.drain(1.0) == []
+    # Whatever the restart repeated comes before the line of a decision published after it.
     other = publish(service, "Second")
-    assert [line["key"] for line in second.drain(1.5)] == [other]
-    second.stop()
+    printed = second.lines_until(lambda line: line["key"] == other) + second.rest()
+    assert [line["key"] for line in printed] == [other]
 
 
 def test_a_second_watch_on_the_same_profile_refuses(service: StoreService, store_url: str) -> None:
@@ -80,9 +79,9 @@ def test_acks_queued_offline_by_the_cli_are_delivered_by_watch(
     key = publish(service, "Token refresh policy")
     watch = Watch(store_url, "fred")
     watch.wait_status("online")
-    assert [line["key"] for line in watch.drain(1.0)] == [key]
+    assert [line["key"] for line in watch.lines_until(lambda line: line["key"] == key)] == [key]
     assert "Acknowledged" in cli("ack", key, store=store_url, user="fred").out
-    watch.stop()
+    assert watch.rest() == []
     acks = [a for d in _decisions(service) for a in d.acknowledgments]
     assert [(a.person, a.revision) for a in acks] == [("fred", 1)]
 
@@ -107,9 +106,9 @@ def test_the_owner_hears_of_an_objection_while_the_decision_is_open(
     watch = Watch(store_url, "ana")
     try:
         watch.wait_status("online")
-        assert watch.drain(1.0) == []  # the owner of an open decision owes nothing yet
+        # The owner of an open decision owes nothing yet: the objection is the first line.
         service.give_feedback("fred", key, body="This breaks mobile", objection=True)
-        lines = watch.drain(1.5)
+        lines = watch.lines_until(lambda line: line["reason"] == "objection") + watch.rest()
         assert [(line["key"], line["reason"]) for line in lines] == [(key, "objection")]
         assert "fred" in lines[0]["body"]
     finally:

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
+from tests.processes import Watch
 from tests.store.blocker import foreign_transaction
 from tests.store.helpers import open_store
 from tests.sync.helpers import publish
-from tests.sync.watching import Watch
 
 pytestmark = pytest.mark.postgres
 

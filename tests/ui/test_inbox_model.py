@@ -19,7 +19,7 @@ from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_model import DEADLINE_COLUMN, InboxTableModel, deadline_text
-from tests.ui.items import item
+from tests.core.builders import inbox_item as item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_rows import RowFilter
 from inbox.ui.inbox_state import InboxState
-from tests.ui.items import item
+from tests.core.builders import inbox_item as item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

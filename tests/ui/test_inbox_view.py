@@ -16,7 +16,7 @@ from inbox.core.inbox import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_view import NOTHING_MATCHES, SEARCH_PLACEHOLDER, InboxListView
-from tests.ui.items import item
+from tests.core.builders import inbox_item as item
 
 # Offscreen's QPlatformWindow lacks propagateSizeHints() and says so when a window is shown;
 # on a real screen nothing is logged.

@@ -20,13 +20,7 @@ from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.services.settings_service import SettingsService
 from inbox.ui.password_prompt import PasswordDialog, ask_password
 from inbox.ui.settings_dialog import PASSWORD_IN_KEYRING, SettingsDialog
-from memory_keyring import MemoryKeyring
-from tests.settings_fixtures import (  # noqa: F401 - fixtures, found by pytest by name
-    fresh_session_fixture,
-    gui_thread_fixture,
-    service_fixture,
-    trusted_fixture,
-)
+from tests.memory_keyring import MemoryKeyring
 from tests.store.helpers import open_store
 
 pytestmark = pytest.mark.usefixtures("gui_thread", "fresh_session")

@@ -17,7 +17,7 @@ from inbox.core.model import Reason
 from inbox.core.pause import TOMORROW_AT
 from inbox.ui.tray import MENU_LIMIT, TrayController, pending_items
 from inbox.ui.tray_icon import badge_text, render_tray_icon, render_tray_pixmap
-from tests.ui.items import item
+from tests.core.builders import inbox_item as item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

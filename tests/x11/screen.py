@@ -40,7 +40,8 @@ START_TIMEOUT = 10.0
 X_TOOLS = ("Xvfb", "xdotool", "import")
 INSTALL_HINT = (
     "Debian: apt-get install xvfb xauth trayer xdotool imagemagick, and Qt's xcb libraries "
-    "(docs/testing.md, 'A real X screen and a system tray')."
+    "(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 "
+    "libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)."
 )
 # Variables that would make a Qt child scale its coordinates or leave the X server.
 _SCALING_VARS = ("QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "QT_AUTO_SCREEN_SCALE_FACTOR")

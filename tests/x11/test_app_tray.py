@@ -21,11 +21,9 @@ Screenshots go to the test's tmp_path; the open menu is also copied to /tmp/app-
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +43,7 @@ from inbox.ui.tray import PENDING_REASONS
 from inbox.ui.tray_icon import ONLINE, STATES, render_tray_icon
 from tests.app.child import AppProcess
 from tests.app.window import seed_demo
+from tests.processes import cli
 from tests.x11.screen import (
     TRAYER,
     gui_env,
@@ -58,7 +57,6 @@ from tests.x11.screen import (
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 FIRST_SYNC = 20.0  # the icon shows once the app has started and synced
 TRAY_RETRY = 25.0  # the app looks for a tray every 10 s
 MENU_OPENS = 5.0
@@ -158,19 +156,16 @@ def raise_panel(display: str) -> None:
 def pending(url: str, profile: Path) -> list[dict[str, Any]]:
     """fred's pending items as the CLI computes them on the store, in the tray menu's order
     (reason first; ties keep the inbox's order)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "inbox.cli", "--store", url, "--user", "fred", "inbox", "--json"],
-        cwd=ROOT,
+    done = cli(
+        "inbox",
+        "--json",
+        store=url,
+        user="fred",
         env={**os.environ, "DECISION_INBOX_PROFILE": str(profile)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr
     rank = {reason.value: index for index, reason in enumerate(REASON_ORDER)}
     pending_reasons = {reason.value for reason in PENDING_REASONS}
-    items = [i for i in json.loads(done.stdout)["items"] if i["reason"] in pending_reasons]
+    items = [i for i in done.json()["items"] if i["reason"] in pending_reasons]
     return sorted(items, key=lambda i: rank[i["reason"]])
 
 

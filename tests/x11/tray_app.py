@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from inbox.core.model import Reason
 from inbox.ui.tray import TrayController
-from tests.ui.items import item
+from tests.core.builders import inbox_item as item
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
 ITEMS = (
