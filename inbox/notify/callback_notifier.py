@@ -15,7 +15,11 @@ log = logging.getLogger(__name__)
 class TrayMessageNotifier(Notifier):
     """Popups through the tray icon's ``showMessage(title, body)``. ``available`` says whether a
     tray is there now (``QSystemTrayIcon.isSystemTrayAvailable`` and the icon visible); it is
-    asked at construction and again before each popup, because a panel can go away."""
+    asked at construction and again before each popup, because a panel can go away.
+
+    Qt's tray has one balloon at a time, so a new popup takes the place of the last one
+    anyway; it has no call to take a balloon down, so ``withdraw`` is the default no-op (the
+    balloon goes after the platform's timeout)."""
 
     name = "tray"
 
@@ -35,7 +39,9 @@ class TrayMessageNotifier(Notifier):
 
 class BannerNotifier(Notifier):
     """The in-app banner: the last resort, so ``show`` never raises. A failing ``show`` callable
-    is a bug in the app, logged with its traceback rather than passed on to the chain."""
+    is a bug in the app, logged with its traceback rather than passed on to the chain. The
+    banner clears itself after a few seconds and each message replaces the last, so
+    ``withdraw`` is the default no-op."""
 
     name = "banner"
 

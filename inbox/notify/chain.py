@@ -9,10 +9,12 @@ first that works shows popups.
 - An adapter whose ``show`` raises is dropped (closed, never asked again by this chain): one
   WARNING line, and the next adapter shows the same popup, so nothing is lost. The chain does not
   climb back up; a new chain (at the next start, or when the settings change) probes again.
+- ``withdraw`` goes to the adapter in use only: a popup shown by an adapter since dropped cannot
+  be reached any more (that adapter is closed), and an adapter ignores ids it did not show.
 - The last adapter is the last resort, kept even when another one is pinned; the standard order
   (:func:`default_factories`) ends with the in-app banner, which never fails.
 
-Threads: ``show`` and ``close`` may be called from any thread (a lock serialises them); ``show``
+Threads: ``show``, ``withdraw`` and ``close`` may be called from any thread (a lock serialises them); ``show``
 blocks while an adapter delivers (a D-Bus round trip, a few seconds at worst), so the app calls
 it off the GUI thread or accepts that pause.
 """
@@ -95,6 +97,23 @@ class NotifierChain:
                 return name
             log.error("No notifier is left to show %r; the popup is lost.", popup.title)
             return None
+
+    def withdraw(self, popup_id: str) -> None:
+        """Take a popup off the screen where the adapter in use can; never raises (a failure is
+        logged: the popup stays until the server's timeout, and the adapter stays in use)."""
+        with self._lock:
+            if self._closed or self._active is None:
+                return
+            name, notifier = self._active
+            try:
+                notifier.withdraw(popup_id)
+            except Exception as exc:
+                log.warning(
+                    "The %s notifier could not withdraw a popup (%s: %s).",
+                    name,
+                    type(exc).__name__,
+                    exc,
+                )
 
     def close(self) -> None:
         """Close the adapter in use. Idempotent; the chain shows nothing afterwards."""

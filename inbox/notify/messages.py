@@ -91,18 +91,45 @@ def needs_ack(item: InboxItem, what: str) -> Words:
     return _words(f"{item.key} needs your acknowledgment: {item.title}", f"{what}.")
 
 
-def changed_since_ack(item: InboxItem) -> Words:
-    """The title and assertion changes (the facts people build on), then what the user acked."""
+Revised = tuple[int, str, str]  # (revision, author, summary)
+MAX_WHO = 100  # of the body, for who revised and why; the facts get the rest
+
+
+def revisions_since(item: InboxItem, events: Iterable[Event]) -> tuple[Revised, ...]:
+    """Who made each revision since the one ``item``'s person acknowledged, and why (the
+    revision's summary), newest first, as far as this sync's ``revised`` events tell."""
+    since = item.acked_revision or 0
+    found: dict[int, tuple[str, str]] = {}
+    for e in events:
+        number = e.revision if e.kind == "revised" and e.decision == item.key else None
+        if number is not None and since < number <= item.revision:
+            summary = e.data.get("summary")
+            found[number] = (e.actor, summary if isinstance(summary, str) else "")
+    return tuple((number, *found[number]) for number in sorted(found, reverse=True))
+
+
+def changed_since_ack(item: InboxItem, revisions: Sequence[Revised] = ()) -> Words:
+    """Who changed it and why (``revisions``, from :func:`revisions_since`), the title and
+    assertion changes (the facts people build on), then what the person acknowledged."""
     suffix = "" if item.acked_revision is None else f" You acknowledged r{item.acked_revision}."
+    said = [
+        f"r{number} by {author}" + (f": {clip(why, 60).rstrip('.')}" if why.strip() else "")
+        for number, author, why in revisions
+    ]
+    who = _sentence(clip("; ".join(said), MAX_WHO)) if said else ""
     if item.diff is None:
-        changes = f"Now at r{item.revision}"
+        changes = "" if who else f"Now at r{item.revision}"
     else:
         facts = format_diff(item.diff)[: len(item.diff.assertions) + (item.diff.title is not None)]
         changes = "; ".join(facts) if facts else "The text changed"
-    changes = clip(changes, MAX_BODY - len(suffix) - 1)
-    if not changes.endswith(ELLIPSIS):
-        changes += "."
-    return _words(f"{item.key} changed: {item.title}", changes + suffix)
+    room = MAX_BODY - len(suffix) - (len(who) + 1 if who else 0) - 1
+    changes = _sentence(clip(changes, room)) if changes else ""
+    body = " ".join(part for part in (who, changes) if part) + suffix
+    return _words(f"{item.key} changed: {item.title}", body)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((ELLIPSIS, ".")) else text + "."
 
 
 def _deadline(deadline: datetime | None, now: datetime | None, tz: tzinfo | None) -> str:

@@ -1,5 +1,7 @@
 """What every notifier adapter is: a constructor that refuses when its backend cannot work here,
-``show`` that raises when a popup could not be delivered, and ``close``.
+``show`` that raises when a popup could not be delivered (and honours ``Popup.replaces`` where
+the backend can), ``withdraw`` that takes a popup off the screen where the backend can, and
+``close``.
 
 The adapters (desktop-notifier, plyer, the tray, the in-app banner) are tried in order by
 :class:`~inbox.notify.chain.NotifierChain` (docs/decisions/0007-notifier-chain.md). This module
@@ -16,8 +18,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from inbox.core.model import ACKNOWLEDGEABLE
-from inbox.notify.values import Popup
+from inbox import APP_ID
+from inbox.core.model import ACKNOWLEDGEABLE, Reason
+from inbox.notify.values import ALL_ACKNOWLEDGED, REMINDER_1H, Popup
 
 if TYPE_CHECKING:
     from dbus_fast.aio import MessageBus
@@ -29,8 +32,6 @@ ActionHandler = Callable[[str, str], None]
 """Called with ``(action, decision key)``: ``action`` is :data:`ACKNOWLEDGE` or :data:`OPEN`
 (a plain click on the popup opens too). The key is ``""`` for a popup about no single decision
 (a summary): open the inbox. Adapters may call it on a thread of their own; see each adapter."""
-
-# Reasons whose popup asks for something the person can do from the popup itself.
 
 NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 PROBE_TIMEOUT_S = 3.0
@@ -52,10 +53,36 @@ class Notifier(ABC):
 
     @abstractmethod
     def show(self, popup: Popup) -> None:
-        """Deliver ``popup`` now; raise (any exception) if it was not delivered."""
+        """Deliver ``popup`` now, in place of ``popup.replaces`` if this adapter showed that one
+        and can replace it; raise (any exception) if it was not delivered."""
+
+    def withdraw(self, popup_id: str) -> None:  # noqa: B027 - a backend may have no way to
+        """Take the popup with this id off the screen, if this adapter showed it and its backend
+        can; never raises for a popup that is already gone. The default does nothing."""
 
     def close(self) -> None:  # noqa: B027 - most adapters hold nothing to release
         """Release what the adapter holds (threads, connections). Idempotent."""
+
+
+# Hints of the notification spec, so desktops group the app's popups and rank them: the desktop
+# file's name (its id without ".desktop"), a vendor category per kind ("x-vendor.class"; no
+# standard category fits) and the urgency (0 low, 1 normal, 2 critical).
+DESKTOP_ENTRY = APP_ID
+LOW, NORMAL, CRITICAL = 0, 1, 2
+_LOW = frozenset({str(Reason.INFORMED), ALL_ACKNOWLEDGED})  # nothing is owed
+_CRITICAL = frozenset({REMINDER_1H})  # the deadline is within the hour
+
+
+def category(popup: Popup) -> str:
+    """``x-decision-inbox.needs_ack``: one category per kind of popup."""
+    return f"x-decision-inbox.{popup.reason}"
+
+
+def urgency(popup: Popup) -> int:
+    """Low for what owes nothing, critical for a deadline within the hour, else normal."""
+    if popup.reason in _LOW:
+        return LOW
+    return CRITICAL if popup.reason in _CRITICAL else NORMAL
 
 
 def can_acknowledge(popup: Popup) -> bool:

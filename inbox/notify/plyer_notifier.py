@@ -1,6 +1,9 @@
 """Plain native popups over plyer, the product's named notification dependency.
 
-No buttons and no click handling: plyer offers neither. On Linux without dbus-python, plyer
+No buttons and no click handling: plyer offers neither. No replacing or withdrawing either:
+plyer returns no id for a popup and has no call to close one, so ``withdraw`` is the default
+no-op, a popup that replaces another simply shows, and each popup goes away after
+:data:`TIMEOUT_S`. Nor can it pass hints (desktop-entry, category, urgency). On Linux without dbus-python, plyer
 shells out to ``notify-send``; that path needs the binary and a notification server on the
 session bus, both checked in the constructor, and it ignores ``notify-send``'s exit status, so
 ``show`` asks the bus again before each popup to notice a server that went away.

@@ -244,7 +244,7 @@ def _item_popup(
     if item.reason is Reason.NEEDS_ACK:
         words = messages.needs_ack(item, messages.happened(item, events))
     elif item.reason is Reason.CHANGED_SINCE_ACK:
-        words = messages.changed_since_ack(item)
+        words = messages.changed_since_ack(item, messages.revisions_since(item, events))
     elif item.reason is Reason.FEEDBACK_REQUESTED:
         words = messages.feedback_requested(item, clock, tz)
     elif item.reason is Reason.INFORMED:

@@ -4,6 +4,10 @@ Each sync round's delta goes through :func:`decide`, deadline reminders and held
 after quiet hours or a pause; each popup is shown, and then the policy's memory is saved beside
 the outbox. Shown first, remembered second: a crash in between repeats a popup rather than losing
 one (the only window left open, as measured). Runs on the sync engine's thread.
+
+Popups follow the truth afterwards (:mod:`inbox.notify.screen`): a popup about a decision that
+already has one on screen is shown with ``replaces`` set, and once a round's inbox no longer
+holds the item a popup is about, ``withdraw`` is called with that popup.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime
 
 from inbox.core.delta import InboxDelta
 from inbox.notify.policy import decide, release, reminders_due
+from inbox.notify.screen import Screen, place, withdrawals
 from inbox.notify.values import PolicyState, Popup, Settings
 
 log = logging.getLogger(__name__)
@@ -31,18 +36,23 @@ class PolicyRunner:
         load: Callable[[str], str | None],
         save: Callable[[str, str], None],
         show: Callable[[Popup], None],
+        withdraw: Callable[[Popup], None] | None = None,
     ) -> None:
         """``load``/``save`` read and write a text value by key in the profile's state file;
         ``show`` puts one popup in front of the person (it may raise: that popup is then kept
         for the next round, since the memory is not saved). The memory is read at the first
         round, on the engine's thread: the app builds its runner on the GUI thread, where the
-        state file (SQLite) is not to be read."""
+        state file (SQLite) is not to be read. ``withdraw`` takes a popup off the screen (it may
+        raise: that is logged, and the popup is forgotten all the same); without it (``watch``)
+        nothing is withdrawn."""
         self.user = user
         self.settings = settings
         self._load = load
         self._save = save
         self._show = show
+        self._withdraw = withdraw
         self._policy: PolicyState | None = None
+        self._screen = Screen()
 
     def _memory(self) -> PolicyState:
         if self._policy is None:
@@ -61,10 +71,24 @@ class PolicyRunner:
         state, popups = decide(memory, delta, self.user, now, settings, owned=delta.owned)
         state, reminders = reminders_due(state, delta.items, self.user, now, settings)
         state, released = release(state, now, settings)
-        shown = [*popups, *reminders, *released]
-        for popup in shown:
-            self._show(popup)
+        shown = []
+        for popup in [*popups, *reminders, *released]:
+            screen, placed = place(self._screen, popup)
+            self._show(placed)
+            self._screen = screen
+            shown.append(placed)
         if state != memory:
             self._save(POLICY_KEY, json.dumps(state.to_json()))
             self._policy = state
+        self._screen, gone = withdrawals(self._screen, delta.items)
+        for popup in gone:
+            self._take_down(popup)
         return shown
+
+    def _take_down(self, popup: Popup) -> None:
+        if self._withdraw is None:
+            return
+        try:
+            self._withdraw(popup)
+        except Exception:  # a popup left on screen is a nuisance, not a reason to stop syncing
+            log.exception("could not withdraw the popup %s", popup.id)

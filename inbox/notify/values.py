@@ -41,7 +41,9 @@ STATE_VERSION = 1
 class Popup:
     """One notification. ``to_json`` is what ``watch --json`` prints; the other fields are kept
     in the persisted state: ``subject`` (the decision's title, for summaries), ``expires`` (a held
-    popup is dropped after this) and ``covers`` (a summary's ids)."""
+    popup is dropped after this) and ``covers`` (a summary's ids). ``replaces``, set only for
+    the showing (never saved): the id of the popup on screen that this one takes the place of
+    (:func:`inbox.notify.screen.place`)."""
 
     id: str
     key: str | None
@@ -52,6 +54,7 @@ class Popup:
     subject: str = ""
     expires: datetime | None = None
     covers: tuple[str, ...] = ()
+    replaces: str | None = None
 
     @property
     def line(self) -> str:

@@ -6,6 +6,12 @@ across restarts and across the two kinds of client. Popups go through the notifi
 chain's Qt-bound last resorts (the tray's message, the in-app banner) are reached through queued
 signals, and so are the actions a person takes on a popup (Acknowledge, Open), which arrive on
 the notifier's own thread.
+
+Popups follow the truth: after each round the runner withdraws the popups whose item left the
+inbox (answered here, from the tray, on the command line or on another machine) and a popup
+about a decision already on screen replaces the one there (``inbox.notify.screen``). An
+acknowledgment made in this app reaches the round right after the store took it (the sync
+service syncs at once), so its popup goes within about a second.
 """
 
 from __future__ import annotations
@@ -62,7 +68,12 @@ class NotificationService(QObject):
         )
         state = sync.client.state
         self.runner = PolicyRunner(
-            sync.user, settings, load=state.get, save=state.put, show=self._show
+            sync.user,
+            settings,
+            load=state.get,
+            save=state.put,
+            show=self._show,
+            withdraw=self._withdraw,
         )
         sync.round_hooks.append(self._on_round)
 
@@ -91,6 +102,9 @@ class NotificationService(QObject):
                 self._revisions[popup.key] = popup.revision
         self.chain.show(popup)
         self.popup_shown.emit(popup)
+
+    def _withdraw(self, popup: Popup) -> None:
+        self.chain.withdraw(popup.id)
 
     # -- the notifier's thread ----------------------------------------------------------------
 

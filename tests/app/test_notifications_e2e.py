@@ -1,13 +1,16 @@
 """The app's notifications end to end, on a real session bus with the notification daemon mock
 of docs/testing.md listening, and a real PostgreSQL store: ana finalizes from this process,
 the app (a child process, offscreen, as fred) must put a Notify on the bus within a second, never
-twice across restarts, and an *Acknowledge* invoked on the bus must reach the store."""
+twice across restarts, and an *Acknowledge* invoked on the bus must reach the store. Popups follow
+the truth: acknowledged from the popup or on the command line, the app closes its popup within
+2 s (``CloseNotification`` in the mock's log); a second change replaces the first popup."""
 
 from __future__ import annotations
 
 import random
 import re
 import signal
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -58,6 +61,14 @@ def _new(service: StoreService, title: str, *, ack: bool = True) -> str:
 
 def _mentioning(calls: list[NotifyCall], key: str) -> list[NotifyCall]:
     return [c for c in calls if key in KEY.findall(f"{c.summary} {c.body}")]
+
+
+def _server_id(calls: list[NotifyCall], call: NotifyCall) -> int:
+    """The id the mock gave ``call``: it numbers new popups 1, 2, 3… and a replacement keeps the
+    id it replaced."""
+    if call.replaces_id:
+        return call.replaces_id
+    return sum(1 for c in calls[: calls.index(call) + 1] if not c.replaces_id)
 
 
 def _wait(condition, timeout: float, what: str, app: AppProcess) -> None:  # type: ignore[no-untyped-def]
@@ -174,3 +185,87 @@ def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
     lost = [k for k in keys if seen[k] == 0]
     assert not lost, f"never notified: {lost}"
     assert len(keys) >= 20
+
+
+def _ack_on_the_command_line(app: AppProcess, key: str) -> None:
+    """``decision-inbox ack`` as fred types it, in another process with the app's profile."""
+    done = subprocess.run(
+        [*app.command, "ack", key],
+        env=app.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("where", ["popup", "command line"])
+def test_an_acknowledgment_closes_the_popup_within_2_s(
+    where: str,
+    notification_server: NotificationBus,
+    upstream: StoreService,
+    pg_url: str,
+    tmp_path: Path,
+) -> None:
+    app = AppProcess(tmp_path / "fred", pg_url, "fred", notifier="desktop-notifier")
+    bus = notification_server
+    app.start()
+    try:
+        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        key = _new(upstream, "Token refresh policy")
+        upstream.finalize("ana", key)
+        _wait(lambda: _mentioning(bus.notify_calls(), key), 10, f"a popup about {key}", app)
+        calls = bus.notify_calls()
+        popup_id = _server_id(calls, _mentioning(calls, key)[0])
+        assert bus.close_calls() == []
+        if where == "popup":
+            bus.emit_action_invoked(popup_id, "acknowledge")
+            _wait(lambda: _acknowledged(pg_url, key), 10, "the acknowledgment in the store", app)
+        else:
+            _ack_on_the_command_line(app, key)
+            assert _acknowledged(pg_url, key)
+        answered = time.monotonic()
+        _wait(lambda: popup_id in bus.close_calls(), 5, f"CloseNotification({popup_id})", app)
+        latency = time.monotonic() - answered
+        assert latency < 2.0, f"{latency:.3f} s from the acknowledgment to CloseNotification"
+        assert bus.close_calls() == [popup_id], "only the answered popup is closed"
+    finally:
+        app.stop()
+
+
+def test_a_second_change_replaces_the_first_popup_and_says_who_and_why(
+    notification_server: NotificationBus,
+    upstream: StoreService,
+    pg_url: str,
+    tmp_path: Path,
+) -> None:
+    app = AppProcess(tmp_path / "fred", pg_url, "fred", notifier="desktop-notifier")
+    bus = notification_server
+    key = _new(upstream, "Token refresh policy")
+    upstream.revise("ana", key, summary="State the refresh", set_assertions={"auth.refresh": "15"})
+    upstream.finalize("ana", key)
+    upstream.acknowledge("fred", key, revision=2)
+    app.start()
+    try:
+        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        before = len(bus.notify_calls())
+        upstream.revise(
+            "ana", key, summary="Mobile needs longer", set_assertions={"auth.refresh": "60"}
+        )
+        _wait(lambda: len(bus.notify_calls()) > before, 10, "the first change popup", app)
+        first = bus.notify_calls()[before]
+        assert first.summary == f"{key} changed: Token refresh policy"
+        assert first.body == (
+            "r3 by ana: Mobile needs longer. auth.refresh: 15 → 60. You acknowledged r2."
+        )
+        first_id = _server_id(bus.notify_calls(), first)
+
+        upstream.revise("ana", key, summary="Back to 30", set_assertions={"auth.refresh": "30"})
+        _wait(lambda: len(bus.notify_calls()) > before + 1, 10, "the second change popup", app)
+        second = bus.notify_calls()[before + 1]
+        # this round's feed names the revision that is new; the facts still run from fred's r2
+        assert second.body == "r4 by ana: Back to 30. auth.refresh: 15 → 30. You acknowledged r2."
+        assert second.replaces_id == first_id, "the second popup stacked on the first"
+        assert len(bus.notify_calls()) == before + 2
+    finally:
+        app.stop()

@@ -190,6 +190,22 @@ class NotificationBus:
                 calls.append(NotifyCall(*parse_logged_args(rest.removeprefix("Notify "))))
         return calls
 
+    def close_calls(self) -> list[int]:
+        """The ids of every CloseNotification call the server received so far, in order."""
+        closed = []
+        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+            _, _, rest = line.partition(" ")
+            if rest.startswith("CloseNotification "):
+                closed.append(int(rest.removeprefix("CloseNotification ").strip()))
+        return closed
+
+    def wait_for_close(self, notification_id: int, timeout_s: float = 5.0) -> bool:
+        """Whether the popup with this id was closed within ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while notification_id not in self.close_calls() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return notification_id in self.close_calls()
+
     def wait_for_notify(self, count: int, timeout_s: float = 5.0) -> list[NotifyCall]:
         """The Notify calls, once there are at least ``count`` (a child process may lag)."""
         deadline = time.monotonic() + timeout_s

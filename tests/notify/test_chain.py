@@ -30,12 +30,18 @@ class FakeNotifier(Notifier):
         self.name = name
         self.fail = fail
         self.shown: list[Popup] = []
+        self.withdrawn: list[str] = []
         self.closed = False
 
     def show(self, popup: Popup) -> None:
         if self.fail is not None:
             raise self.fail
         self.shown.append(popup)
+
+    def withdraw(self, popup_id: str) -> None:
+        if self.fail is not None:
+            raise self.fail
+        self.withdrawn.append(popup_id)
 
     def close(self) -> None:
         self.closed = True
@@ -255,3 +261,24 @@ def test_only_acknowledgment_popups_about_one_decision_offer_acknowledge() -> No
     assert not can_acknowledge(popup(reason="feedback_requested"))
     summary = Popup("fred|summary|x", None, "3 decisions need you", "…", SUMMARY, None)
     assert not can_acknowledge(summary)
+
+
+def test_withdraw_reaches_the_adapter_in_use_and_a_failure_is_only_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    backends = Backends()
+    chain = NotifierChain([backends.make("a"), backends.make("banner")])
+    chain.withdraw("fred|needs_ack|D-1|r1")  # before any popup: nothing is built for it
+    assert backends.built == []
+    chain.show(popup("D-1"))
+    chain.withdraw("fred|needs_ack|D-1|r1")
+    assert backends.get("a").withdrawn == ["fred|needs_ack|D-1|r1"]
+    backends.get("a").fail = RuntimeError("bus gone")
+    with caplog.at_level(logging.INFO, logger=CHAIN_LOG):
+        chain.withdraw("fred|needs_ack|D-1|r1")
+    assert chain.active == "a", "a failed withdraw does not drop the adapter"
+    assert chain_lines(caplog) == [
+        ("WARNING", "The a notifier could not withdraw a popup (RuntimeError: bus gone).")
+    ]
+    chain.close()
+    chain.withdraw("fred|needs_ack|D-1|r1")  # closed: a no-op, not an error

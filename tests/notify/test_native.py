@@ -231,3 +231,53 @@ def test_without_a_session_bus_both_constructors_refuse(monkeypatch: pytest.Monk
     for make in (lambda: DesktopNotifier(Recorder()), PlyerNotifier):
         with pytest.raises(NotifierUnavailableError):
             make()
+
+
+@pytest.mark.dbus
+def test_desktop_notifier_replaces_in_place_withdraws_and_sends_grouping_hints(
+    notification_server: NotificationBus,
+) -> None:
+    notifier = DesktopNotifier(Recorder())
+    second = Popup(
+        id="fred|needs_ack|D-7|r3",
+        key="D-7",
+        title="D-7 needs your acknowledgment: Token refresh policy",
+        body="Revised to r3 by ana.",
+        reason="needs_ack",
+        revision=3,
+        replaces=NEEDS_ACK.id,
+    )
+    try:
+        notifier.show(NEEDS_ACK)  # server id 1
+        notifier.show(INFORMED)  # server id 2
+        notifier.show(second)  # takes the place of 1
+        notifier.withdraw(INFORMED.id)
+        notifier.withdraw("fred|needs_ack|D-404|r1")  # never shown here: nothing to close
+        notifier.withdraw(INFORMED.id)  # already withdrawn: no second close
+    finally:
+        notifier.close()
+    first, info, again = notification_server.wait_for_notify(3)
+    assert (first.replaces_id, info.replaces_id, again.replaces_id) == (0, 0, 1)
+    assert again.summary == second.title
+    assert notification_server.close_calls() == [2]
+    assert first.hints["desktop-entry"] == "io.github.decisioninbox.DecisionInbox"
+    assert (first.hints["category"], first.hints["urgency"]) == ("x-decision-inbox.needs_ack", 1)
+    assert (info.hints["category"], info.hints["urgency"]) == ("x-decision-inbox.informed", 0)
+
+
+@pytest.mark.dbus
+def test_a_popup_clicked_on_the_bus_can_still_be_withdrawn(
+    notification_server: NotificationBus,
+) -> None:
+    # desktop-notifier forgets a popup once an action on it arrives; the app then still closes
+    # it, for the servers that keep a popup after its button was pressed
+    handler = Recorder()
+    notifier = DesktopNotifier(handler)
+    try:
+        notifier.show(NEEDS_ACK)
+        notification_server.emit_action_invoked(1, "acknowledge")
+        handler.wait()
+        notifier.withdraw(NEEDS_ACK.id)
+    finally:
+        notifier.close()
+    assert notification_server.close_calls() == [1]

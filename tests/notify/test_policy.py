@@ -320,15 +320,18 @@ def test_the_demo_story_through_the_real_inbox_rules() -> None:
     )
     before = compute_inbox(USER, snapshot(r1), CORE_NOW)
     after = compute_inbox(USER, snapshot(r2), CORE_NOW)
-    sync = compare(before, after, events=(event("revised", "D-1", 2, CORE_NOW, material=True),))
+    revised = event(
+        "revised", "D-1", 2, CORE_NOW, material=True, summary="Longer tokens for mobile"
+    )
+    sync = compare(before, after, events=(revised,))
     _, popups = decide(PolicyState(), sync, USER, CORE_NOW, UTC_ONLY)
     assert [p.to_json() for p in popups] == [
         {
             "id": "fred|changed_since_ack|D-1|r2",
             "key": "D-1",
             "title": "D-1 changed: Token refresh policy",
-            "body": "+ auth.token.grace_minutes = 5; auth.token.refresh_minutes: 15 → 60. "
-            "You acknowledged r1.",
+            "body": "r2 by ana: Longer tokens for mobile. + auth.token.grace_minutes = 5; "
+            "auth.token.refresh_minutes: 15 → 60. You acknowledged r1.",
             "reason": "changed_since_ack",
             "revision": 2,
         }
