@@ -49,9 +49,25 @@ def find_conflicts(decisions: Iterable[Decision]) -> list[Conflict]:
             by_key.setdefault(key, []).append((decision.key, value))
     conflicts = []
     for key in sorted(by_key):
-        pairs = by_key[key]
-        if len({value for _, value in pairs}) < 2:
-            continue
-        pairs.sort(key=lambda pair: (decision_sort_key(pair[0]), pair[0]))
-        conflicts.append(Conflict(key, tuple(pairs)))
+        conflict = _conflict(key, by_key[key])
+        if conflict is not None:
+            conflicts.append(conflict)
     return conflicts
+
+
+def conflict_on(assertion_key: str, decisions: Iterable[Decision]) -> Conflict | None:
+    """The conflict on one assertion key among ``decisions``, as :func:`find_conflicts` would
+    report it, or None: what an incremental inbox recomputes when one of them changes."""
+    pairs = [
+        (decision.key, decision.current.assertions[assertion_key])
+        for decision in decisions
+        if decision.state in LIVE_STATES and assertion_key in decision.current.assertions
+    ]
+    return _conflict(assertion_key, pairs)
+
+
+def _conflict(assertion_key: str, pairs: list[tuple[str, str]]) -> Conflict | None:
+    if len({value for _, value in pairs}) < 2:
+        return None
+    pairs.sort(key=lambda pair: (decision_sort_key(pair[0]), pair[0]))
+    return Conflict(assertion_key, tuple(pairs))

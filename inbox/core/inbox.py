@@ -140,16 +140,16 @@ def compute_inbox(
     teams = snapshot.teams_of(user)
     items: list[InboxItem] = []
     for decision in snapshot.decisions:
-        items.extend(_decision_items(decision, user, teams, snapshot, now, dismissed))
+        items.extend(decision_items(decision, user, teams, snapshot, now, dismissed))
     items.extend(_conflict_items(user, teams, snapshot))
-    return sorted(items, key=_display_order)
+    return sorted(items, key=display_order)
 
 
 def is_relevant(decision: Decision, user: str, teams: Iterable[str]) -> bool:
     return decision.owner == user or bool(roles_of(decision, user, teams))
 
 
-def _decision_items(
+def decision_items(
     decision: Decision,
     user: str,
     teams: frozenset[str],
@@ -157,6 +157,8 @@ def _decision_items(
     now: datetime,
     dismissed: frozenset[tuple[str, int]],
 ) -> Iterator[InboxItem]:
+    """The items ``decision`` itself gives ``user`` (conflicts aside); ``snapshot`` is read
+    for the directory only (who is in which team), ``now`` must be UTC."""
     roles = roles_of(decision, user, teams)
     owner = decision.owner == user
     if decision.state is State.FINALIZED:
@@ -210,14 +212,16 @@ def _gave_feedback(decision: Decision, user: str) -> bool:
 def _conflict_items(user: str, teams: frozenset[str], snapshot: Snapshot) -> Iterator[InboxItem]:
     by_key = {decision.key: decision for decision in snapshot.decisions}
     for conflict in find_conflicts(snapshot.decisions):
-        item = _conflict_item(conflict, user, teams, by_key)
+        item = conflict_item(conflict, user, teams, by_key)
         if item is not None:
             yield item
 
 
-def _conflict_item(
-    conflict: Conflict, user: str, teams: frozenset[str], by_key: dict[str, Decision]
+def conflict_item(
+    conflict: Conflict, user: str, teams: frozenset[str], by_key: Mapping[str, Decision]
 ) -> InboxItem | None:
+    """The one item ``conflict`` gives ``user``, or None when none of its decisions concerns
+    them."""
     # involved decisions arrive sorted by number, so [0] is the lowest-numbered
     involved = [by_key[key] for key in conflict.decisions]
     owned = [d for d in involved if d.owner == user]
@@ -260,7 +264,7 @@ def _item(decision: Decision, reason: Reason, **extra: Any) -> InboxItem:
     )
 
 
-def _display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], str, str]:
+def display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], str, str]:
     no_deadline, when = False, 0.0
     if item.reason is Reason.FEEDBACK_REQUESTED:
         no_deadline = item.deadline is None

@@ -69,6 +69,7 @@ class SyncService(QObject):
         self._own_tasks = tasks is None
         self.tasks = tasks or TaskRunner(self)
         self._shown: tuple[InboxItem, ...] = ()
+        self._round_items: tuple[InboxItem, ...] | None = None  # the last round's inbox
         self._shown_lock = threading.Lock()
         self.status = SyncStatus("syncing")
         # Called on the engine thread with each round's delta, before the views hear of it:
@@ -141,6 +142,10 @@ class SyncService(QObject):
         with self._shown_lock:
             if round_delta is None:
                 delta = compare(self._shown, items)
+            elif self._round_items is not None and self._shown is self._round_items:
+                # The views show the previous round's inbox, which is what the engine's delta
+                # is relative to: comparing the whole inboxes again would cost the store's size.
+                delta = round_delta
             else:
                 delta = compare(
                     self._shown,
@@ -151,6 +156,8 @@ class SyncService(QObject):
                     after_offline=round_delta.after_offline,
                     owned=round_delta.owned,
                 )
+            if round_delta is not None:
+                self._round_items = round_delta.items
             self._shown = tuple(items)
             # emitted under the lock, so the GUI thread receives the deltas in this order
             self.delta_ready.emit(delta)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
@@ -26,9 +27,29 @@ APPLICATION_ID = 0x44494331  # "DIC1"
 VERSION = 1
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE decisions (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE decisions (key TEXT PRIMARY KEY, data TEXT NOT NULL, stamp INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX ix_decisions_stamp ON decisions (stamp);
 CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
+# Each write transaction takes the next stamp and marks the rows it writes with it, so a reader
+# holding the decoded decisions asks for the rows of later stamps only instead of decoding the
+# world ("stamp" in meta: the latest; "people_stamp": the latest that rewrote the directory;
+# "reset_stamp": the latest that replaced everything). Files of before the stamps get the column.
+_ADD_STAMPS = (
+    "ALTER TABLE decisions ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX IF NOT EXISTS ix_decisions_stamp ON decisions (stamp)",
+)
+
+
+@dataclass(frozen=True)
+class CacheChanges:
+    """What the cache holds beyond a reader's stamp: ``everything`` when the reader must start
+    over (then ``decisions`` and ``people`` are the whole cache)."""
+
+    stamp: int
+    everything: bool
+    decisions: tuple[Decision, ...]
+    people: Mapping[str, Person] | None
 
 
 class Cache(LocalFile):
@@ -40,7 +61,19 @@ class Cache(LocalFile):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
+        self._add_stamps()
         self._forget_outdated_cursor()
+
+    @synchronized
+    def _add_stamps(self) -> None:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(decisions)")}
+        if "stamp" in columns:
+            return
+        with transaction(self._db):
+            # Another process of this profile may have added it meanwhile.
+            if "stamp" not in {row[1] for row in self._db.execute("PRAGMA table_info(decisions)")}:
+                for statement in _ADD_STAMPS:
+                    self._db.execute(statement)
 
     @synchronized
     def _forget_outdated_cursor(self) -> None:
@@ -68,19 +101,48 @@ class Cache(LocalFile):
 
     @synchronized
     def snapshot(self) -> Snapshot:
+        """Everything, decoded: for one-shot readers. A running client keeps a
+        :class:`~inbox.sync.mirror.CacheMirror` instead, which decodes only what changed."""
         decisions = [
             decision_from_dict(json.loads(d))
             for (d,) in self._db.execute("SELECT data FROM decisions")
         ]
         decisions.sort(key=lambda d: decision_sort_key(d.key))
-        people = {
+        return Snapshot(tuple(decisions), self._people())
+
+    @synchronized
+    def changes(self, since: int | None) -> CacheChanges:
+        """What was written after stamp ``since`` (None: nothing known yet), decoding only
+        that; one read transaction, so it is one consistent state of the file."""
+        self._db.execute("BEGIN")
+        try:
+            stamp = self._stamp("stamp")
+            if since is None or since < self._stamp("reset_stamp") or since > stamp:
+                rows = self._db.execute("SELECT data FROM decisions").fetchall()
+                people: dict[str, Person] | None = self._people()
+                everything = True
+            else:
+                rows = self._db.execute(
+                    "SELECT data FROM decisions WHERE stamp > ?", (since,)
+                ).fetchall()
+                people = self._people() if self._stamp("people_stamp") > since else None
+                everything = False
+        finally:
+            self._db.execute("COMMIT")
+        decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
+        return CacheChanges(stamp, everything, decisions, people)
+
+    def _stamp(self, name: str) -> int:
+        return int(self.get(name) or 0)
+
+    def _people(self) -> dict[str, Person]:
+        return {
             p.handle: p
             for p in (
                 person_from_dict(json.loads(d))
                 for (d,) in self._db.execute("SELECT data FROM people")
             )
         }
-        return Snapshot(tuple(decisions), people)
 
     @synchronized
     def replace_all(self, snapshot: Snapshot, cursor: str) -> None:
@@ -88,7 +150,8 @@ class Cache(LocalFile):
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
-            self._put(snapshot.decisions, snapshot.people)
+            stamp = self._put(snapshot.decisions, snapshot.people)
+            self._set("reset_stamp", str(stamp))
             self._set("cursor", cursor)
 
     @synchronized
@@ -100,15 +163,21 @@ class Cache(LocalFile):
         with transaction(self._db):
             if people is not None:
                 self._db.execute("DELETE FROM people")
-            self._put(decisions, people or {})
+            self._put(decisions, people)
             self._set("cursor", cursor)
 
-    def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person]) -> None:
+    def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person] | None) -> int:
+        """Write under the next stamp (inside the caller's transaction); return it."""
+        stamp = self._stamp("stamp") + 1
         self._db.executemany(
-            "INSERT OR REPLACE INTO decisions (key, data) VALUES (?, ?)",
-            [(d.key, json.dumps(decision_to_dict(d))) for d in decisions],
+            "INSERT OR REPLACE INTO decisions (key, data, stamp) VALUES (?, ?, ?)",
+            [(d.key, json.dumps(decision_to_dict(d)), stamp) for d in decisions],
         )
-        self._db.executemany(
-            "INSERT OR REPLACE INTO people (handle, data) VALUES (?, ?)",
-            [(p.handle, json.dumps(person_to_dict(p))) for p in people.values()],
-        )
+        if people is not None:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO people (handle, data) VALUES (?, ?)",
+                [(p.handle, json.dumps(person_to_dict(p))) for p in people.values()],
+            )
+            self._set("people_stamp", str(stamp))
+        self._set("stamp", str(stamp))
+        return stamp

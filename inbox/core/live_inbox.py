@@ -1,0 +1,249 @@
+"""One person's inbox kept current decision by decision, instead of recomputed from everything.
+
+A sync round touches a handful of decisions; recomputing the whole inbox for it made a round
+cost the size of the store. :class:`LiveInbox` holds the decisions and the items each one gives,
+and an update recomputes only the items of the decisions it was handed, of the decisions sharing
+an assertion key with them (conflicts), and of those whose deadline passed since the last update.
+The result is always what :func:`compute_inbox` would return for the same decisions, directory
+and time (a property test holds the two equal); when the person's own teams change, or time runs
+backwards, every item is recomputed.
+
+Not thread-safe: its owner serialises access. Pure like the rules it reuses: no SQL, no Qt.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from inbox.core.conflicts import conflict_on
+from inbox.core.delta import ItemId, item_id
+from inbox.core.inbox import InboxItem, conflict_item, decision_items, display_order
+from inbox.core.model import LIVE_STATES, Decision, Person, Snapshot, State
+from inbox.core.times import as_utc
+
+# Above this many changed items, sorting everything again beats inserting one by one.
+_RESORT = 256
+
+
+class LiveInbox:
+    def __init__(
+        self,
+        user: str,
+        snapshot: Snapshot,
+        now: datetime,
+        dismissed: frozenset[tuple[str, int]] = frozenset(),
+    ) -> None:
+        self.user = user
+        self._dismissed = dismissed
+        self._decisions: dict[str, Decision] = {d.key: d for d in snapshot.decisions}
+        self._directory = Snapshot((), snapshot.people)
+        self._teams = snapshot.teams_of(user)
+        self._now = as_utc(now)
+        self._by_assertion: dict[str, set[str]] = {}  # live decisions asserting each key
+        self._asserted: dict[str, tuple[str, ...]] = {}  # the keys each is indexed under
+        self._owned: set[str] = set()
+        self._owned_frozen: frozenset[str] | None = None
+        self._deadlines: list[tuple[datetime, str]] = []  # open decisions' deadlines to pass
+        self._own: dict[str, tuple[InboxItem, ...]] = {}  # each decision's own items
+        self._conflicts: dict[str, InboxItem] = {}  # the conflict item of each assertion key
+        self._by_id: dict[ItemId, InboxItem] = {}
+        self._order: list[Any] = []  # display_order() of each item, ascending
+        self._items: list[InboxItem] = []  # the items in that order
+        self._rebuild()
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def items(self) -> tuple[InboxItem, ...]:
+        """Every item, in display order (the order :func:`compute_inbox` returns)."""
+        return tuple(self._items)
+
+    def get(self, identity: ItemId) -> InboxItem | None:
+        return self._by_id.get(identity)
+
+    def owned(self) -> frozenset[str]:
+        """Keys of the decisions the person owns."""
+        if self._owned_frozen is None:
+            self._owned_frozen = frozenset(self._owned)
+        return self._owned_frozen
+
+    # -- updating ----------------------------------------------------------------------------------
+
+    def update(
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person] | None,
+        now: datetime,
+    ) -> set[ItemId]:
+        """Take in new versions of ``decisions`` (new ones too), the directory when it changed
+        (None: unchanged), and the time; return the identities of the items that appeared,
+        went away or changed."""
+        now = as_utc(now)
+        touched: set[str] = set()
+        assertion_keys: set[str] = set()
+        for decision in decisions:
+            self._decisions[decision.key] = decision
+            touched.add(decision.key)
+        rebuild = now < self._now
+        if people is not None:
+            directory = Snapshot((), people)
+            teams = directory.teams_of(self.user)
+            if teams != self._teams:
+                rebuild = True
+            else:
+                touched |= self._awaiting_teams_changed(self._directory, directory)
+            self._directory, self._teams = directory, teams
+        self._now = now
+        if rebuild:
+            before = dict(self._by_id)
+            self._rebuild()
+            return {
+                k for k in before.keys() | self._by_id.keys() if before.get(k) != self._by_id.get(k)
+            }
+        while self._deadlines and self._deadlines[0][0] < now:
+            touched.add(heapq.heappop(self._deadlines)[1])
+        for key in touched:
+            assertion_keys |= self._reindex(self._decisions[key])
+        changes: dict[ItemId, InboxItem | None] = {}
+        for key in touched:
+            old = self._own.get(key, ())
+            new = self._items_of(self._decisions[key])
+            if old == new:
+                continue
+            for item in old:
+                changes[item_id(item)] = None
+            for item in new:
+                changes[item_id(item)] = item
+            if new:
+                self._own[key] = new
+            else:
+                self._own.pop(key, None)
+        for assertion_key in assertion_keys:
+            conflict = self._conflict_item(assertion_key)
+            previous = self._conflicts.pop(assertion_key, None)
+            if previous is not None:
+                changes[item_id(previous)] = None
+            if conflict is not None:
+                changes[item_id(conflict)] = conflict
+                self._conflicts[assertion_key] = conflict
+        return self._apply(changes)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        self._by_assertion, self._asserted, self._own, self._conflicts = {}, {}, {}, {}
+        self._owned, self._owned_frozen, self._deadlines = set(), None, []
+        for decision in self._decisions.values():
+            self._reindex(decision)
+            items = self._items_of(decision)
+            if items:
+                self._own[decision.key] = items
+        for assertion_key in self._by_assertion:
+            item = self._conflict_item(assertion_key)
+            if item is not None:
+                self._conflicts[assertion_key] = item
+        self._by_id = {}
+        for items in self._own.values():
+            self._by_id.update((item_id(item), item) for item in items)
+        self._by_id.update((item_id(item), item) for item in self._conflicts.values())
+        self._resort()
+
+    def _resort(self) -> None:
+        pairs = sorted((display_order(item), item) for item in self._by_id.values())
+        self._order = [order for order, _ in pairs]
+        self._items = [item for _, item in pairs]
+
+    def _reindex(self, decision: Decision) -> set[str]:
+        """Index ``decision`` under the assertion keys it makes live, its ownership and its
+        deadline; return the assertion keys whose conflicts may have changed."""
+        key = decision.key
+        before = self._asserted.pop(key, ())
+        for assertion_key in before:
+            group = self._by_assertion[assertion_key]
+            group.discard(key)
+            if not group:
+                del self._by_assertion[assertion_key]
+        after: tuple[str, ...] = ()
+        if decision.state in LIVE_STATES:
+            after = tuple(decision.current.assertions)
+            for assertion_key in after:
+                self._by_assertion.setdefault(assertion_key, set()).add(key)
+            self._asserted[key] = after
+        if (decision.owner == self.user) != (key in self._owned):
+            self._owned_frozen = None
+            if decision.owner == self.user:
+                self._owned.add(key)
+            else:
+                self._owned.discard(key)
+        if decision.state is State.OPEN and decision.deadline is not None:
+            deadline = as_utc(decision.deadline)
+            if deadline >= self._now:  # passing it will change the decision's items
+                heapq.heappush(self._deadlines, (deadline, key))
+        return {*before, *after}
+
+    def _items_of(self, decision: Decision) -> tuple[InboxItem, ...]:
+        return tuple(
+            decision_items(
+                decision, self.user, self._teams, self._directory, self._now, self._dismissed
+            )
+        )
+
+    def _conflict_item(self, assertion_key: str) -> InboxItem | None:
+        group = self._by_assertion.get(assertion_key, ())
+        conflict = conflict_on(assertion_key, (self._decisions[k] for k in group))
+        if conflict is None:
+            return None
+        return conflict_item(conflict, self.user, self._teams, self._decisions)
+
+    def _awaiting_teams_changed(self, old: Snapshot, new: Snapshot) -> set[str]:
+        """Owned decisions whose acknowledging audience names a team whose members changed:
+        their "awaiting acknowledgments" items count those members."""
+        changed = {
+            team
+            for team in _teams(old) | _teams(new)
+            if old.members_of(team) != new.members_of(team)
+        }
+        return {
+            key
+            for key in self._owned
+            if any(e.kind == "team" and e.name in changed for e in self._decisions[key].audience)
+        }
+
+    def _apply(self, changes: Mapping[ItemId, InboxItem | None]) -> set[ItemId]:
+        """Bring the identity map and the ordered lists in line with ``changes``; return the
+        identities that really changed."""
+        real: set[ItemId] = set()
+        for identity, item in changes.items():
+            if self._by_id.get(identity) != item:
+                real.add(identity)
+        if len(real) > _RESORT:
+            for identity in real:
+                self._set(identity, changes[identity])
+            self._resort()
+            return real
+        for identity in real:
+            old = self._by_id.get(identity)
+            if old is not None:
+                at = bisect.bisect_left(self._order, display_order(old))
+                del self._order[at], self._items[at]
+            new = changes[identity]
+            self._set(identity, new)
+            if new is not None:
+                order = display_order(new)
+                at = bisect.bisect_left(self._order, order)
+                self._order.insert(at, order)
+                self._items.insert(at, new)
+        return real
+
+    def _set(self, identity: ItemId, item: InboxItem | None) -> None:
+        if item is None:
+            self._by_id.pop(identity, None)
+        else:
+            self._by_id[identity] = item
+
+
+def _teams(directory: Snapshot) -> set[str]:
+    return {team for person in directory.people.values() for team in person.teams}
