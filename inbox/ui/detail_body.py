@@ -112,6 +112,9 @@ class BodyView(QWidget):
         chunk = self._rest.pop(0)
         cursor = QTextCursor(self.markdown.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
+        # A block of its own: appended to the last paragraph, every chunk would lay out that
+        # whole growing paragraph again (a text without line breaks took minutes that way).
+        cursor.insertBlock()
         cursor.insertMarkdown(chunk, FEATURES)
         shown = self._total - sum(len(c) for c in self._rest)
         self.note.setText(f"Laying out the rest… {shown:,} of {self._total:,} characters.")
