@@ -28,7 +28,7 @@ DESKTOP_EXEC ?=
 VERSION       = $(shell $(PYTHON) packaging/project.py | sed -n 's/^VERSION=//p')
 DEB           = $(DIST)/decision-inbox_$(VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: venv run test lint clean dist package package-test desktop-files install-desktop \
+.PHONY: venv run test lint screenshots clean dist package package-test desktop-files install-desktop \
 	uninstall-desktop deb deb-test
 
 venv: $(STAMP)
@@ -54,6 +54,11 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/xenon --max-absolute C inbox
+
+# The README's screenshots: D-1 for fred and for ana (its owner) at 1024x700, 1280x800 and
+# 1920x1080, light and dark, into resources/screenshots/.
+screenshots: $(RUN_STAMP)
+	resources/screenshots/make.sh $(BIN)/decision-inbox
 
 # The sdist and the wheel (`pip install dist/decision_inbox-*.whl`, or pipx).
 dist: venv

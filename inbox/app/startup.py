@@ -57,6 +57,9 @@ def application(headless: bool) -> QApplication:
     app.setApplicationDisplayName(DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    from inbox.ui import theme  # deferred like the other widgets: only the GUI needs it
+
+    theme.follow_desktop(app)
     return app
 
 

@@ -18,6 +18,12 @@ acknowledgment, feedback, or an owner's write through DecisionService): the stor
 (or, while it waits in the outbox, a ``Change`` with no events) and whoever asked for it, so a
 view reloads what the write touched without waiting for a sync round (Anki's ``OpChanges`` and
 ``operation_did_execute``).
+
+An acknowledgment made in the window can be held back for a few seconds so the person can undo
+it (``acknowledge(..., hold_ms=…)``, :meth:`cancel_held`): it stays in memory, laid over the
+inbox like an outbox entry so its row leaves at once, and only reaches the outbox (and so the
+store) when the hold ends. :meth:`stop` writes every held one into the outbox and tries to send
+it, so quitting during the undo window never loses an acknowledgment.
 """
 
 from __future__ import annotations
@@ -25,19 +31,33 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from inbox.core.delta import InboxDelta, compare
 from inbox.core.errors import InboxError
-from inbox.core.inbox import InboxItem
+from inbox.core.inbox import InboxItem, compute_inbox
 from inbox.core.model import Change
 from inbox.services.tasks import TaskRunner
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
 from inbox.sync.state import PENDING, REFUSED, SENT, OutboxEntry
+from inbox.sync.syncer import overlay
 
 log = logging.getLogger(__name__)
+FLUSH_SECONDS = 10.0  # at quit: how long held acknowledgments may take to reach the outbox
+
+
+@dataclass
+class _Held:
+    """An acknowledgment in its undo window, not in the outbox yet."""
+
+    key: str
+    revision: int
+    initiator: object
+    timer: QTimer
 
 
 class SyncService(QObject):
@@ -72,6 +92,10 @@ class SyncService(QObject):
         self._round_items: tuple[InboxItem, ...] | None = None  # the last round's inbox
         self._shown_lock = threading.Lock()
         self.status = SyncStatus("syncing")
+        self._held: dict[int, _Held] = {}  # GUI thread only
+        # What the worker threads lay over the inbox: held acknowledgments as outbox entries.
+        self._held_entries: dict[int, OutboxEntry] = {}
+        self._next_hold = 0
         # Called on the engine thread with each round's delta, before the views hear of it:
         # the notification policy runs there, as in `watch`.
         self.round_hooks: list[Callable[[InboxDelta], None]] = []
@@ -88,17 +112,92 @@ class SyncService(QObject):
         self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._flush_held()
         if self._own_tasks:
             self.tasks.shutdown()
 
     def sync_now(self) -> None:
         self.engine.sync_now()
 
-    def acknowledge(self, key: str, revision: int, initiator: object = None) -> None:
-        """Revision-pinned, through the outbox; the result arrives as a signal."""
-        self._respond(
-            lambda: self.client.state.queue_ack(key, revision), "acknowledgment", initiator
+    def acknowledge(
+        self, key: str, revision: int, initiator: object = None, *, hold_ms: int = 0
+    ) -> int | None:
+        """Revision-pinned, through the outbox; the result arrives as a signal.
+
+        With ``hold_ms`` the acknowledgment waits that long before it enters the outbox (the
+        row leaves the inbox at once): the returned id undoes it with :meth:`cancel_held`."""
+        if hold_ms <= 0:
+            self._respond(
+                lambda: self.client.state.queue_ack(key, revision), "acknowledgment", initiator
+            )
+            return None
+        self._next_hold += 1
+        hold = self._next_hold
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._release_held(hold))
+        self._held[hold] = _Held(key, revision, initiator, timer)
+        entry = OutboxEntry(
+            f"held-{hold}", "ack", key, revision, None, False, datetime.now(UTC), PENDING, None
         )
+        with self._shown_lock:
+            self._held_entries[hold] = entry
+        timer.start(hold_ms)
+        self.tasks.submit(self._show_local)
+        return hold
+
+    def cancel_held(self, hold: int) -> bool:
+        """Undo a held acknowledgment; False when it has left its undo window already."""
+        held = self._held.pop(hold, None)
+        if held is None:
+            return False
+        held.timer.stop()
+        with self._shown_lock:
+            self._held_entries.pop(hold, None)
+        self.tasks.submit(self._show_local)  # its row comes back
+        return True
+
+    @property
+    def held_count(self) -> int:
+        return len(self._held)
+
+    def _release_held(self, hold: int) -> None:
+        held = self._held.pop(hold, None)
+        if held is None:
+            return
+
+        def queue() -> OutboxEntry:
+            entry = self.client.state.queue_ack(held.key, held.revision)
+            with self._shown_lock:  # the outbox lays it over the inbox from now on
+                self._held_entries.pop(hold, None)
+            return entry
+
+        self._respond(queue, "acknowledgment", held.initiator)
+
+    def _flush_held(self) -> None:
+        """At quit: every held acknowledgment into the outbox, then one try to send each."""
+        held = list(self._held.values())
+        self._held.clear()
+        if not held:
+            return
+        for entry in held:
+            entry.timer.stop()
+
+        def work() -> None:
+            for item in held:
+                entry = self.client.state.queue_ack(item.key, item.revision)
+                try:
+                    self.client.push(entry, "queued")
+                except InboxError as exc:
+                    log.warning("a held acknowledgment was refused at quit: %s", exc)
+
+        # A plain thread, not the task runner: that one may be shut down already, and this
+        # must neither run on the GUI thread nor be skipped.
+        thread = threading.Thread(target=work, name="inbox-held-acks")
+        thread.start()
+        thread.join(FLUSH_SECONDS)
+        with self._shown_lock:
+            self._held_entries.clear()
 
     def give_feedback(self, key: str, body: str, objection: bool, initiator: object = None) -> None:
         def queue() -> OutboxEntry:
@@ -136,7 +235,17 @@ class SyncService(QObject):
     # -- worker threads ---------------------------------------------------------------------------
 
     def _show_local(self) -> None:
-        self._show(self.client.syncer.items(), None)
+        self._show(self._with_held(None), None)
+
+    def _with_held(self, items: Sequence[InboxItem] | None) -> Sequence[InboxItem]:
+        """``items`` (None: the syncer's) with the held acknowledgments laid over them."""
+        with self._shown_lock:
+            held = list(self._held_entries.values())
+        syncer = self.client.syncer
+        if not held:
+            return items if items is not None else syncer.items()
+        snapshot = overlay(syncer.snapshot(), held, self.user)
+        return compute_inbox(self.user, snapshot, syncer.clock())
 
     def _show(self, items: Sequence[InboxItem], round_delta: InboxDelta | None) -> None:
         with self._shown_lock:
@@ -168,7 +277,7 @@ class SyncService(QObject):
                 hook(delta)
             except Exception:  # a broken notifier must not stop the sync
                 log.exception("a sync round hook failed")
-        self._show(delta.items, delta)
+        self._show(self._with_held(delta.items), delta)
         self.synced.emit(delta)
         self.outbox_changed.emit(self._outbox())
 

@@ -15,17 +15,13 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontDatabase,
     QResizeEvent,
-    QTextCharFormat,
-    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -36,12 +32,8 @@ from inbox.core.detail import DecisionDetail
 from inbox.core.diff import RevisionDiff
 from inbox.core.model import Role
 from inbox.core.times import as_utc
+from inbox.ui import theme
 
-ADDED_BG = QColor("#dafbe1")
-REMOVED_BG = QColor("#ffebe9")
-CHANGED_BG = QColor("#fff8c5")
-INK = QColor("#1f2328")  # dark text on the light change colours, whatever the theme
-ALERT = "#b42318"
 MINUS = "−"
 ROLE_TITLES = {
     Role.ACK: "Must acknowledge (ack)",
@@ -124,91 +116,45 @@ def _bold(font: QFont) -> QFont:
     return font
 
 
-def paint_row(widget: QTableWidget, row: int, colour: QColor) -> None:
+def alert_colour() -> str:
+    """Overdue deadlines and objections: readable on the pane under either palette."""
+    return theme.colours().alert
+
+
+def paint_row(widget: QTableWidget, row: int, kind: str) -> None:
+    """Colour a row as ``added``, ``removed`` or ``changed``, its text in the matching ink."""
+    colours = theme.colours()
+    background = QColor(getattr(colours, f"{kind}_bg"))
+    ink = QColor(getattr(colours, f"{kind}_ink"))
     for column in range(widget.columnCount()):
         item = widget.item(row, column)
         if item is not None:
-            item.setBackground(QBrush(colour))
-            item.setForeground(QBrush(INK))
+            item.setBackground(QBrush(background))
+            item.setForeground(QBrush(ink))
 
 
-# --- the diff since the user's acknowledgment ------------------------------------------------
-
-
-def diff_section(detail: DecisionDetail, diff: RevisionDiff) -> QGroupBox:
-    box, layout = group(
-        f"Changed since you acknowledged r{diff.from_revision} (now r{diff.to_revision})",
-        "diff_section",
-    )
-    if detail.revision > detail.material_revision:
-        layout.addWidget(plain_label("The newest revisions are marked minor by the owner."))
-    if diff.is_empty():
-        layout.addWidget(plain_label("Nothing changed in the title, the text or the assertions."))
-        return box
-    if diff.title is not None:
-        title = QLabel()
-        title.setTextFormat(Qt.TextFormat.PlainText)
-        title.setText(f"Title: {MINUS} {diff.title[0]}  →  + {diff.title[1]}")
-        title.setWordWrap(True)
-        title.setObjectName("diff_title")
-        title.setAccessibleName("Title change")
-        layout.addWidget(title)
-    if diff.assertions:
-        layout.addWidget(assertion_changes(diff))
-    if diff.body:
-        layout.addWidget(plain_label("Text:", "Text changes heading", bold=True))
-        layout.addWidget(body_diff(diff.body))
-    return box
+# --- the diff since the user's acknowledgment (the rest is in detail_changes) ----------------
 
 
 def assertion_changes(diff: RevisionDiff) -> QTableWidget:
     was, now = f"Was (r{diff.from_revision})", f"Now (r{diff.to_revision})"
     rows: list[list[str]] = []
-    colours: list[QColor] = []
+    colours: list[str] = []
     for change in diff.assertions:
         if change.old is None:
             rows.append(["+", change.key, "", change.new or ""])
-            colours.append(ADDED_BG)
+            colours.append("added")
         elif change.new is None:
             rows.append([MINUS, change.key, change.old, "(removed)"])
-            colours.append(REMOVED_BG)
+            colours.append("removed")
         else:
             rows.append(["±", change.key, f"{MINUS} {change.old}", f"+ {change.new}"])
-            colours.append(CHANGED_BG)
+            colours.append("changed")
     widget = table(["", "Assertion", was, now], rows, "Assertion changes")
     widget.setObjectName("diff_assertions")
     for row, colour in enumerate(colours):
         paint_row(widget, row, colour)
     return widget
-
-
-def body_diff(text: str) -> QPlainTextEdit:
-    """The unified diff of the text, line by line, added lines green and removed ones red."""
-    view = QPlainTextEdit()
-    view.setObjectName("diff_body")
-    view.setAccessibleName("Text changes")
-    view.setReadOnly(True)
-    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    cursor = QTextCursor(view.document())
-    lines = text.split("\n")
-    for number, line in enumerate(lines):
-        fmt = QTextCharFormat()
-        if line.startswith("+") and not line.startswith("+++"):
-            fmt.setBackground(ADDED_BG)
-            fmt.setForeground(INK)
-        elif line.startswith("-") and not line.startswith("---"):
-            fmt.setBackground(REMOVED_BG)
-            fmt.setForeground(INK)
-        elif line.startswith("@@"):
-            fmt.setFontWeight(QFont.Weight.Bold)
-        cursor.insertText(line, fmt)
-        if number < len(lines) - 1:
-            cursor.insertBlock()
-    metrics = view.fontMetrics()
-    view.setFixedHeight(min(18, len(lines) + 1) * metrics.lineSpacing() + 12)
-    view.moveCursor(QTextCursor.MoveOperation.Start)
-    return view
 
 
 # --- conflicts, side by side ----------------------------------------------------------------
@@ -238,7 +184,7 @@ def conflicts_section(detail: DecisionDetail, open_decision: Callable[[str], Non
         widget = table(["Decision", "Value", ""], rows, "Conflicts side by side", stretch=0)
         widget.setObjectName("conflicts_table" if n == 0 else f"conflicts_table_{n}")
         for row, other in enumerate(conflict.others, start=1):
-            paint_row(widget, row, CHANGED_BG)
+            paint_row(widget, row, "changed")
             button = QPushButton(f"Open {other.key}")
             button.setObjectName(f"open_{other.key}")
             button.setAccessibleName(f"Open {other.key}")
@@ -305,7 +251,7 @@ def feedback_section(detail: DecisionDetail) -> QGroupBox:
         )
         head.setObjectName(f"feedback_{number}")
         if item.objection:
-            head.setStyleSheet(f"color: {ALERT};")
+            head.setStyleSheet(f"color: {alert_colour()};")
         layout.addWidget(head)
         body = plain_label(item.body, f"Feedback {number + 1} text")
         body.setIndent(16)
@@ -314,29 +260,32 @@ def feedback_section(detail: DecisionDetail) -> QGroupBox:
 
 
 def history_section(detail: DecisionDetail) -> QGroupBox:
+    """Every revision, newest first, as a short entry whose summary wraps to the pane's width
+    (a table squeezed the summary into a column a word wide)."""
     box, layout = group("Revision history", "history_section")
-    rows = []
     for rev in reversed(detail.decision.revisions):
         notes = []
         if rev.number == detail.revision:
             notes.append("current")
         if rev.number == detail.acked_revision:
             notes.append("you acknowledged")
-        rows.append(
-            [
-                f"r{rev.number}",
-                rev.author,
-                absolute(rev.created_at),
-                rev.summary or ("created" if rev.number == 1 else ""),
-                "minor" if rev.minor else "",
-                ", ".join(notes),
-            ]
+        if rev.minor:
+            notes.append("minor")
+        marks = f" ({', '.join(notes)})" if notes else ""
+        head = plain_label(
+            f"r{rev.number}{marks} · {rev.author} · {absolute(rev.created_at)}",
+            f"Revision {rev.number}",
+            bold=True,
         )
-    widget = table(
-        ["Rev.", "Author", "Date", "Summary", "Minor", ""], rows, "Revision history", stretch=3
-    )
-    widget.setObjectName("history_table")
-    layout.addWidget(widget)
+        head.setObjectName(f"history_r{rev.number}")
+        layout.addWidget(head)
+        summary = plain_label(
+            rev.summary or ("Created." if rev.number == 1 else "No summary given."),
+            f"Summary of revision {rev.number}",
+        )
+        summary.setObjectName(f"history_summary_r{rev.number}")
+        summary.setIndent(12)
+        layout.addWidget(summary)
     return box
 
 

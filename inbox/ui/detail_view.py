@@ -1,8 +1,9 @@
 """DecisionDetailView: one decision as the current user needs to see it, and what they may do.
 
-The pane is one scrolling column. What changed since the user acknowledged comes first after the
-header and the actions, because reading that change is why they are here; conflicts follow, then
-the text, the assertions, the audience with coverage per revision, feedback and history.
+The pane is one scrolling column. What changed since the user acknowledged, and why, comes first
+after the header and the actions, because reading that change is why they are here (see
+``detail_changes``); conflicts follow, then the text (bounded: ``detail_body``), the assertions,
+the audience with coverage per revision, feedback and history.
 
 It only shows a :class:`DecisionDetail` and emits requests; it never queries or writes. Action
 buttons exist only for the actions the detail allows: an owner's actions are absent for anyone
@@ -11,10 +12,9 @@ else, not merely disabled.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QSizeF, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,12 +31,16 @@ from inbox.core.detail import DecisionDetail
 from inbox.core.model import State
 from inbox.core.times import relative
 from inbox.ui import detail_sections as sections
+from inbox.ui.detail_body import BodyView
+from inbox.ui.detail_changes import changes_section
 from inbox.ui.markdown_view import SafeMarkdownView
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 QUEUED_NOTE = "queued — waits for the store"
-BODY_MIN_HEIGHT = 60
-BODY_MAX_HEIGHT = 480
+NOTHING_SELECTED = (
+    "Nothing selected. Choose a decision in the list (j and k move through it) to see what "
+    "changed and why."
+)
 
 # action -> (button text with mnemonic, object name); the order is the order on screen
 _BUTTONS: tuple[tuple[str, str], ...] = (
@@ -68,6 +72,7 @@ class DecisionDetailView(QWidget):
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self._detail: DecisionDetail | None = None
         self.body_view: SafeMarkdownView | None = None
+        self.body: BodyView | None = None
         self.buttons: dict[str, QPushButton] = {}
         self.failed_key: str | None = None  # the key whose failure is shown, if one is
 
@@ -84,18 +89,19 @@ class DecisionDetailView(QWidget):
     def detail(self) -> DecisionDetail | None:
         return self._detail
 
-    def show_detail(self, detail: DecisionDetail | None) -> None:
-        """Show ``detail`` (None: nothing selected); a refresh of the same one keeps the scroll."""
+    def show_detail(self, detail: DecisionDetail | None, note: str | None = None) -> None:
+        """Show ``detail`` (None: nothing selected); a refresh of the same one keeps the scroll.
+        ``note``: where the item stands on this machine (snoozed until when), under the header."""
         same = detail is not None and self._detail is not None and detail.key == self._detail.key
         position = self._scroll.verticalScrollBar().value() if same else 0
         self._detail = detail
         content, column = self._new_content()
         if detail is None:
-            empty = sections.plain_label("Select a decision to see it here.", "No decision")
+            empty = sections.plain_label(NOTHING_SELECTED, "No decision")
             empty.setObjectName("detail_empty")
             column.addWidget(empty)
         else:
-            self._fill(column, detail)
+            self._fill(column, detail, note)
         self._set_content(content, column)
         if same:
             self._scroll.verticalScrollBar().setValue(position)
@@ -123,6 +129,7 @@ class DecisionDetailView(QWidget):
     def _new_content(self) -> tuple[QWidget, QVBoxLayout]:
         self.buttons = {}
         self.body_view = None
+        self.body = None
         self.failed_key = None
         content = QWidget()
         content.setObjectName("detail_content")
@@ -134,30 +141,31 @@ class DecisionDetailView(QWidget):
 
     # -- building -------------------------------------------------------------------------------
 
-    def _fill(self, column: QVBoxLayout, detail: DecisionDetail) -> None:
+    def _fill(self, column: QVBoxLayout, detail: DecisionDetail, note: str | None) -> None:
         column.addWidget(self._header(detail))
+        if note:
+            triage = sections.plain_label(note, "Snoozed or done here")
+            triage.setObjectName("triage_note")
+            column.addWidget(triage)
         if detail.ack_queued:
-            note = sections.plain_label(
+            queued = sections.plain_label(
                 f"Your acknowledgment of r{detail.acked_revision} is {QUEUED_NOTE}.",
                 "Queued acknowledgment",
             )
-            note.setObjectName("queued_note")
-            column.addWidget(note)
+            queued.setObjectName("queued_note")
+            column.addWidget(queued)
         actions = self._actions(detail)
         if actions is not None:
             column.addWidget(actions)
         if detail.diff is not None:
-            column.addWidget(sections.diff_section(detail, detail.diff))
+            column.addWidget(changes_section(detail, detail.diff))
         if detail.conflicts:
             column.addWidget(sections.conflicts_section(detail, self.open_decision_requested.emit))
         box, layout = sections.body_container()
-        self.body_view = SafeMarkdownView()
-        self.body_view.document().documentLayout().documentSizeChanged.connect(
-            self._on_body_document_size_changed
-        )
-        self.body_view.show_markdown(detail.decision.current.body)
+        self.body = BodyView(detail.decision.current.body)
+        self.body_view = self.body.markdown
         self.body_view.link_requested.connect(self._on_body_view_link_requested)
-        layout.addWidget(self.body_view)
+        layout.addWidget(self.body)
         column.addWidget(box)
         column.addWidget(sections.assertions_section(detail))
         column.addWidget(sections.audience_section(detail))
@@ -202,7 +210,7 @@ class DecisionDetailView(QWidget):
         label = sections.plain_label(text, "Deadline")
         label.setObjectName("detail_deadline")
         if detail.overdue:
-            label.setStyleSheet(f"color: {sections.ALERT}; font-weight: bold;")
+            label.setStyleSheet(f"color: {sections.alert_colour()}; font-weight: bold;")
         return label
 
     def _standing(self, detail: DecisionDetail) -> QLabel:
@@ -260,14 +268,6 @@ class DecisionDetailView(QWidget):
             self.feedback_requested.emit(detail.key, action == "objection")
         elif action in OWNER_ACTIONS:
             self.owner_action_requested.emit(action, detail.key)
-
-    @Slot(QSizeF)
-    def _on_body_document_size_changed(self, size: QSizeF) -> None:
-        # As tall as the text up to a limit: a short body leaves no blank box, a long one
-        # scrolls inside its own view so the sections below stay within reach.
-        if self.body_view is not None:
-            wanted = math.ceil(size.height()) + 2 * self.body_view.frameWidth() + 2
-            self.body_view.setFixedHeight(max(BODY_MIN_HEIGHT, min(BODY_MAX_HEIGHT, wanted)))
 
     @Slot(QUrl)
     def _on_body_view_link_requested(self, url: QUrl) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -182,6 +183,23 @@ class FeedbackDialog(ValidatedDialog):
         self.text_edit.textChanged.connect(self.revalidate)
         note = f"On the current revision of {_quoted(key, title)}."
         self.finish(_explained_form(note, ("&Feedback", self.text_edit), self.objection_box))
+        # Enter makes a new line in the text; Ctrl+Enter sends, as in chat and mail apps.
+        self.ok_button.setText("Send")
+        self.ok_button.setToolTip("Send (Ctrl+Enter)")
+        # The text field takes Ctrl+Return as a line break before any shortcut sees it.
+        self.text_edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.text_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self._on_buttons_accepted()
+            return True
+        return super().eventFilter(watched, event)
 
     def problem(self) -> str | None:
         text = self.text_edit.toPlainText()

@@ -1,16 +1,22 @@
-"""MainWindow: the inbox list beside the decision detail, with menus, shortcuts, a message
-banner and the connection state. It wires views to services; it never reads or writes itself."""
+"""MainWindow: the inbox list beside the decision detail, with menus, shortcuts, a toast for
+messages and Undo, and the connection state. It wires views to services; it never reads or
+writes itself.
+
+Every action answers: it acts, or says in the status bar why it cannot (``window_menus``).
+Acknowledge, snooze and done can be undone for a few seconds from the toast or with Ctrl+Z; an
+acknowledgment is held back from the outbox meanwhile (``SyncService.acknowledge``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from inbox.core.delta import InboxDelta
+from inbox import DISPLAY_NAME
+from inbox.core.delta import InboxDelta, item_id
 from inbox.core.detail import DecisionDetail
 from inbox.core.errors import InboxError
 from inbox.core.inbox import InboxItem
@@ -20,6 +26,7 @@ from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.services.wording import During, sentence
 from inbox.ui import owner_actions
+from inbox.ui.action_answers import done_sentence, snooze_sentence, why_not
 from inbox.ui.banner import BannerBar
 from inbox.ui.detail_view import DecisionDetailView
 from inbox.ui.digest_dialog import DigestDialog
@@ -27,6 +34,9 @@ from inbox.ui.help_overlay import HelpOverlay
 from inbox.ui.inbox_view import InboxListView
 from inbox.ui.lifecycle_dialogs import FeedbackDialog
 from inbox.ui.status_widget import ConnectionStatusWidget
+from inbox.ui.window_menus import STATUS_SECONDS, build_menus
+
+UNDO_SECONDS = 6  # how long Acknowledge, Snooze and Done can be taken back
 
 
 class MainWindow(QMainWindow):
@@ -38,7 +48,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.sync = sync
         self.decisions = decisions
-        self.setWindowTitle(f"Decision Inbox — {sync.user}")
+        self.setWindowTitle(window_title(sync.user))
         self.resize(1280, 800)
         self.keep_in_tray = False  # set by the app when a tray icon holds the app
         self.triage = Triage()
@@ -48,8 +58,8 @@ class MainWindow(QMainWindow):
         self.people: list[str] = []  # handles, for the audience pickers
         self._decisions: list[tuple[str, str, str]] = []  # (key, title, state), for supersede
         self.all_items: tuple[InboxItem, ...] = ()
+        self.undo_seconds = UNDO_SECONDS
 
-        self.banner = BannerBar()
         self.inbox = InboxListView(own_shortcuts=False)  # the window's own "/" action
         self.detail_view = DecisionDetailView()
         self.status = ConnectionStatusWidget()
@@ -62,83 +72,15 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.banner = BannerBar(central)  # floats over the panes, never moves them
         self.statusBar().addPermanentWidget(self.status, 1)
         self.actions_by_name: dict[str, QAction] = {}
-        self._build_menus()
+        build_menus(self)
         self._connect()
         decisions.load_triage()
         self._update_actions()
-
-    # -- building ------------------------------------------------------------------------------
-
-    def _action(self, name: str, text: str, keys: list[str], slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.actions_by_name[name] = action
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("new", "&New decision…", ["Ctrl+N"], self._on_new))
-        file_menu.addAction(
-            self._action("digest", "Weekly &digest…", ["Ctrl+Shift+D"], self._on_digest)
-        )
-        file_menu.addAction(
-            self._action("settings", "&Settings…", ["Ctrl+,"], self.settings_requested.emit)
-        )
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("quit", "&Quit", ["Ctrl+Q"], self.quit_requested.emit))
-
-        item_menu = bar.addMenu("&Decision")
-        item_menu.addAction(self._action("ack", "&Acknowledge", ["A"], self._on_acknowledge))
-        item_menu.addAction(
-            self._action("feedback", "Give &feedback…", ["F"], lambda: self._feedback(False))
-        )
-        item_menu.addAction(
-            self._action("object", "&Object…", ["Shift+F"], lambda: self._feedback(True))
-        )
-        snooze = item_menu.addMenu("&Snooze")
-        snooze.addAction(
-            self._action("snooze", "Until tomorrow 9:00", ["S"], lambda: self._snooze("tomorrow"))
-        )
-        snooze.addAction(
-            self._action("snooze_hour", "For 1 hour", ["H"], lambda: self._snooze("1h"))
-        )
-        snooze.addAction(
-            self._action("snooze_week", "Until next Monday", ["W"], lambda: self._snooze("week"))
-        )
-        snooze.addAction(
-            self._action(
-                "snooze_change", "Until it changes", ["Shift+S"], lambda: self._snooze(None)
-            )
-        )
-        item_menu.addAction(self._action("done", "&Done", ["E"], self._on_done))
-        item_menu.addAction(self._action("restore", "&Restore", ["U"], self._on_restore))
-        item_menu.addSeparator()
-        for name, text, keys in owner_actions.MENU:
-            item_menu.addAction(
-                self._action(name, text, keys, lambda _=False, n=name: self._owner(n))
-            )
-
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(
-            # J/K everywhere; the arrow keys stay with whichever list has the focus
-            self._action("next", "&Next item", ["J"], lambda: self.inbox.move_selection(1))
-        )
-        view_menu.addAction(
-            self._action("previous", "&Previous item", ["K"], lambda: self.inbox.move_selection(-1))
-        )
-        view_menu.addAction(self._action("search", "&Search", ["/", "Ctrl+F"], self._on_search))
-        view_menu.addAction(self._action("sync", "Sync &now", ["F5"], self.sync.sync_now))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("help", "&Keyboard shortcuts", ["?", "F1"], self._on_help))
 
     def _connect(self) -> None:
         self.sync.delta_ready.connect(self._on_sync_delta_ready)
@@ -155,7 +97,7 @@ class MainWindow(QMainWindow):
         self.decisions.decisions_loaded.connect(self._on_decisions_decisions_loaded)
         self.decisions.write_failed.connect(self._on_decisions_write_failed)
         self.inbox.current_changed.connect(self._on_inbox_current_changed)
-        self.detail_view.acknowledge_requested.connect(self.sync.acknowledge)
+        self.detail_view.acknowledge_requested.connect(self._acknowledge)
         self.detail_view.feedback_requested.connect(
             lambda key, objection: self._feedback(objection, key)
         )
@@ -168,13 +110,26 @@ class MainWindow(QMainWindow):
     # -- public --------------------------------------------------------------------------------
 
     def select_key(self, key: str) -> None:
-        """Show ``key``: its row when it is in the inbox, else just its detail."""
+        """Show ``key``: its row when it is in the inbox, else just its detail (and no row
+        highlighted, so the list never points at another decision than the one shown)."""
         if self.inbox.select_key(key):
             if self._current_key != key:  # its row was current already, under another detail
                 self._show_key(key)
             return
         self._pending_select = key
+        self._current_key = key  # before the list lets go of its row: see the slot
+        self.inbox.table.setCurrentIndex(QModelIndex())
+        self.inbox.table.clearSelection()
         self._show_key(key)
+
+    def say_why_not(self, action: str) -> None:
+        """The status bar's answer to a shortcut whose action cannot act now."""
+        item = self.inbox.current_item()
+        loading = self._current_key if self.detail is None else None
+        self.say_status(why_not(action, item, self.detail, self.triage, loading=loading))
+
+    def say_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_SECONDS * 1000)
 
     def supersede_candidates(self, key: str) -> list[tuple[str, str]]:
         """(key, title) of the decisions that could replace ``key``: any other one that is not
@@ -217,8 +172,22 @@ class MainWindow(QMainWindow):
     def _on_decisions_detail_loaded(self, detail: DecisionDetail) -> None:
         if detail.decision.key != self._current_key:
             return  # the person moved on meanwhile
-        self.detail_view.show_detail(detail)
+        self.detail_view.show_detail(detail, note=self._triage_note(detail.key))
         self._update_actions()
+
+    def _triage_note(self, key: str) -> str | None:
+        """Where the selected item stands in this machine's triage: snoozed until when, done."""
+        item = self.inbox.current_item()
+        if item is None or item.key != key:
+            return None
+        wanted = item_id(item)
+        snooze = self.triage.snoozed.get(wanted)
+        if snooze is not None and snooze.revision == item.revision:
+            now = datetime.now().astimezone()
+            return snooze_sentence(key, snooze.until, now).replace("Snoozed", "You snoozed", 1)
+        if self.triage.done_at.get(wanted) == item.revision:
+            return f"You marked {key} done; it comes back if the decision changes."
+        return None
 
     @Slot(object)
     def _on_decisions_triage_loaded(self, triage: Triage) -> None:
@@ -277,6 +246,14 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_inbox_current_changed(self, item: InboxItem | None) -> None:
         if item is None:
+            # The row went away (a search, a snooze, an acknowledgment elsewhere): the pane
+            # must not keep showing it as if it were selected. A decision opened by its key
+            # (not in the list) stays.
+            if self._pending_select is None or self._pending_select != self._current_key:
+                self._current_key = None
+                self._pending_select = None
+                self.detail_view.show_detail(None)
+                self._update_actions()
             return
         if item.key != self._pending_select:
             self._pending_select = None  # the person moved on: a later sync must not pull back
@@ -298,8 +275,11 @@ class MainWindow(QMainWindow):
         )
         self.actions_by_name["feedback"].setEnabled("feedback" in allowed)
         self.actions_by_name["object"].setEnabled("feedback" in allowed)
-        for name in ("snooze", "snooze_hour", "snooze_week", "snooze_change", "restore"):
+        for name in ("snooze", "snooze_hour", "snooze_week", "snooze_change"):
             self.actions_by_name[name].setEnabled(item is not None)
+        self.actions_by_name["restore"].setEnabled(
+            item is not None and item_id(item) in self.triage.ids()
+        )
         self.actions_by_name["done"].setEnabled(item is not None and item.reason is Reason.INFORMED)
         for name, _text, _keys in owner_actions.MENU:
             self.actions_by_name[name].setEnabled(name in allowed)
@@ -307,17 +287,32 @@ class MainWindow(QMainWindow):
     def _on_acknowledge(self) -> None:
         detail = self.detail
         if detail is not None and "acknowledge" in detail.actions:
-            decision = detail.decision
-            self.sync.acknowledge(decision.key, decision.revision)
+            self._acknowledge(detail.key, detail.revision)
             return
         item = self.inbox.current_item()
         if item is not None and item.reason in ACKNOWLEDGEABLE:
-            self.sync.acknowledge(item.key, item.revision)  # pinned to the revision shown
+            self._acknowledge(item.key, item.revision)  # pinned to the revision shown
+        else:
+            self.say_why_not("ack")
+
+    @Slot(str, int)
+    def _acknowledge(self, key: str, revision: int) -> None:
+        """Held back for the undo window, then through the outbox to the store."""
+        hold = self.sync.acknowledge(key, revision, self, hold_ms=self.undo_seconds * 1000)
+
+        def undo() -> None:
+            if hold is not None and self.sync.cancel_held(hold):
+                self.banner.say(f"Acknowledgment of {key} r{revision} undone; nothing was sent.")
+            else:
+                self.say_status(f"The acknowledgment of {key} r{revision} was sent already.")
+
+        self.banner.say(f"Acknowledged {key} r{revision}.", seconds=self.undo_seconds, undo=undo)
 
     def _feedback(self, objection: bool, key: str | None = None) -> None:
         key = key or self._current_key
         detail = self.detail
         if key is None or detail is None:
+            self.say_why_not("object" if objection else "feedback")
             return
         dialog = FeedbackDialog(key, detail.decision.title, objection, self)
         if dialog.exec():
@@ -327,25 +322,57 @@ class MainWindow(QMainWindow):
     def _snooze(self, until: str | None) -> None:
         item = self.inbox.current_item()
         if item is None:
+            self.say_why_not("snooze")
             return
-        self._set_triage(self.triage.snooze(item, snooze_until(until, datetime.now().astimezone())))
-        self.banner.say(f"Snoozed {item.key}; it comes back by itself if the decision changes.")
+        now = datetime.now().astimezone()
+        ends = snooze_until(until, now)
+        self._triage_with_undo(
+            item, self.triage.snooze(item, ends), snooze_sentence(item.key, ends, now)
+        )
 
     def _on_done(self) -> None:
         item = self.inbox.current_item()
         if item is not None and item.reason is Reason.INFORMED:
-            self._set_triage(self.triage.done(item))
+            self._triage_with_undo(item, self.triage.done(item), done_sentence(item))
+        else:
+            self.say_why_not("done")
 
     def _on_restore(self) -> None:
         item = self.inbox.current_item()
-        if item is not None:
+        if item is not None and item_id(item) in self.triage.ids():
             self._set_triage(self.triage.restore(item))
+            self.banner.say(f"{item.key} is back in your inbox.")
+        else:
+            self.say_why_not("restore")
+
+    def _on_undo(self) -> None:
+        if not self.banner.undo():
+            self.say_status("Nothing to undo: only the last acknowledge, snooze or done can be.")
+
+    def _triage_with_undo(self, item: InboxItem, triage: Triage, said: str) -> None:
+        wanted = item_id(item)
+        before = (self.triage.snoozed.get(wanted), self.triage.done_at.get(wanted))
+        self._set_triage(triage)
+
+        def undo() -> None:
+            # Only this item goes back as it was: other snoozes made meanwhile stay.
+            snoozed = {k: v for k, v in self.triage.snoozed.items() if k != wanted}
+            done_at = {k: v for k, v in self.triage.done_at.items() if k != wanted}
+            if before[0] is not None:
+                snoozed[wanted] = before[0]
+            if before[1] is not None:
+                done_at[wanted] = before[1]
+            self._set_triage(Triage(snoozed, done_at))
+            self.banner.say(f"{item.key} is back as it was.")
+
+        self.banner.say(said, seconds=self.undo_seconds, undo=undo)
 
     def _set_triage(self, triage: Triage) -> None:
         self.triage = triage
         self.inbox.set_triage(triage)
         self.decisions.save_triage(triage)
         self._announce_items()
+        self._update_actions()
 
     def _announce_items(self) -> None:
         now = datetime.now().astimezone()
@@ -382,6 +409,12 @@ class MainWindow(QMainWindow):
             return
         event.accept()
         self.quit_requested.emit()
+
+
+def window_title(user: str) -> str:
+    """One title: Qt appends the application's display name to a window title unless the title
+    already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here."""
+    return f"{user} — {DISPLAY_NAME}"
 
 
 def snooze_until(choice: str | None, now: datetime) -> datetime | None:

@@ -243,7 +243,7 @@ class TrayController(QObject):
         )
 
     def _refresh(self) -> None:
-        drawn = (min(self.count, 100), self._state)  # 100 and above all draw "99+"
+        drawn = (min(self.count, 10), self._state)  # 10 and above all draw "9+"
         if drawn != self._drawn:
             self._drawn = drawn
             self.tray.setIcon(render_tray_icon(self.count, self._state))

@@ -1,7 +1,9 @@
 """The tray icon's picture: the app icon with the pending count in a badge and a mark for the
 sync state (the state is always visible in the tray icon: docs/architecture.md, "Sync states").
 
-Layout on a square canvas: the count badge top right (hidden at 0, ``99+`` above 99), the state
+Layout on a square canvas: the count badge top right (hidden at 0, ``9+`` above 9: two glyphs
+at most, so the count stays legible in a 16–24 px panel, where the badge takes most of the
+icon and its digits are at least :data:`MIN_DIGIT_PX` pixels tall), the state
 mark bottom right — green dot online, amber dot syncing, grey dot with a slash offline (and the
 whole icon greyed), red dot with ``!`` on error. Each picture is drawn at several pixel sizes into
 one QIcon, so the panel picks a sharp one at any size and device pixel ratio instead of scaling.
@@ -13,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 ONLINE = "online"
@@ -26,6 +28,8 @@ STATES: tuple[str, ...] = (ONLINE, SYNCING, OFFLINE, ERROR)
 PIXEL_SIZES: tuple[int, ...] = (16, 20, 22, 24, 28, 32, 40, 44, 48, 64)
 
 BADGE_COLOUR = QColor("#cf222e")
+SMALL = 24  # pixels: up to here the badge grows so that its digits stay readable
+MIN_DIGIT_PX = 9  # the smallest font pixel size whose "1" does not read as "!" here
 _MARK_COLOURS = {
     ONLINE: QColor("#1a7f37"),
     SYNCING: QColor("#bf8700"),
@@ -37,10 +41,21 @@ _WHITE = QColor("#ffffff")
 
 
 def badge_text(count: int) -> str:
-    """What the badge says: nothing for 0, the number up to 99, then ``99+``."""
+    """What the badge says: nothing for 0, the number up to 9, then ``9+``."""
     if count <= 0:
         return ""
-    return str(count) if count <= 99 else "99+"
+    return str(count) if count <= 9 else "9+"
+
+
+def badge_geometry(text: str, side: float) -> tuple[QRectF, QFont]:
+    """Where the badge for ``text`` goes on a ``side``-pixel icon, and its font."""
+    height = side * (0.66 if side <= SMALL else 0.5)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(MIN_DIGIT_PX if side <= SMALL else 6, round(height * 0.8)))
+    advance = QFontMetricsF(font).horizontalAdvance(text)
+    width = min(side, max(height, advance + height * (0.3 if side <= SMALL else 0.45)))
+    return QRectF(side - width, 0, width, height), font
 
 
 @cache
@@ -93,13 +108,8 @@ def _outline(side: float) -> QPen:
 def _draw_badge(painter: QPainter, text: str, side: float) -> None:
     if not text:
         return
-    height = side * 0.5
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(max(6, round(height * 0.72)))
+    rect, font = badge_geometry(text, side)
     painter.setFont(font)
-    width = min(side, max(height, painter.fontMetrics().horizontalAdvance(text) + height * 0.45))
-    rect = QRectF(side - width, 0, width, height)
     pen = _outline(side)
     inset = pen.widthF() / 2
     painter.setPen(pen)

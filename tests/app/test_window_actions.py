@@ -266,11 +266,13 @@ def test_digest_shows_the_demo_as_markdown_and_copies_it(
     qtbot: QtBot, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
+    rendered: list[str] = []
 
     def exec_(dialog: DigestDialog) -> int:
         copy = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Copy as Markdown")
         qtbot.waitUntil(copy.isEnabled, timeout=WAIT)
         shown.append(dialog.markdown)
+        rendered.append(dialog.shown_text)
         copy.click()
         return int(QDialog.DialogCode.Rejected)
 
@@ -284,3 +286,5 @@ def test_digest_shows_the_demo_as_markdown_and_copies_it(
     assert "**D-9** Error response format for public APIs" in markdown
     assert "auth.token.refresh_minutes" in markdown  # the D-1 / D-2 conflict
     assert QGuiApplication.clipboard().text() == markdown
+    # what a person reads is rendered: no Markdown markers on screen
+    assert "D-1 Token refresh policy" in rendered[0] and "**" not in rendered[0]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QAction, QFontMetricsF, QImage
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +16,13 @@ from inbox.core.delta import InboxDelta
 from inbox.core.model import Reason
 from inbox.core.pause import TOMORROW_AT
 from inbox.ui.tray import MENU_LIMIT, TrayController, pending_items
-from inbox.ui.tray_icon import badge_text, render_tray_icon, render_tray_pixmap
+from inbox.ui.tray_icon import (
+    MIN_DIGIT_PX,
+    badge_geometry,
+    badge_text,
+    render_tray_icon,
+    render_tray_pixmap,
+)
 from tests.core.builders import inbox_item as item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -106,8 +112,8 @@ def test_the_icon_changes_with_the_count_and_the_state(tray: TrayController) -> 
     assert empty != one != failed != empty
 
 
-def test_badge_says_99_plus_above_99_and_each_state_draws_differently(qtbot: QtBot) -> None:
-    assert [badge_text(n) for n in (0, 1, 99, 100, 5000)] == ["", "1", "99", "99+", "99+"]
+def test_badge_says_9_plus_above_9_and_each_state_draws_differently(qtbot: QtBot) -> None:
+    assert [badge_text(n) for n in (0, 1, 9, 10, 5000)] == ["", "1", "9", "9+", "9+"]
     pictures = [render_tray_pixmap(3, state).toImage() for state in ("online", "syncing")]
     pictures += [render_tray_pixmap(3, state).toImage() for state in ("offline", "error")]
     assert len({bytes(p.constBits()) for p in pictures}) == 4  # type: ignore[call-overload]
@@ -254,3 +260,24 @@ def test_the_default_retry_is_every_ten_seconds(qtbot: QtBot) -> None:
     assert tray.retry_timer.interval() == 10_000 and tray.retry_timer.isActive()
     tray.stop()
     assert not tray.retry_timer.isActive()
+
+
+@pytest.mark.parametrize("side", [16, 20, 22, 24])
+def test_the_count_is_legible_in_a_16_to_24_pixel_panel(qtbot: QtBot, side: int) -> None:
+    for count in (1, 7, 10, 250):
+        text = badge_text(count)
+        rect, font = badge_geometry(text, side)
+        assert len(text) <= 2
+        assert font.pixelSize() >= MIN_DIGIT_PX  # the old badge drew a 6 px "1" that read "!"
+        assert QFontMetricsF(font).horizontalAdvance(text) <= rect.width() <= side
+        assert rect.height() >= side * 0.6
+    # drawn: the badge's middle is the badge's red, and its digits put white pixels in it
+    image = render_tray_pixmap(10, "online", side).toImage()
+    rect, _ = badge_geometry("9+", side)
+    whites = sum(
+        1
+        for x in range(int(rect.left()), int(rect.right()))
+        for y in range(int(rect.top()), int(rect.bottom()))
+        if image.pixelColor(x, y).lightness() > 200
+    )
+    assert whites >= 6
