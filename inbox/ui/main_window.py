@@ -8,7 +8,7 @@ acknowledgment is held back from the outbox meanwhile (``SyncService.acknowledge
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
@@ -26,7 +26,7 @@ from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.services.wording import During, sentence
 from inbox.ui import owner_actions
-from inbox.ui.action_answers import done_sentence, snooze_sentence, why_not
+from inbox.ui.action_answers import why_not
 from inbox.ui.banner import BannerBar
 from inbox.ui.detail_view import DecisionDetailView
 from inbox.ui.digest_dialog import DigestDialog
@@ -35,11 +35,12 @@ from inbox.ui.inbox_view import InboxListView
 from inbox.ui.lifecycle_dialogs import FeedbackDialog
 from inbox.ui.status_widget import ConnectionStatusWidget
 from inbox.ui.window_menus import STATUS_SECONDS, build_menus
+from inbox.ui.window_triage import TriageActions
 
 UNDO_SECONDS = 6  # how long Acknowledge, Snooze and Done can be taken back
 
 
-class MainWindow(QMainWindow):
+class MainWindow(TriageActions, QMainWindow):
     settings_requested = Signal()
     quit_requested = Signal()
     items_changed = Signal(object)  # the inbox without snoozed and done items, for the tray
@@ -175,20 +176,6 @@ class MainWindow(QMainWindow):
         self.detail_view.show_detail(detail, note=self._triage_note(detail.key))
         self._update_actions()
 
-    def _triage_note(self, key: str) -> str | None:
-        """Where the selected item stands in this machine's triage: snoozed until when, done."""
-        item = self.inbox.current_item()
-        if item is None or item.key != key:
-            return None
-        wanted = item_id(item)
-        snooze = self.triage.snoozed.get(wanted)
-        if snooze is not None and snooze.revision == item.revision:
-            now = datetime.now().astimezone()
-            return snooze_sentence(key, snooze.until, now).replace("Snoozed", "You snoozed", 1)
-        if self.triage.done_at.get(wanted) == item.revision:
-            return f"You marked {key} done; it comes back if the decision changes."
-        return None
-
     @Slot(object)
     def _on_decisions_triage_loaded(self, triage: Triage) -> None:
         self.triage = triage
@@ -319,60 +306,9 @@ class MainWindow(QMainWindow):
             request: GiveFeedback = dialog.request()
             self.decisions.give_feedback(request)
 
-    def _snooze(self, until: str | None) -> None:
-        item = self.inbox.current_item()
-        if item is None:
-            self.say_why_not("snooze")
-            return
-        now = datetime.now().astimezone()
-        ends = snooze_until(until, now)
-        self._triage_with_undo(
-            item, self.triage.snooze(item, ends), snooze_sentence(item.key, ends, now)
-        )
-
-    def _on_done(self) -> None:
-        item = self.inbox.current_item()
-        if item is not None and item.reason is Reason.INFORMED:
-            self._triage_with_undo(item, self.triage.done(item), done_sentence(item))
-        else:
-            self.say_why_not("done")
-
-    def _on_restore(self) -> None:
-        item = self.inbox.current_item()
-        if item is not None and item_id(item) in self.triage.ids():
-            self._set_triage(self.triage.restore(item))
-            self.banner.say(f"{item.key} is back in your inbox.")
-        else:
-            self.say_why_not("restore")
-
     def _on_undo(self) -> None:
         if not self.banner.undo():
             self.say_status("Nothing to undo: only the last acknowledge, snooze or done can be.")
-
-    def _triage_with_undo(self, item: InboxItem, triage: Triage, said: str) -> None:
-        wanted = item_id(item)
-        before = (self.triage.snoozed.get(wanted), self.triage.done_at.get(wanted))
-        self._set_triage(triage)
-
-        def undo() -> None:
-            # Only this item goes back as it was: other snoozes made meanwhile stay.
-            snoozed = {k: v for k, v in self.triage.snoozed.items() if k != wanted}
-            done_at = {k: v for k, v in self.triage.done_at.items() if k != wanted}
-            if before[0] is not None:
-                snoozed[wanted] = before[0]
-            if before[1] is not None:
-                done_at[wanted] = before[1]
-            self._set_triage(Triage(snoozed, done_at))
-            self.banner.say(f"{item.key} is back as it was.")
-
-        self.banner.say(said, seconds=self.undo_seconds, undo=undo)
-
-    def _set_triage(self, triage: Triage) -> None:
-        self.triage = triage
-        self.inbox.set_triage(triage)
-        self.decisions.save_triage(triage)
-        self._announce_items()
-        self._update_actions()
 
     def _announce_items(self) -> None:
         now = datetime.now().astimezone()
@@ -415,15 +351,3 @@ def window_title(user: str) -> str:
     """One title: Qt appends the application's display name to a window title unless the title
     already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here."""
     return f"{user} — {DISPLAY_NAME}"
-
-
-def snooze_until(choice: str | None, now: datetime) -> datetime | None:
-    """When a snooze ends: None means "until the decision changes"."""
-    if choice is None:
-        return None
-    if choice == "1h":
-        return now + timedelta(hours=1)
-    morning = now.replace(hour=9, minute=0, second=0, microsecond=0)
-    if choice == "week":
-        return morning + timedelta(days=7 - now.weekday())
-    return morning + timedelta(days=1)
