@@ -22,6 +22,8 @@ from inbox.services.tasks import TaskRunner
 from inbox.ui.main_window import MainWindow
 
 
+# Complexity C (radon): the app's start in order (no display, single instance, first run, start,
+# screenshot or window); each branch is one decision a person can see.
 def run(options: AppOptions) -> int:
     path = options.screenshot
     if path is None and no_display():

@@ -114,6 +114,8 @@ def parse_bindings(text: str, path: Path, shown: str) -> BindingsFile:
     return BindingsFile(path, team, repo, tuple(bindings))
 
 
+# Complexity C (radon): one check per field of a [[bind]] table, each with its own sentence and
+# line.
 def _binding(table: Mapping[str, Any], lines: _Lines, start: int) -> Binding:
     _unknown_fields(table, _BIND_FIELDS, lines, start, "a [[bind]] table")
     for name in ("key", "file"):
@@ -153,6 +155,7 @@ def _binding(table: Mapping[str, Any], lines: _Lines, start: int) -> Binding:
     )
 
 
+# Complexity C (radon): one branch per locator kind's syntax rule.
 def _check_target(locator: str, target: str, key: str, lines: _Lines, start: int) -> None:
     if locator == "json":
         if target and not target.startswith("/"):

@@ -177,6 +177,7 @@ def _compose_yaml(text: str) -> yaml.Node | None:
         raise ValueError(f"{where}{exc.problem or exc.context}") from None
 
 
+# Complexity C (radon): one branch per YAML node kind (mapping, sequence, scalar) and its miss.
 def _yaml_walk(node: yaml.Node | None, parts: list[str]) -> yaml.Node | None:
     if node is None or not parts:
         return node

@@ -66,6 +66,8 @@ def check_all(
     return [check_one(b, by_key, files) for b in bindings]
 
 
+# Complexity C (radon): one branch per status of the contract (unresolved, no decision, proposed,
+# conflict, drift, holds).
 def check_one(binding: Binding, decisions: Mapping[str, Decision], files: Files) -> Result:
     try:
         found = files.locate(binding)

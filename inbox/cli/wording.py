@@ -27,6 +27,8 @@ _FIELDS = {
 }
 
 
+# Complexity C (radon): one branch per typed error the command line words; the one place that words
+# them.
 def sentence(error: InboxError) -> str:
     """What ``decision-inbox`` prints for ``error`` (after its "decision-inbox: " prefix)."""
     if isinstance(error, StaleRevisionError):

@@ -21,6 +21,8 @@ from inbox.config.values import Config
 from inbox.notify.values import POPUP_REASONS
 
 
+# Complexity C (radon): only changed values are written, into their section, keeping mutes the
+# dialog does not show; those guards decide together what the file keeps.
 def save(path: Path, config: Config, *, replace_invalid: bool = False) -> None:
     """Write ``config`` into config.json at ``path`` (created with its folder when missing).
 

@@ -205,6 +205,7 @@ class Digest:
         return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# Complexity C (radon): one pass that sorts each event into its section of the digest.
 def build_digest(
     snapshot: Snapshot, events: Sequence[Event], since: datetime, until: datetime
 ) -> Digest:

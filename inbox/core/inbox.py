@@ -149,6 +149,8 @@ def is_relevant(decision: Decision, user: str, teams: Iterable[str]) -> bool:
     return decision.owner == user or bool(roles_of(decision, user, teams))
 
 
+# Complexity C (radon): one branch per inbox reason: the reasons table of docs/architecture.md,
+# 'The inbox rules'.
 def decision_items(
     decision: Decision,
     user: str,

@@ -72,6 +72,8 @@ class LiveInbox:
 
     # -- updating ----------------------------------------------------------------------------------
 
+    # Complexity C (radon): what one update must recompute (touched, same assertion key, deadlines
+    # passed, team changes, everything) is decided in one place.
     def update(
         self,
         decisions: Iterable[Decision],

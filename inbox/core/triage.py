@@ -142,6 +142,7 @@ class Triage:
             ],
         }
 
+    # Complexity C (radon): one tolerance check per field of a saved entry.
     @classmethod
     def from_json(cls, data: object) -> Triage:
         """Tolerant: a malformed entry (hand edit, older or newer client) is dropped, not raised,

@@ -158,6 +158,8 @@ class DesktopNotifier(Notifier):
         asyncio.set_event_loop(self._loop)
         self._loop.run_forever()
 
+    # Complexity C (radon): the buttons, the replacement of an older popup (in place, or closed
+    # first) and the dispatch check belong to one send and share its state.
     async def _send(self, popup: Popup) -> None:
         dispatched = False
 

@@ -108,6 +108,8 @@ def revisions_since(item: InboxItem, events: Iterable[Event]) -> tuple[Revised, 
     return tuple((number, *found[number]) for number in sorted(found, reverse=True))
 
 
+# Complexity C (radon): one clause per fact a change popup may carry (who and why, title, each
+# assertion, what was acknowledged).
 def changed_since_ack(item: InboxItem, revisions: Sequence[Revised] = ()) -> Words:
     """Who changed it and why (``revisions``, from :func:`revisions_since`), the title and
     assertion changes (the facts people build on), then what the person acknowledged."""

@@ -84,6 +84,9 @@ _MOOT: Mapping[str, frozenset[str]] = {
 }
 
 
+# Complexity C (radon): one sync's popups in the policy's order (held ones released, items
+# appearing or moving, owners' events, then the offer with summarising); split, the order that
+# is the rule would no longer read top to bottom.
 def decide(
     state: PolicyState,
     delta: InboxDelta,
@@ -123,6 +126,8 @@ def decide(
     return run.result()
 
 
+# Complexity C (radon): two reminder windows for each unanswered feedback request (only the
+# nearer speaks when both are reached), and the owner's passed deadlines.
 def reminders_due(
     state: PolicyState, items: Sequence[InboxItem], user: str, now: datetime, settings: Settings
 ) -> tuple[PolicyState, list[Popup]]:
@@ -235,6 +240,7 @@ class _Run:
         return PolicyState(frozenset(self.notified), tuple(self.held)), self.shown
 
 
+# Complexity C (radon): one branch per inbox reason that deserves a popup.
 def _item_popup(
     item: InboxItem, user: str, clock: datetime | None, tz: tzinfo | None, events: Iterable[Event]
 ) -> Popup | None:
@@ -266,6 +272,8 @@ def _item_popup(
     )
 
 
+# Complexity C (radon): one branch per event kind an owner hears of (objection, last
+# acknowledgment), with the guards each needs.
 def _event_popups(delta: InboxDelta, user: str, owned: Collection[str]) -> list[Popup]:
     """Objections by others on the user's decisions, and the last acknowledgment arriving."""
     everything = list(chain(delta.items, delta.added, delta.changed, delta.removed))
@@ -295,6 +303,8 @@ def _event_popups(delta: InboxDelta, user: str, owned: Collection[str]) -> list[
     return out
 
 
+# Complexity C (radon): each condition of 'everyone acknowledged' is one guard; together they are
+# the rule's definition.
 def _all_acknowledged(item: InboxItem, delta: InboxDelta) -> int | None:
     """The revision everyone acknowledged, if an acknowledgment (and nothing else) emptied the
     owner's awaiting_acks item: the decision was not superseded or withdrawn and is finalized."""

@@ -61,6 +61,8 @@ class StoryClock:
         self.offset = -timedelta(days=days_ago)
 
 
+# Complexity C (radon): the demo's refusals (other decisions, a newer schema) before one linear
+# story.
 def seed(store: StoreConnection, clock: Clock = utcnow) -> str:
     """Seed the demo; return a sentence saying what happened."""
     if store.version() is None:

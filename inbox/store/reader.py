@@ -106,6 +106,8 @@ def load_events(session: Session, since: datetime) -> list[Event]:
     return [feed.to_event(row) for row in rows]
 
 
+# Complexity C (radon): one table read per part of a decision (revisions, assertions, audience,
+# acks, feedback), whole or by chunk.
 def _assemble(session: Session, rows: Sequence[Row[Any]], ids: list[int] | None) -> list[Decision]:
     """``rows`` of the decisions table as core values; ``ids`` their ids (at most ``_CHUNK``),
     or None when ``rows`` is the whole table, so every table is read whole, unfiltered."""

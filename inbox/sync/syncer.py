@@ -152,6 +152,8 @@ class Syncer:
             feedback_id=entry.id,
         )
 
+    # Complexity C (radon): an entry is confirmed by either proof (its event in this round, or the
+    # cache already holding it), each with its own guards.
     def confirm(self, events: Sequence[Event]) -> None:
         """Entries the feed has shown back to us are done."""
         sent = self.state.entries(SENT)
@@ -286,6 +288,8 @@ def overlay_groups(
     return Snapshot(decisions, snapshot.people)
 
 
+# Complexity C (radon): one branch per outbox entry kind (ack, feedback) and its already-there
+# check.
 def overlay_decision(d: Decision, mine: Sequence[OutboxEntry], user: str) -> Decision:
     """One decision with ``user``'s entries for it (not refused ones) laid over."""
     if not mine:
