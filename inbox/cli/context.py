@@ -65,6 +65,8 @@ class Context:
         """This profile's client of the chosen store: its cache, outbox and syncer; ``user``
         is who :meth:`user` already said, so that it is not checked twice."""
         client = Client.open(self.store, user or self.user(), self.profile.data_dir)
+        if client.recovery is not None:
+            print(f"decision-inbox: warning: {client.recovery.message}", file=sys.stderr)
         try:
             yield client
         finally:

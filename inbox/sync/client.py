@@ -11,7 +11,7 @@ from inbox.store.connection import StoreConnection
 from inbox.store.reader import find_decision
 from inbox.sync.cache import Cache
 from inbox.sync.paths import ClientPaths
-from inbox.sync.state import ClientState, OutboxEntry
+from inbox.sync.state import ClientState, OutboxEntry, Recovery
 from inbox.sync.syncer import Syncer
 
 
@@ -32,6 +32,12 @@ class Client:
         state = ClientState(paths.state)  # first: the outbox must survive a bad cache
         cache = Cache(paths.cache)
         return cls(store, user, paths, cache, state, Syncer(store, cache, state, user))
+
+    @property
+    def recovery(self) -> Recovery | None:
+        """Set when this open found the state file damaged: what was saved of the outbox and
+        what was lost (``Recovery.message`` is the sentence to show once)."""
+        return self.state.recovery
 
     def close(self) -> None:
         self.cache.close()

@@ -28,9 +28,17 @@ class ForeignFileError(Exception):
 
 def open_local(path: Path, application_id: int, version: int, schema: str) -> sqlite3.Connection:
     """Open (or create) ``path``; a corrupt or foreign file is renamed aside and recreated."""
+    return open_or_replace(path, application_id, version, schema)[0]
+
+
+def open_or_replace(
+    path: Path, application_id: int, version: int, schema: str
+) -> tuple[sqlite3.Connection, Path | None]:
+    """:func:`open_local`, and where the unreadable file went when it was moved aside (its
+    write-ahead log beside it, as ``<aside>-wal``: it may hold the newest committed pages)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _open(path, application_id, version, schema)
+        return _open(path, application_id, version, schema), None
     except sqlite3.OperationalError as exc:
         # Locked, unreadable folder, full disk: the file may be fine, so never move it aside.
         raise LocalFileError(
@@ -40,12 +48,14 @@ def open_local(path: Path, application_id: int, version: int, schema: str) -> sq
     except (sqlite3.DatabaseError, ForeignFileError) as exc:
         aside = _aside_name(path)
         path.replace(aside)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        wal = Path(f"{path}-wal")
+        if wal.exists():
+            wal.replace(Path(f"{aside}-wal"))
+        Path(f"{path}-shm").unlink(missing_ok=True)
         log.warning(
             "%s was unreadable (%s); moved it to %s and started a new one", path, exc, aside.name
         )
-        return _open(path, application_id, version, schema)
+        return _open(path, application_id, version, schema), aside
 
 
 def _aside_name(path: Path) -> Path:
@@ -130,7 +140,9 @@ class LocalFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db = open_local(path, self.APPLICATION_ID, self.VERSION, self.SCHEMA)
+        self._db, self.moved_aside = open_or_replace(
+            path, self.APPLICATION_ID, self.VERSION, self.SCHEMA
+        )
         # One connection shared by the sync thread and the task thread: one user at a time.
         self._lock = threading.RLock()
 
