@@ -6,9 +6,12 @@ exceptions, so every caller (CLI, sync, app) shows the same words.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import (
@@ -65,13 +68,27 @@ class StoreConnection:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The store's file, for a SQLite store."""
+        database = self.engine.url.database
+        return Path(database) if self.dialect == "sqlite" and database else None
+
     def initialise(self) -> tuple[int | None, int]:
+        """Create (a SQLite file only here, never by opening) or upgrade the store's schema."""
         with self._translated():
+            if self.sqlite_file is not None and not self.sqlite_file.exists():
+                # Exclusive: two `init`s at once, or a file that appeared meanwhile, are fine.
+                with contextlib.suppress(FileExistsError):
+                    self.sqlite_file.open("xb").close()
             result = schema.upgrade(self.engine)
         self._checked_read = self._checked_write = True
         return result
 
     def version(self) -> int | None:
+        """The store's schema version; None for an uninitialised store (or no SQLite file)."""
+        if self.sqlite_file is not None and not self.sqlite_file.exists():
+            return None
         with self._translated():
             return schema.store_version(self.engine)
 
@@ -129,6 +146,12 @@ class StoreConnection:
                 "Someone else changed the same thing at the same moment; reload and try again."
             ) from exc
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
+            if self.sqlite_file is not None and not self.sqlite_file.exists():
+                # Not an outage: nothing is queued for it or retried until the path is fixed.
+                raise StoreRefusedError(
+                    f"There is no store file at {self.shown_url}; check the path, or create a "
+                    f"store there with `decision-inbox --store {shlex.quote(self.shown_url)} init`."
+                ) from exc
             raise translate(exc, self.shown_url) from exc
         except SQLAlchemyError as exc:
             raise StoreUnavailableError(
