@@ -40,14 +40,16 @@ class Context:
             self._store = StoreConnection.open(
                 self.choice.url,
                 allow_network_fs=self.allow_network_fs,
-                password=self._saved_password(),
+                saved_password=self._saved_password,
             )
             if self.choice.embedded and self._store.version() is None:
                 self._store.initialise()  # the embedded default is created on first use
         return self._store
 
     def _saved_password(self) -> str | None:
-        """The login's password from the OS keyring, for a PostgreSQL URL that has none."""
+        """The login's password from the OS keyring, for a PostgreSQL URL that has none. Called
+        only when the server asks for a password: a trust, ~/.pgpass or certificate login never
+        touches the keyring, so a locked one cannot stop it."""
         url = parse_store_url(self.choice.url)
         if url.get_backend_name() != "postgresql" or url.password or not url.username:
             return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -31,7 +32,13 @@ from inbox.core.errors import (
 )
 from inbox.core.threads import check_off_gui_thread
 from inbox.store import feed, schema
-from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
+from inbox.store.engine import (
+    SavedPassword,
+    create_store_engine,
+    parse_store_url,
+    redact,
+    writer,
+)
 
 
 class ConcurrentWriteError(ConflictError):
@@ -47,8 +54,9 @@ class StoreRefusedError(InboxError):
 class StoreConnection:
     """Thread-safe: each unit of work opens its own short session on the shared engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, saved_password: SavedPassword | None = None) -> None:
         self.engine = engine
+        self._saved_password = saved_password
         self.shown_url = redact(engine.url)
         self._writer = writer(engine)
         self._checked_write = False
@@ -56,13 +64,33 @@ class StoreConnection:
 
     @classmethod
     def open(
-        cls, url: str, *, allow_network_fs: bool = False, password: str | None = None
+        cls,
+        url: str,
+        *,
+        allow_network_fs: bool = False,
+        password: str | None = None,
+        saved_password: Callable[[], str | None] | None = None,
     ) -> StoreConnection:
-        """``password`` (from the OS keyring) is used only when the URL carries none."""
+        """``password`` (typed this session) is used only when the URL carries none;
+        ``saved_password`` (reads the OS keyring) only when the server asks for a password
+        that neither gave (see :class:`inbox.store.engine.SavedPassword`)."""
         parsed = parse_store_url(url)
         if password and parsed.password is None:
             parsed = parsed.set(password=password)
-        return cls(create_store_engine(parsed, allow_network_fs=allow_network_fs))
+        saved = SavedPassword(saved_password) if saved_password is not None else None
+        engine = create_store_engine(
+            parsed, allow_network_fs=allow_network_fs, saved_password=saved
+        )
+        return cls(engine, saved)
+
+    @property
+    def url(self) -> URL:
+        """The engine's URL, with the saved password once the server asked for it: for a
+        connection of its own (the change listener)."""
+        url = self.engine.url
+        if self._saved_password is not None and self._saved_password.value and not url.password:
+            return url.set(password=self._saved_password.value)
+        return url
 
     @property
     def dialect(self) -> str:

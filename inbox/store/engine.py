@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -103,16 +105,67 @@ def _mask_password(raw: str) -> str:
     return re.sub(r"(://[^/@:]*:).*@", r"\1***@", raw)
 
 
-def create_store_engine(url: URL, *, allow_network_fs: bool = False) -> Engine:
+class SavedPassword:
+    """A login's saved password (the OS keyring's), read only when the server asks for one.
+
+    Trust, peer, ``~/.pgpass`` and client-certificate logins never need the keyring, so a
+    locked or broken keyring must not stop them: the first connection goes without a password,
+    and only an authentication failure reads ``read`` (once; its answer is kept). ``read`` may
+    raise a sentence (a locked keyring): the connection then fails with it, since the server
+    wants a password and the keyring cannot give it. Thread-safe."""
+
+    def __init__(self, read: Callable[[], str | None]) -> None:
+        self._read = read
+        self._lock = threading.Lock()
+        self._read_once = False
+        self.value: str | None = None
+
+    def get(self) -> str | None:
+        with self._lock:
+            if not self._read_once:
+                self.value = self._read()
+                self._read_once = True
+            return self.value
+
+
+# libpq's words when the server wants a password that was not given, or not the one given (a
+# stale ~/.pgpass line): the cases where the keyring's password may help.
+_WANTS_PASSWORD = re.compile(r"no password supplied|password authentication failed")
+
+
+def create_store_engine(
+    url: URL, *, allow_network_fs: bool = False, saved_password: SavedPassword | None = None
+) -> Engine:
+    """``saved_password`` is tried only when the server refuses a login without it."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, allow_network_fs=allow_network_fs)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=2,
         max_overflow=4,
         connect_args={"connect_timeout": 10, "application_name": "decision-inbox"},
     )
+    if saved_password is not None and url.password is None:
+
+        @event.listens_for(engine, "do_connect")
+        def _on_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+            if "password" in cparams:
+                return None  # learned before: SQLAlchemy connects with it
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as exc:
+                if not _WANTS_PASSWORD.search(str(exc)):
+                    raise
+                password = saved_password.get()
+                if password is None:
+                    raise
+            # cparams is the engine's own: every later connection uses the password at once
+            # (SQLAlchemy docs, "DialectEvents.do_connect").
+            cparams["password"] = password
+            return dialect.connect(*cargs, **cparams)
+
+    return engine
 
 
 def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
