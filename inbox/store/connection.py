@@ -31,6 +31,7 @@ from inbox.core.errors import (
     StoreUnavailableError,
 )
 from inbox.core.threads import check_off_gui_thread
+from inbox.platform import folders
 from inbox.store import feed, schema
 from inbox.store.engine import (
     SavedPassword,
@@ -70,16 +71,18 @@ class StoreConnection:
         allow_network_fs: bool = False,
         password: str | None = None,
         saved_password: Callable[[], str | None] | None = None,
+        read_only: bool = False,
     ) -> StoreConnection:
         """``password`` (typed this session) is used only when the URL carries none;
         ``saved_password`` (reads the OS keyring) only when the server asks for a password
-        that neither gave (see :class:`inbox.store.engine.SavedPassword`)."""
+        that neither gave (see :class:`inbox.store.engine.SavedPassword`). ``read_only``: a
+        SQLite file in a folder that cannot be written, opened as it is, for reading only."""
         parsed = parse_store_url(url)
         if password and parsed.password is None:
             parsed = parsed.set(password=password)
         saved = SavedPassword(saved_password) if saved_password is not None else None
         engine = create_store_engine(
-            parsed, allow_network_fs=allow_network_fs, saved_password=saved
+            parsed, allow_network_fs=allow_network_fs, saved_password=saved, read_only=read_only
         )
         return cls(engine, saved)
 
@@ -106,12 +109,22 @@ class StoreConnection:
         """Create (a SQLite file only here, never by opening) or upgrade the store's schema."""
         with self._translated():
             if self.sqlite_file is not None and not self.sqlite_file.exists():
-                # Exclusive: two `init`s at once, or a file that appeared meanwhile, are fine.
-                with contextlib.suppress(FileExistsError):
-                    self.sqlite_file.open("xb").close()
+                self._create_file(self.sqlite_file)
             result = schema.upgrade(self.engine)
         self._checked_read = self._checked_write = True
         return result
+
+    def _create_file(self, path: Path) -> None:
+        try:
+            # Exclusive: two `init`s at once, or a file that appeared meanwhile, are fine.
+            with contextlib.suppress(FileExistsError):
+                path.open("xb").close()
+        except OSError as exc:
+            raise StoreUnavailableError(
+                folders.sentence(path.parent, exc, folders.STORE)
+                or f"The store file {path} cannot be created ({exc.strerror or exc}); check "
+                "the folder and its permissions."
+            ) from None
 
     def version(self) -> int | None:
         """The store's schema version; None for an uninitialised store (or no SQLite file)."""
@@ -180,6 +193,10 @@ class StoreConnection:
                     f"There is no store file at {self.shown_url}; check the path, or create a "
                     f"store there with `decision-inbox --store {shlex.quote(self.shown_url)} init`."
                 ) from exc
+            if self.sqlite_file is not None and exc.orig is not None:
+                said = folders.sentence(self.sqlite_file.parent, exc.orig, folders.STORE)
+                if said is not None:  # read-only, not permitted or full: say which folder
+                    raise StoreUnavailableError(said) from exc
             raise translate(exc, self.shown_url) from exc
         except SQLAlchemyError as exc:
             raise StoreUnavailableError(

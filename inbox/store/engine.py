@@ -134,11 +134,16 @@ _WANTS_PASSWORD = re.compile(r"no password supplied|password authentication fail
 
 
 def create_store_engine(
-    url: URL, *, allow_network_fs: bool = False, saved_password: SavedPassword | None = None
+    url: URL,
+    *,
+    allow_network_fs: bool = False,
+    saved_password: SavedPassword | None = None,
+    read_only: bool = False,
 ) -> Engine:
-    """``saved_password`` is tried only when the server refuses a login without it."""
+    """``saved_password`` is tried only when the server refuses a login without it;
+    ``read_only`` opens a SQLite file on a read-only folder or medium as it is (reads only)."""
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, allow_network_fs=allow_network_fs)
+        return _sqlite_engine(url, allow_network_fs=allow_network_fs, read_only=read_only)
     engine = create_engine(
         url,
         pool_pre_ping=True,
@@ -168,7 +173,7 @@ def create_store_engine(
     return engine
 
 
-def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
+def _sqlite_engine(url: URL, *, allow_network_fs: bool, read_only: bool = False) -> Engine:
     assert url.database
     path = Path(url.database)
     remote = network_filesystem(path)
@@ -187,6 +192,10 @@ def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
     # nothing behind; only StoreConnection.initialise creates one. The path is percent-encoded
     # into the URI, so "?" or "#" in a file name stay in the name.
     uri = "file:" + quote(str(path), safe="/:") + "?mode=rw"
+    if read_only:
+        # immutable: a WAL file in a read-only folder cannot get its -shm, and nobody can be
+        # writing there (https://www.sqlite.org/uri.html#uriimmutable).
+        uri = uri.replace("mode=rw", "mode=ro&immutable=1")
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(
@@ -203,10 +212,11 @@ def _sqlite_engine(url: URL, *, allow_network_fs: bool) -> Engine:
         # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL").
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -97,14 +97,16 @@ class ClientState(LocalFile):
     VERSION = VERSION
     SCHEMA = SCHEMA
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        super().__init__(path, read_only=read_only)
+        self.recovery: Recovery | None = None
+        if read_only:
+            return
         # FULL: a commit is on disk before "Queued" is said, even across a power cut (WAL with
         # NORMAL may lose the last commits). secure_delete: a delivered entry's bytes are
         # zeroed, so a salvage of a damaged file can never bring it back.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")
-        self.recovery: Recovery | None = None
         if self.moved_aside is not None:
             self.recovery = self._requeue(self.moved_aside)
 

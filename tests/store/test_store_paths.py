@@ -29,7 +29,7 @@ def test_three_slashes_name_the_absolute_path_the_readme_promises(
 ) -> None:
     target = tmp_path / "team" / "store.sqlite"
     target.parent.mkdir()
-    three = f"sqlite://{target}"  # sqlite:///tmp/…: the README's form
+    three = f"sqlite://{target}"  # three slashes before the absolute path: the README's form
     assert three.startswith("sqlite:///") and not three.startswith("sqlite:////")
     assert parse_store_url(three).database == str(target)
     assert parse_store_url(f"sqlite:///{target}").database == str(target)  # four: the same

@@ -140,13 +140,13 @@ def test_a_damaged_state_file_keeps_every_readable_outbox_entry(
     reopened = ClientState(path)
     try:
         got = {e.id: e for e in reopened.entries()}
-        recovery = reopened.recovery
     finally:
         reopened.close()
 
     assert must <= got.keys(), f"{where}: lost {len(must - got.keys())} readable entries"
     assert got.keys() <= queued.keys(), f"{where}: an entry that never was"
     assert all(_same(got[i], queued[i]) for i in got), f"{where}: an entry came back changed"
+    recovery = reopened.recovery
     assert recovery is not None, where
     assert recovery.recovered == len(got), where
     if all(_intact(original, damaged, n, page) for n in index_pages | {1}):
