@@ -188,11 +188,7 @@ class StoreConnection:
             ) from exc
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
             if self.sqlite_file is not None and not self.sqlite_file.exists():
-                # Not an outage: nothing is queued for it or retried until the path is fixed.
-                raise StoreRefusedError(
-                    f"There is no store file at {self.shown_url}; check the path, or create a "
-                    f"store there with `decision-inbox --store {shlex.quote(self.shown_url)} init`."
-                ) from exc
+                raise missing_store_file(self.sqlite_file) from exc
             if self.sqlite_file is not None and exc.orig is not None:
                 said = folders.sentence(self.sqlite_file.parent, exc.orig, folders.STORE)
                 if said is not None:  # read-only, not permitted or full: say which folder
@@ -202,6 +198,15 @@ class StoreConnection:
             raise StoreUnavailableError(
                 f"The store at {self.shown_url} failed: {first_line(exc)}."
             ) from exc
+
+
+def missing_store_file(path: Path) -> StoreRefusedError:
+    """No file where a SQLite store was named: not an outage (nothing is queued for it or
+    retried until the path is fixed), and opening never creates one (docs/cli.md)."""
+    return StoreRefusedError(
+        f"There is no store file at {path}; check the path, or create a store there with "
+        f"`decision-inbox --store {shlex.quote(str(path))} init`."
+    )
 
 
 def translate(exc: DBAPIError, shown_url: str) -> InboxError:
