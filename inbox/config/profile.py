@@ -16,6 +16,7 @@ from inbox import APP_NAME
 from inbox.config.reading import load
 from inbox.config.values import Config, Loaded
 from inbox.config.writing import save
+from inbox.platform import folders
 
 ENV_STORE = "DECISION_INBOX_STORE"
 ENV_USER = "DECISION_INBOX_USER"
@@ -53,8 +54,15 @@ class Profile:
         return load(self.config_file, strict=strict)
 
     def save(self, config: Config, *, replace_invalid: bool = False) -> None:
-        """Save ``config`` into config.json (see :func:`inbox.config.writing.save`)."""
-        save(self.config_file, config, replace_invalid=replace_invalid)
+        """Save ``config`` into config.json (see :func:`inbox.config.writing.save`); a folder
+        that cannot be written is one sentence (:class:`inbox.platform.folders.FolderError`)."""
+        try:
+            save(self.config_file, config, replace_invalid=replace_invalid)
+        except OSError as exc:
+            said = folders.sentence(self.config_dir, exc)
+            if said is None:
+                raise
+            raise folders.FolderError(said) from None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@ touches the store and the keyring, so it runs on a worker thread, never on the G
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import dataclass, replace
+
+from sqlalchemy.engine import URL
 
 from inbox.config.profile import Profile, StoreChoice, choose_store, choose_user
 from inbox.core.errors import InboxError, UsageError
@@ -11,6 +15,8 @@ from inbox.store import roles
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.engine import parse_store_url, redact
 from inbox.sync.client import Client
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,22 @@ def is_first_run(profile: Profile, store: str | None, user: str | None) -> bool:
     )
 
 
+def _saved_password(url: URL) -> str | None:
+    """The keyring's password for the login in ``url``; called (on the worker thread that
+    connects) only when the server asks for a password. A keyring that cannot be read counts as
+    no saved password: the app then asks the person for it (``PasswordNeededError``), which
+    works for this session where a locked keyring would have stopped the start."""
+    from inbox.platform import credentials  # deferred: keyring's import costs start-up time
+    from inbox.store.urls import account_name
+
+    assert url.username
+    try:
+        return credentials.open_credentials().get(account_name(url.username, url))
+    except credentials.KeyringError as exc:
+        log.warning("%s", exc.message)
+        return None
+
+
 def start(request: StartRequest) -> Started:
     """Worker thread only: opens the store (and the keyring), seeds the demo when asked, checks
     who the person is, and opens their client."""
@@ -59,15 +81,16 @@ def start(request: StartRequest) -> Started:
     url = parse_store_url(choice.url)
     password = request.password
     postgres = url.get_backend_name() == "postgresql"
+    saved = None
     if postgres and not url.password and password is None and url.username:
-        from inbox.platform import credentials  # deferred: keyring's import costs start-up time
-        from inbox.store.urls import account_name
-
-        password = credentials.open_credentials().get(account_name(url.username, url))
+        saved = functools.partial(_saved_password, url)
     if choice.embedded:
         profile.data_dir.mkdir(parents=True, exist_ok=True)
     store = StoreConnection.open(
-        choice.url, allow_network_fs=request.allow_network_fs, password=password
+        choice.url,
+        allow_network_fs=request.allow_network_fs,
+        password=password,
+        saved_password=saved,
     )
     try:
         seeded = None

@@ -6,11 +6,15 @@ exceptions, so every caller (CLI, sync, app) shows the same words.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+import shlex
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -27,8 +31,15 @@ from inbox.core.errors import (
     StoreUnavailableError,
 )
 from inbox.core.threads import check_off_gui_thread
+from inbox.platform import folders
 from inbox.store import feed, schema
-from inbox.store.engine import create_store_engine, parse_store_url, redact, writer
+from inbox.store.engine import (
+    SavedPassword,
+    create_store_engine,
+    parse_store_url,
+    redact,
+    writer,
+)
 
 
 class ConcurrentWriteError(ConflictError):
@@ -44,8 +55,9 @@ class StoreRefusedError(InboxError):
 class StoreConnection:
     """Thread-safe: each unit of work opens its own short session on the shared engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, saved_password: SavedPassword | None = None) -> None:
         self.engine = engine
+        self._saved_password = saved_password
         self.shown_url = redact(engine.url)
         self._writer = writer(engine)
         self._checked_write = False
@@ -53,25 +65,71 @@ class StoreConnection:
 
     @classmethod
     def open(
-        cls, url: str, *, allow_network_fs: bool = False, password: str | None = None
+        cls,
+        url: str,
+        *,
+        allow_network_fs: bool = False,
+        password: str | None = None,
+        saved_password: Callable[[], str | None] | None = None,
+        read_only: bool = False,
     ) -> StoreConnection:
-        """``password`` (from the OS keyring) is used only when the URL carries none."""
+        """``password`` (typed this session) is used only when the URL carries none;
+        ``saved_password`` (reads the OS keyring) only when the server asks for a password
+        that neither gave (see :class:`inbox.store.engine.SavedPassword`). ``read_only``: a
+        SQLite file in a folder that cannot be written, opened as it is, for reading only."""
         parsed = parse_store_url(url)
         if password and parsed.password is None:
             parsed = parsed.set(password=password)
-        return cls(create_store_engine(parsed, allow_network_fs=allow_network_fs))
+        saved = SavedPassword(saved_password) if saved_password is not None else None
+        engine = create_store_engine(
+            parsed, allow_network_fs=allow_network_fs, saved_password=saved, read_only=read_only
+        )
+        return cls(engine, saved)
+
+    @property
+    def url(self) -> URL:
+        """The engine's URL, with the saved password once the server asked for it: for a
+        connection of its own (the change listener)."""
+        url = self.engine.url
+        if self._saved_password is not None and self._saved_password.value and not url.password:
+            return url.set(password=self._saved_password.value)
+        return url
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The store's file, for a SQLite store."""
+        database = self.engine.url.database
+        return Path(database) if self.dialect == "sqlite" and database else None
+
     def initialise(self) -> tuple[int | None, int]:
+        """Create (a SQLite file only here, never by opening) or upgrade the store's schema."""
         with self._translated():
+            if self.sqlite_file is not None and not self.sqlite_file.exists():
+                self._create_file(self.sqlite_file)
             result = schema.upgrade(self.engine)
         self._checked_read = self._checked_write = True
         return result
 
+    def _create_file(self, path: Path) -> None:
+        try:
+            # Exclusive: two `init`s at once, or a file that appeared meanwhile, are fine.
+            with contextlib.suppress(FileExistsError):
+                path.open("xb").close()
+        except OSError as exc:
+            raise StoreUnavailableError(
+                folders.sentence(path.parent, exc, folders.STORE)
+                or f"The store file {path} cannot be created ({exc.strerror or exc}); check "
+                "the folder and its permissions."
+            ) from None
+
     def version(self) -> int | None:
+        """The store's schema version; None for an uninitialised store (or no SQLite file)."""
+        if self.sqlite_file is not None and not self.sqlite_file.exists():
+            return None
         with self._translated():
             return schema.store_version(self.engine)
 
@@ -129,11 +187,26 @@ class StoreConnection:
                 "Someone else changed the same thing at the same moment; reload and try again."
             ) from exc
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
+            if self.sqlite_file is not None and not self.sqlite_file.exists():
+                raise missing_store_file(self.sqlite_file) from exc
+            if self.sqlite_file is not None and exc.orig is not None:
+                said = folders.sentence(self.sqlite_file.parent, exc.orig, folders.STORE)
+                if said is not None:  # read-only, not permitted or full: say which folder
+                    raise StoreUnavailableError(said) from exc
             raise translate(exc, self.shown_url) from exc
         except SQLAlchemyError as exc:
             raise StoreUnavailableError(
                 f"The store at {self.shown_url} failed: {first_line(exc)}."
             ) from exc
+
+
+def missing_store_file(path: Path) -> StoreRefusedError:
+    """No file where a SQLite store was named: not an outage (nothing is queued for it or
+    retried until the path is fixed), and opening never creates one (docs/cli.md)."""
+    return StoreRefusedError(
+        f"There is no store file at {path}; check the path, or create a store there with "
+        f"`decision-inbox --store {shlex.quote(str(path))} init`."
+    )
 
 
 def translate(exc: DBAPIError, shown_url: str) -> InboxError:

@@ -20,6 +20,9 @@ def account_name(user: str, store_url: str | URL) -> str:
     """
     url = parse_store_url(store_url) if isinstance(store_url, str) else store_url
     bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
+    if url.get_backend_name() == "sqlite":
+        # A keyring key, never shown: it keeps the URL form it always had.
+        return f"{user.strip()}@{bare.render_as_string()}"
     return f"{user.strip()}@{redact(bare)}"
 
 

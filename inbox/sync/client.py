@@ -11,7 +11,7 @@ from inbox.store.connection import StoreConnection
 from inbox.store.reader import find_decision
 from inbox.sync.cache import Cache
 from inbox.sync.paths import ClientPaths
-from inbox.sync.state import ClientState, OutboxEntry
+from inbox.sync.state import ClientState, OutboxEntry, Recovery
 from inbox.sync.syncer import Syncer
 
 
@@ -26,12 +26,27 @@ class Client:
 
     @classmethod
     def open(
-        cls, store: StoreConnection, user: str, data_dir: Path, paths: ClientPaths | None = None
+        cls,
+        store: StoreConnection,
+        user: str,
+        data_dir: Path,
+        paths: ClientPaths | None = None,
+        *,
+        read_only: bool = False,
     ) -> Client:
+        """``read_only``: the profile cannot be written; its cache and outbox are read as they
+        are (or as empty), for a command that only shows them."""
         paths = paths or ClientPaths.for_client(data_dir, store.shown_url, user)
-        state = ClientState(paths.state)  # first: the outbox must survive a bad cache
-        cache = Cache(paths.cache)
+        # First: the outbox must survive a bad cache.
+        state = ClientState(paths.state, read_only=read_only)
+        cache = Cache(paths.cache, read_only=read_only)
         return cls(store, user, paths, cache, state, Syncer(store, cache, state, user))
+
+    @property
+    def recovery(self) -> Recovery | None:
+        """Set when this open found the state file damaged: what was saved of the outbox and
+        what was lost (``Recovery.message`` is the sentence to show once)."""
+        return self.state.recovery
 
     def close(self) -> None:
         self.cache.close()

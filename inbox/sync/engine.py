@@ -137,7 +137,7 @@ class SyncEngine:
     def _make_waker(self) -> Waker:
         if self.settings.mode == "poll":
             return Poller(self.interrupt)
-        url = self.store.engine.url
+        url = self.store.url  # with the keyring's password, if the server asked for it
         if url.get_backend_name() == "sqlite":
             assert url.database
             return SqliteWatcher(url.database, self.interrupt, self.settings.poll_interval)

@@ -12,10 +12,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from inbox.core.errors import InboxError
+from inbox.platform import folders
 
 log = logging.getLogger(__name__)
+
+LABEL = "The profile's folder"
+"""How a sentence names the folder of a client file (``clients/<user>@<store>-<hash>``)."""
 
 
 class LocalFileError(InboxError):
@@ -28,24 +33,74 @@ class ForeignFileError(Exception):
 
 def open_local(path: Path, application_id: int, version: int, schema: str) -> sqlite3.Connection:
     """Open (or create) ``path``; a corrupt or foreign file is renamed aside and recreated."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return open_or_replace(path, application_id, version, schema)[0]
+
+
+def open_or_replace(
+    path: Path, application_id: int, version: int, schema: str
+) -> tuple[sqlite3.Connection, Path | None]:
+    """:func:`open_local`, and where the unreadable file went when it was moved aside (its
+    write-ahead log beside it, as ``<aside>-wal``: it may hold the newest committed pages)."""
     try:
-        return _open(path, application_id, version, schema)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LocalFileError(
+            folders.sentence(path.parent, exc, LABEL)
+            or f"The folder {path.parent} cannot be created ({exc.strerror or exc})."
+        ) from None
+    try:
+        return _open(path, application_id, version, schema), None
     except sqlite3.OperationalError as exc:
         # Locked, unreadable folder, full disk: the file may be fine, so never move it aside.
         raise LocalFileError(
-            f"The local file {path} cannot be opened ({exc}); check the folder's permissions and "
-            "free space."
+            folders.sentence(path.parent, exc, LABEL)
+            or f"The local file {path} cannot be opened ({exc}); check the folder's permissions "
+            "and free space."
         ) from None
     except (sqlite3.DatabaseError, ForeignFileError) as exc:
         aside = _aside_name(path)
         path.replace(aside)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        wal = Path(f"{path}-wal")
+        if wal.exists():
+            wal.replace(Path(f"{aside}-wal"))
+        Path(f"{path}-shm").unlink(missing_ok=True)
         log.warning(
             "%s was unreadable (%s); moved it to %s and started a new one", path, exc, aside.name
         )
-        return _open(path, application_id, version, schema)
+        return _open(path, application_id, version, schema), aside
+
+
+def open_read_only(
+    path: Path, application_id: int, version: int, schema: str
+) -> sqlite3.Connection:
+    """``path`` as it is, for a command that only reads from a profile it cannot write: never
+    created, moved or changed. A missing, foreign or unreadable file reads as an empty one."""
+    connection: sqlite3.Connection | None = None
+    if path.exists():
+        # immutable: no -wal or -shm to create in a read-only folder, and no one can be
+        # writing to a file there (https://www.sqlite.org/uri.html#uriimmutable).
+        uri = "file:" + quote(str(path), safe="/:") + "?mode=ro&immutable=1"
+        try:
+            connection = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
+            found = (
+                connection.execute("PRAGMA application_id").fetchone()[0],
+                connection.execute("PRAGMA user_version").fetchone()[0],
+            )
+            if found != (application_id, version):
+                raise ForeignFileError(f"application id {found[0]}, version {found[1]}")
+        except (sqlite3.Error, ForeignFileError) as exc:
+            log.warning("%s cannot be read (%s); reading it as empty", path, exc)
+            if connection is not None:
+                connection.close()
+            connection = None
+    if connection is None:
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        for statement in filter(str.strip, schema.split(";")):
+            connection.execute(statement)
+    connection.execute("PRAGMA query_only=ON")
+    return connection
 
 
 def _aside_name(path: Path) -> Path:
@@ -96,13 +151,33 @@ def _open(path: Path, application_id: int, version: int, schema: str) -> sqlite3
 
 @contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    connection.execute("BEGIN IMMEDIATE")
+    """One local transaction; a full disk or a read-only folder leaves as a sentence."""
     try:
-        yield connection
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            # SQLite rolls back by itself on SQLITE_FULL and some I/O errors: a second ROLLBACK
+            # would hide the real cause behind "cannot rollback - no transaction is active".
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        folder = _folder_of(connection)
+        said = folders.sentence(folder, exc, LABEL) if folder else None
+        if said is None:
+            raise
+        raise LocalFileError(said) from exc
+
+
+def _folder_of(connection: sqlite3.Connection) -> Path | None:
+    for _, name, file in connection.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file).parent
+    return None
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -128,9 +203,18 @@ class LocalFile:
     VERSION: int
     SCHEMA: str
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only``: for a command that only reads, from a profile it cannot write
+        (:func:`open_read_only`)."""
         self.path = path
-        self._db = open_local(path, self.APPLICATION_ID, self.VERSION, self.SCHEMA)
+        self.read_only = read_only
+        self.moved_aside: Path | None = None
+        if read_only:
+            self._db = open_read_only(path, self.APPLICATION_ID, self.VERSION, self.SCHEMA)
+        else:
+            self._db, self.moved_aside = open_or_replace(
+                path, self.APPLICATION_ID, self.VERSION, self.SCHEMA
+            )
         # One connection shared by the sync thread and the task thread: one user at a time.
         self._lock = threading.RLock()
 

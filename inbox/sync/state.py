@@ -6,11 +6,16 @@ never take an unsent acknowledgment with it. Every change here is one local tran
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from inbox.sync.localdb import LocalFile, synchronized, transaction
+from inbox.sync.salvage import salvage_outbox
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x44495331  # "DIS1"
 VERSION = 1
@@ -47,12 +52,80 @@ class OutboxEntry:
     error: str | None
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """What opening a damaged state file saved of its outbox: ``recovered`` entries queued
+    again, ``lost`` ones known to have existed but unreadable (all of them when ``exact``; when
+    the damage reached the index that lists them, a lower bound), and where the damaged file
+    now lies."""
+
+    recovered: int
+    lost: int
+    exact: bool
+    aside: Path
+
+    @property
+    def message(self) -> str:
+        """One sentence for the person (the command line's stderr, the app's banner)."""
+        again = "give again any acknowledgment or feedback the inbox does not list"
+        if self.exact and not self.lost:
+            lost = "nothing was lost"
+        elif self.exact:
+            lost = f"{self.lost} could not be read: {again}"
+        elif self.lost:
+            lost = f"at least {self.lost} could not be read: {again}"
+        else:
+            lost = f"others may have been lost: {again}"
+        if self.recovered == 0:
+            return (
+                f"The state file was damaged (kept as {self.aside.name}) and no queued "
+                f"acknowledgment or feedback could be read from it; {lost}."
+            )
+        return (
+            f"Recovered {self.recovered} queued acknowledgment{'' if self.recovered == 1 else 's'}"
+            f" or feedback from a damaged state file (kept as {self.aside.name}); {lost}."
+        )
+
+
 class ClientState(LocalFile):
-    """The outbox, and named values (the notification policy's memory) in ``meta``."""
+    """The outbox, and named values (the notification policy's memory) in ``meta``.
+
+    ``recovery`` is set when the file was unreadable and moved aside on opening: what was saved
+    of its outbox, for the person to be told once (``Recovery.message``)."""
 
     APPLICATION_ID = APPLICATION_ID
     VERSION = VERSION
     SCHEMA = SCHEMA
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        super().__init__(path, read_only=read_only)
+        self.recovery: Recovery | None = None
+        if read_only:
+            return
+        # FULL: a commit is on disk before "Queued" is said, even across a power cut (WAL with
+        # NORMAL may lose the last commits). secure_delete: a delivered entry's bytes are
+        # zeroed, so a salvage of a damaged file can never bring it back.
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")
+        if self.moved_aside is not None:
+            self.recovery = self._requeue(self.moved_aside)
+
+    def _requeue(self, aside: Path) -> Recovery | None:
+        found = salvage_outbox(aside)
+        rows = [
+            # Sent but unconfirmed goes out again: delivery is idempotent on the entry's id.
+            (*row[:7], PENDING if row[7] == SENT else row[7], row[8])
+            for row in found.rows.values()
+        ]
+        with self._lock, transaction(self._db):
+            self._db.executemany(
+                "INSERT OR IGNORE INTO outbox (id, kind, decision, revision, body, objection,"
+                " created_at, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        recovery = Recovery(len(rows), found.unreadable, found.index_complete, aside)
+        log.info("%s", recovery.message)  # the front ends show it; the log keeps it too
+        return recovery
 
     # -- outbox ------------------------------------------------------------------------------
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 import psycopg
 from sqlalchemy.engine import URL
 
 from inbox.core.errors import StoreUnavailableError
-from inbox.store.connection import first_line, refusal
+from inbox.store.connection import first_line, missing_store_file, refusal
 from inbox.store.engine import redact
 from inbox.store.feed import NOTIFY_CHANNEL
 
@@ -96,7 +98,14 @@ class SqliteWatcher:
     def __init__(self, path: str, interrupt: Interrupt, poll: float = SQLITE_POLL_S) -> None:
         self._interrupt = interrupt
         self._poll = poll
-        self._conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+        # mode=rw: watching never creates the store file (a mistyped path leaves nothing).
+        uri = "file:" + quote(path, safe="/:") + "?mode=rw"
+        try:
+            self._conn = sqlite3.connect(uri, uri=True, timeout=5.0, check_same_thread=False)
+        except sqlite3.OperationalError:
+            if not Path(path).exists():
+                raise missing_store_file(Path(path)) from None
+            raise
         self._version = self._data_version()
 
     def _data_version(self) -> int:

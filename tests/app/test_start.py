@@ -158,6 +158,62 @@ def test_a_password_nobody_saved_is_asked_for_then_used(password_url: str, tmp_p
         started.client.store.dispose()
 
 
+class _LockedKeyring:
+    """A keyring that can be read by nobody, as a locked one with no one to unlock it; counts
+    how often it was asked."""
+
+    backend_name = "locked"
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def available(self) -> bool:
+        return True
+
+    def get(self, account: str) -> str | None:
+        self.asked += 1
+        raise credentials.KeyringLockedError()
+
+
+def test_a_locked_keyring_means_asking_for_the_password(
+    password_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = _LockedKeyring()
+    monkeypatch.setattr(credentials, "open_credentials", lambda: locked)
+    request = StartRequest(Profile.locate(str(tmp_path)), store=password_url)
+    with pytest.raises(PasswordNeededError):  # not the keyring's error: the app asks instead
+        start(request)
+    assert locked.asked >= 1
+    started = start(StartRequest(request.profile, store=password_url, password=PASSWORD))
+    try:
+        assert started.client.user == "pwuser"
+    finally:
+        started.client.close()
+        started.client.store.dispose()
+
+
+def test_a_trust_login_never_reads_the_keyring(
+    own_pg: pg.ThrowawayCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = pg.create_database(own_pg.admin_url)
+    url = pg.libpq_url(own_pg.admin_url, database=database)  # postgres, trust, no password
+    admin = StoreConnection.open(url)
+    try:
+        admin.initialise()
+        StoreService(admin).add_person("postgres", name="Admin")
+    finally:
+        admin.dispose()
+    locked = _LockedKeyring()
+    monkeypatch.setattr(credentials, "open_credentials", lambda: locked)
+    started = start(StartRequest(Profile.locate(str(tmp_path)), store=url))
+    try:
+        assert started.client.user == "postgres"
+    finally:
+        started.client.close()
+        started.client.store.dispose()
+    assert locked.asked == 0
+
+
 def test_a_password_in_the_keyring_needs_no_asking(password_url: str, tmp_path: Path) -> None:
     url = parse_store_url(password_url)
     credentials.open_credentials().set(account_name("pwuser", url), PASSWORD)

@@ -417,8 +417,8 @@ def test_store_precedence(
     monkeypatch.setenv("DECISION_INBOX_STORE", str(env))
 
     def store_named() -> str:
-        line = run(*args).fails(1, "not initialised")
-        named = {p for p in (flag, env, configured) if f"sqlite:///{p}" in line}
+        line = run(*args).fails(1, "There is no store file at")
+        named = {p for p in (flag, env, configured) if f"at {p};" in line}
         assert len(named) == 1, line
         return named.pop().stem
 

@@ -147,7 +147,8 @@ def test_connection_to_a_real_store(
     make_store(sqlite_url)
     ok, sentence = connect_result(qtbot, service, sqlite_url, "ana")
     assert ok, sentence
-    assert sentence == f"Connected to {sqlite_url} (schema v2) as ana."
+    shown = sqlite_url.removeprefix("sqlite:///")  # a SQLite store is shown as its path
+    assert sentence == f"Connected to {shown} (schema v2) as ana."
 
 
 def test_connection_to_a_store_without_that_person(
@@ -156,7 +157,8 @@ def test_connection_to_a_store_without_that_person(
     make_store(sqlite_url)
     ok, sentence = connect_result(qtbot, service, sqlite_url, "zoe")
     assert not ok
-    assert sentence.startswith(f"The store at {sqlite_url} has no person 'zoe'; check the handle")
+    shown = sqlite_url.removeprefix("sqlite:///")
+    assert sentence.startswith(f"The store at {shown} has no person 'zoe'; check the handle")
 
 
 def test_connection_to_a_wrong_url(qtbot: QtBot, service: SettingsService, tmp_path: Path) -> None:
@@ -173,9 +175,15 @@ def test_connection_to_a_store_never_initialised(
 ) -> None:
     ok, sentence = connect_result(qtbot, service, sqlite_url, "ana")
     assert not ok
+    shown = sqlite_url.removeprefix("sqlite:///")
     assert sentence == (
-        f"The store at {sqlite_url} is not initialised; run `decision-inbox init` first."
+        f"There is no store file at {shown}; check the path, or create a store there with "
+        f"`decision-inbox --store {shown} init`."
     )
+    assert not Path(shown).exists()  # testing a connection creates nothing
+    Path(shown).touch()  # an empty file: SQLite's empty database
+    ok, sentence = connect_result(qtbot, service, sqlite_url, "ana")
+    assert sentence == f"The store at {shown} is not initialised; run `decision-inbox init` first."
 
 
 def test_the_embedded_store_not_created_yet(qtbot: QtBot, service: SettingsService) -> None:

@@ -57,8 +57,8 @@ def test_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "sqlite",
         f"{tmp_path.resolve()}/abs.sqlite",
     )
-    relative = parse_store_url("sqlite:///rel.sqlite")
-    assert relative.database == str(tmp_path.resolve() / "rel.sqlite")
+    # As in a file:/// URL (and as the README says), three slashes name an absolute path too.
+    assert parse_store_url("sqlite:///abs/path.sqlite").database == "/abs/path.sqlite"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_redact_keeps_what_identifies_the_store() -> None:
     shown = redact(parse_store_url(f"postgresql://fred:{SECRET}@db.example.com:5433/decisions"))
     assert shown == "postgresql://fred:***@db.example.com:5433/decisions"
     assert redact("postgresql://fred@db/decisions") == "postgresql://fred@db/decisions"
-    assert redact("sqlite:////srv/store.sqlite") == "sqlite:////srv/store.sqlite"
+    assert redact("sqlite:////srv/store.sqlite") == "/srv/store.sqlite"  # a path, pasteable
 
 
 # --- SQLite settings ---------------------------------------------------------------------------

@@ -117,7 +117,8 @@ NEVER_WORKS = (
         "postgresql://postgres@127.0.0.1:543210/test", 1, "invalid port number", id="port-range"
     ),
     pytest.param("{tmp}/no/such/folder/store.sqlite", 1, "does not exist", id="sqlite-folder"),
-    pytest.param("{tmp}/empty.sqlite", 1, "not initialised", id="sqlite-uninitialised"),
+    # No such file: opening never creates one, and says how to (docs/cli.md, "Store URLs").
+    pytest.param("{tmp}/empty.sqlite", 1, "There is no store file at", id="sqlite-missing-file"),
 )
 
 

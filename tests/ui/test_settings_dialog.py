@@ -121,7 +121,8 @@ def test_test_connection_against_a_real_store(
         dialog.test_button.click()
         assert not dialog.test_button.isEnabled()  # while it runs
     assert dialog.test_button.isEnabled()
-    assert dialog.test_label.text() == f"Connected to {sqlite_url} (schema v2) as fred."
+    shown = sqlite_url.removeprefix("sqlite:///")  # a SQLite store is shown as its path
+    assert dialog.test_label.text() == f"Connected to {shown} (schema v2) as fred."
 
 
 def test_test_connection_to_a_wrong_url_shows_the_sentence(
