@@ -109,6 +109,8 @@ def _main(
     instance.raise_requested.connect(lambda key: wiring.raise_window(window, key))
     if started.seeded:
         window.banner.say(started.seeded)
+    if started.client.recovery is not None:  # a damaged state file: what came back, what did not
+        window.banner.say(started.client.recovery.message, "error")
     if select:
         window.select_key(select)
     window.show()

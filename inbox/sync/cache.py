@@ -59,10 +59,11 @@ class Cache(LocalFile):
     VERSION = VERSION
     SCHEMA = SCHEMA
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self._add_stamps()
-        self._forget_outdated_cursor()
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        super().__init__(path, read_only=read_only)
+        if not read_only:  # a read-only profile keeps its file as it is
+            self._add_stamps()
+            self._forget_outdated_cursor()
 
     @synchronized
     def _add_stamps(self) -> None:

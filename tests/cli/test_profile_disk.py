@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.run import Result, cli
+from tests.processes import Result, Watch, cli
 from tests.store.helpers import open_store, token_decision
-from tests.sync.watching import Watch
 
 READING = (("inbox",), ("inbox", "--json"), ("show", "D-1"), ("digest",))
 WRITING = (("ack", "D-1"), ("watch",))
@@ -69,7 +68,7 @@ def _run(*args: str, store: str | None = None) -> Result:
 
 
 def cli_embedded(*args: str) -> Result:
-    """``decision-inbox`` on the profile's embedded store (tests.cli.run.cli always passes one)."""
+    """``decision-inbox`` on the profile's embedded store (tests.processes.cli always passes one)."""
     proc = subprocess.run(
         [sys.executable, "-m", "inbox.cli", "--user", "fred", *args],
         capture_output=True,

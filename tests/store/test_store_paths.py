@@ -12,7 +12,7 @@ from inbox.core.errors import UsageError
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import parse_store_url, redact
 from inbox.sync.paths import ClientPaths
-from tests.cli.run import cli
+from tests.processes import cli
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-import pg
 from inbox.store.connection import StoreConnection
+from tests import pg
 from tests.sync.secret_service import (
     PrivateSecretService,
     SecretServiceError,

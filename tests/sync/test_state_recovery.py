@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
-from tests.cli.run import cli
+from tests.processes import cli
 from tests.store.helpers import open_store, token_decision
 
 TRIALS = 20
