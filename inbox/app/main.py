@@ -12,7 +12,15 @@ from PySide6.QtWidgets import QApplication
 from inbox.app import wiring
 from inbox.app.options import AppOptions
 from inbox.app.screenshot import parse_size, screenshot
-from inbox.app.startup import application, first_run, no_display, services, settings_dialog, start
+from inbox.app.startup import (
+    application,
+    first_run,
+    no_display,
+    services,
+    session_of,
+    settings_dialog,
+    start,
+)
 from inbox.config.profile import Profile
 from inbox.core.threads import mark_gui_thread
 from inbox.platform.instance_lock import InstanceLock
@@ -68,7 +76,7 @@ def run(options: AppOptions) -> int:
         if path is not None:
             return screenshot(app, tasks, started, request.profile, path, options.select, size)
         assert instance is not None
-        return _main(app, tasks, started, request.profile, instance, options.select)
+        return _main(app, tasks, started, request, instance, options.select)
     finally:
         tasks.shutdown()
         if instance is not None:
@@ -79,10 +87,11 @@ def _main(
     app: QApplication,
     tasks: TaskRunner,
     started: Started,
-    profile: Profile,
+    request: StartRequest,
     instance: SingleInstance,
     select: str | None,
 ) -> int:
+    profile = request.profile
     client = started.client
     lock = InstanceLock(client.paths.lock)
     lock.acquire()  # AlreadyRunningError: `watch` holds this profile
@@ -102,7 +111,7 @@ def _main(
     tray = wiring.tray(app, sync, window, notes, profile, quit_app=quit_app)
 
     def open_settings() -> None:
-        if settings_dialog(profile, window):
+        if settings_dialog(profile, window, session=session_of(request)):
             wiring.settings_saved(window, notes, profile)
 
     window.settings_requested.connect(open_settings)

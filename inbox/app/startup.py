@@ -25,6 +25,7 @@ from inbox.services import wording
 from inbox.services.bootstrap import PasswordNeededError, Started, StartRequest
 from inbox.services.bootstrap import start as start_client
 from inbox.services.decision_service import DecisionService
+from inbox.services.session_settings import SessionChoice
 from inbox.services.sync_service import SyncService
 from inbox.services.tasks import TaskRunner
 
@@ -104,16 +105,25 @@ def first_run(request: StartRequest) -> StartRequest | None:
     if not dialog.exec():
         return None
     kind, load_demo = dialog.choice()
-    if kind == "settings" and not settings_dialog(request.profile):
+    if kind == "settings" and not settings_dialog(request.profile, session=session_of(request)):
         return None
     return replace(request, demo=load_demo)
 
 
-def settings_dialog(profile: Profile, parent: Any = None) -> bool:
+def session_of(request: StartRequest) -> SessionChoice:
+    """The ``--store`` and ``--user`` this app was started with."""
+    return SessionChoice(store=request.store, user=request.user)
+
+
+def settings_dialog(
+    profile: Profile, parent: Any = None, *, session: SessionChoice | None = None
+) -> bool:
+    """The settings dialog, modal; ``session``: what the app was started with, so the dialog
+    shows the store and identity in use (the environment's too) and saves around them."""
     from inbox.services.settings_service import SettingsService
     from inbox.ui.settings_dialog import SettingsDialog
 
-    service = SettingsService(profile)
+    service = SettingsService(profile, session=session)
     try:
         return bool(SettingsDialog(service, parent).exec())
     finally:
@@ -143,7 +153,9 @@ def start(tasks: TaskRunner, request: StartRequest, *, interactive: bool) -> Sta
                 wording.sentence(exc),
                 QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close,
             )
-            if answer != QMessageBox.StandardButton.Open or not settings_dialog(request.profile):
+            if answer != QMessageBox.StandardButton.Open or not settings_dialog(
+                request.profile, session=session_of(request)
+            ):
                 return None
 
 

@@ -1,13 +1,14 @@
 """SettingsService: what the settings dialog reads and saves, and the slow work it asks for.
 
-``values``, ``read``, ``starts_at_login``, ``tls_warning``, ``url_problem``, ``shown_url``,
-``embedded_store_path`` and ``session_password`` are cheap (config.json, the autostart entry,
+``values``, ``read``, ``in_effect``, ``starts_at_login``, ``tls_warning``, ``url_problem``,
+``shown_url``, ``embedded_store_path`` and ``session_password`` are cheap (config.json, the autostart entry,
 string work, memory) and run on the caller's thread. ``test_connection``, ``check_keyring`` and
 ``save`` touch the network, the keyring or the store, so they run on a one-worker executor (a
 plain Python thread, as SyncService explains) and answer with signals that Qt queues to the GUI
 thread. The pieces: :mod:`inbox.config` (the file), :mod:`inbox.services.password_policy`
-(where a password is kept), :mod:`inbox.services.connection_test`, :mod:`inbox.store.urls`
-and :mod:`inbox.platform.autostart`.
+(where a password is kept), :mod:`inbox.services.connection_test`, :mod:`inbox.store.urls`,
+:mod:`inbox.platform.autostart` and :mod:`inbox.services.session_settings` (the store and
+identity this session sets over config.json, which saving never writes).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from inbox.core.lifecycle import check_handle
 from inbox.platform.autostart import Autostart, for_this_platform
 from inbox.services.connection_test import check_store
 from inbox.services.password_policy import Answer, PasswordPolicy
+from inbox.services.session_settings import InEffect, SessionChoice, in_effect
 from inbox.store import engine as store_engine
 from inbox.store import urls
 
@@ -47,12 +49,15 @@ class SettingsService(QObject):
         *,
         keyring_backend: KeyringBackend | None = None,
         autostart: Autostart | None = None,
+        session: SessionChoice | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``keyring_backend`` defaults to ``keyring.get_keyring()``; ``autostart`` to this
-        operating system's entry (``inbox.platform.autostart.for_this_platform``)."""
+        operating system's entry (``inbox.platform.autostart.for_this_platform``); ``session``:
+        the ``--store``/``--user`` the app was started with (the environment is read here)."""
         super().__init__(parent)
         self.profile = profile or Profile.locate()
+        self.in_effect: InEffect = in_effect(session or SessionChoice())
         self.passwords = PasswordPolicy(keyring_backend)
         self.autostart = autostart or for_this_platform()
         self._tasks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-settings")
@@ -174,6 +179,17 @@ class SettingsService(QObject):
         self.saved.emit(sentence)
 
     def _save(self, config: Config, password: str | None, start_at_login: bool | None) -> str:
+        if self.in_effect.any:
+            said = self._save_around_session(config)
+        else:
+            said = self._save_store_and_identity(config, password)
+        if start_at_login is True:
+            self.autostart.enable(autostart_command())
+        elif start_at_login is False:
+            self.autostart.disable()
+        return f"Settings saved{said}."
+
+    def _save_store_and_identity(self, config: Config, password: str | None) -> str:
         url_text, in_url = urls.without_password(config.store)
         password = password or in_url
         user = config.user.strip()
@@ -186,11 +202,20 @@ class SettingsService(QObject):
         said = self.passwords.keep(config.store, user, password, remember=config.remember_password)
         # The person saw the dialog's value for every setting it shows, defaults included.
         self.profile.save(config, replace_invalid=True)
-        if start_at_login is True:
-            self.autostart.enable(autostart_command())
-        elif start_at_login is False:
-            self.autostart.disable()
-        return f"Settings saved{said}."
+        return said
+
+    def _save_around_session(self, config: Config) -> str:
+        """Save what the dialog let the person change while this session sets the store or the
+        identity: the store, the identity, the password and the wish to remember it stay as
+        configured (they belong together, and the dialog shows them read-only then)."""
+        now = self.profile.load(strict=False).config
+        self.profile.save(
+            replace(
+                config, store=now.store, user=now.user, remember_password=now.remember_password
+            ),
+            replace_invalid=True,
+        )
+        return ""
 
 
 def autostart_command() -> list[str]:

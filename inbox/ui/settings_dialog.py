@@ -1,5 +1,9 @@
 """SettingsDialog: the store, who you are in it, your password, notifications, start at login.
 
+A store or identity set for this session (``--store``, ``DECISION_INBOX_USER``…) is shown as the
+one in use, read-only and marked with where it comes from; the notification choices stay
+editable, and saving keeps the configured store and identity (SettingsService.in_effect).
+
 Everything slow (testing the connection, asking the keyring, saving) goes through
 SettingsService, which answers with signals; the dialog only shows sentences. No label ever
 shows a URL as typed: every URL shown is redacted by the service, so a password typed into the
@@ -38,6 +42,10 @@ from inbox.ui.validated_dialog import ValidatedDialog, gui_sentence
 
 PAUSE_KEEP = "keep"
 PASSWORD_IN_KEYRING = "The password is saved in the OS keyring, never in a file."
+SESSION_READ_ONLY = (
+    "The store and identity are read-only while this session sets them; saving keeps the ones "
+    "in your settings. Start Decision Inbox without them to change these."
+)
 DEFAULT_QUIET = (time(22, 0), time(7, 0))
 
 
@@ -119,6 +127,9 @@ class SettingsDialog(ValidatedDialog):
         self.test_label = QLabel()
         self.test_label.setWordWrap(True)
         self.test_label.setAccessibleName("Connection test result")
+        self.store_note = _note("Where the store comes from")
+        self.user_note = _note("Where the identity comes from")
+        self.session_label = _note("Why the store and identity are read-only")
 
         url_row = QHBoxLayout()
         url_row.addWidget(self.shared_radio)
@@ -126,19 +137,47 @@ class SettingsDialog(ValidatedDialog):
         form = QFormLayout(group)
         form.addRow(self.embedded_radio)
         form.addRow(url_row)
+        form.addRow(self.store_note)
         form.addRow(self.tls_label)
         form.addRow("&Identity (handle)", self.user_edit)
+        form.addRow(self.user_note)
         form.addRow("&Password", self.password_edit)
         form.addRow(self.password_label)
         form.addRow(self.remember_box)
         form.addRow(self.test_button)
         form.addRow(self.test_label)
+        form.addRow(self.session_label)
 
+        self._show_in_effect()
         self.url_edit.textChanged.connect(self._on_url_changed)
         self.embedded_radio.toggled.connect(self._on_url_changed)
         self.user_edit.textChanged.connect(self.revalidate)
         self.test_button.clicked.connect(self._on_test_clicked)
         return group
+
+    def _show_in_effect(self) -> None:
+        """Show the store and identity this session uses where it sets them, each marked with
+        its source; then none of the store's fields can be edited (a password or handle typed
+        here would belong to a store the person did not choose)."""
+        effect = self.service.in_effect
+        for label, override in ((self.store_note, effect.store), (self.user_note, effect.user)):
+            label.setText(override.note if override else "")
+            label.setVisible(override is not None)
+        self.session_label.setText(SESSION_READ_ONLY if effect.any else "")
+        self.session_label.setVisible(effect.any)
+        if not effect.any:
+            return
+        if effect.store:
+            self.shared_radio.setChecked(True)
+            self.url_edit.setText(self.service.shown_url(effect.store.value))
+        if effect.user:
+            self.user_edit.setText(effect.user.value)
+        for button in (self.embedded_radio, self.shared_radio, self.remember_box):
+            button.setEnabled(False)
+        self.url_edit.setReadOnly(True)
+        self.user_edit.setReadOnly(True)
+        self.password_edit.setEnabled(False)
+        self.password_edit.setPlaceholderText("as this session was started")
 
     def _notifications_group(self) -> QGroupBox:
         group = QGroupBox("Notifications")
@@ -189,7 +228,26 @@ class SettingsDialog(ValidatedDialog):
     def store_url(self) -> str:
         return "" if self.embedded_radio.isChecked() else self.url_edit.text().strip()
 
+    def in_use_url(self) -> str:
+        """The store this session uses where it sets one (never shown as is: it may hold a
+        password), else the one chosen here."""
+        store = self.service.in_effect.store
+        return store.value if store else self.store_url()
+
     def problem(self) -> str | None:
+        if not self.service.in_effect.any:
+            problem = self._store_problem()
+            if problem:
+                return problem
+        if self.quiet_box.isChecked() and (
+            self.quiet_start_edit.time() == self.quiet_end_edit.time()
+        ):
+            return "Quiet hours start and end at the same time; choose two times or turn them off."
+        if self._saving:
+            return "Saving…"
+        return None
+
+    def _store_problem(self) -> str | None:
         if self.shared_radio.isChecked():
             if not self.store_url():
                 return "Give the shared store's URL, or choose the embedded store."
@@ -203,12 +261,6 @@ class SettingsDialog(ValidatedDialog):
             check_handle(user)
         except InboxError as exc:
             return gui_sentence(exc)
-        if self.quiet_box.isChecked() and (
-            self.quiet_start_edit.time() == self.quiet_end_edit.time()
-        ):
-            return "Quiet hours start and end at the same time; choose two times or turn them off."
-        if self._saving:
-            return "Saving…"
         return None
 
     def start_at_login(self) -> bool:
@@ -217,7 +269,8 @@ class SettingsDialog(ValidatedDialog):
     def values(self) -> Config:
         """The settings as the dialog shows them (a pause chosen now starts now); what it does
         not show (the kinds of popup that are not inbox reasons, the notifier, the sync) stays
-        as it was read."""
+        as it was read, and so do the store and identity while this session sets them."""
+        session = self.service.in_effect.any
         quiet = self.quiet_box.isChecked()
         choice = self.pause_box.currentData()
         paused = (
@@ -229,8 +282,8 @@ class SettingsDialog(ValidatedDialog):
         unticked = {str(r) for r, box in self.reason_boxes.items() if not box.isChecked()}
         return replace(
             self.initial,
-            store=self.store_url(),
-            user=self.user_edit.text().strip(),
+            store=self.initial.store if session else self.store_url(),
+            user=self.initial.user if session else self.user_edit.text().strip(),
             notifications=replace(
                 self.initial.notifications,
                 muted=frozenset((self.initial.notifications.muted - shown) | unticked),
@@ -249,7 +302,7 @@ class SettingsDialog(ValidatedDialog):
     @Slot()
     def _on_url_changed(self) -> None:
         self.url_edit.setEnabled(self.shared_radio.isChecked())
-        warning = self.service.tls_warning(self.store_url())
+        warning = self.service.tls_warning(self.in_use_url())
         self.tls_label.setText(warning or "")
         self.tls_label.setVisible(warning is not None)
         self.revalidate()
@@ -263,9 +316,9 @@ class SettingsDialog(ValidatedDialog):
     @Slot()
     def _on_test_clicked(self) -> None:
         self.test_button.setEnabled(False)
-        self.test_label.setText(f"Testing {self.service.shown_url(self.store_url())}…")
+        self.test_label.setText(f"Testing {self.service.shown_url(self.in_use_url())}…")
         self.service.test_connection(
-            self.store_url(), self.user_edit.text().strip(), self.password_edit.text() or None
+            self.in_use_url(), self.user_edit.text().strip(), self.password_edit.text() or None
         )
 
     @Slot(bool, str)
@@ -276,7 +329,8 @@ class SettingsDialog(ValidatedDialog):
     @Slot(bool, str)
     def _on_service_keyring_checked(self, trusted: bool, sentence: str) -> None:
         self.password_label.setText(PASSWORD_IN_KEYRING if trusted else sentence)
-        self.remember_box.setEnabled(trusted)
+        # While this session sets the store or identity, the wish stays as saved.
+        self.remember_box.setEnabled(trusted and not self.service.in_effect.any)
         if not trusted:
             self.remember_box.setChecked(False)
 
@@ -306,6 +360,14 @@ class SettingsDialog(ValidatedDialog):
         self._saving = False
         self.status_label.setText(sentence)
         self.revalidate()
+
+
+def _note(name: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setVisible(False)
+    return label
 
 
 def _time_edit(value: time, name: str) -> QTimeEdit:

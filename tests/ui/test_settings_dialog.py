@@ -21,30 +21,18 @@ from inbox.services.settings_service import SettingsService
 from inbox.ui.password_prompt import PasswordDialog, ask_password
 from inbox.ui.settings_dialog import PASSWORD_IN_KEYRING, SettingsDialog
 from tests.memory_keyring import MemoryKeyring
+from tests.settings_fixtures import WAIT_MS, label_texts, open_dialog, save
 from tests.store.helpers import open_store
 
 pytestmark = pytest.mark.usefixtures("gui_thread", "fresh_session")
 
 PASSWORD = "s3cret-pw"
 PG_URL = "postgresql://ana@db.example.com/inbox?sslmode=verify-full"
-WAIT_MS = 15_000
-
-
-def open_dialog(qtbot: QtBot, service: SettingsService) -> SettingsDialog:
-    """The dialog, once its keyring check has answered."""
-    with qtbot.waitSignal(service.keyring_checked, timeout=WAIT_MS):
-        dialog = SettingsDialog(service)
-    qtbot.addWidget(dialog)
-    return dialog
 
 
 def use_shared(dialog: SettingsDialog, url: str) -> None:
     dialog.shared_radio.setChecked(True)
     dialog.url_edit.setText(url)
-
-
-def label_texts(dialog: SettingsDialog) -> list[str]:
-    return [label.text() for label in dialog.findChildren(QLabel)]
 
 
 @pytest.mark.parametrize(
@@ -137,13 +125,6 @@ def test_test_connection_to_a_wrong_url_shows_the_sentence(
         f"The folder {tmp_path}/nowhere of the store file does not exist; create it or choose "
         "another path."
     )
-
-
-def save(qtbot: QtBot, dialog: SettingsDialog) -> None:
-    with qtbot.waitSignal(dialog.service.saved, timeout=WAIT_MS):
-        dialog.ok_button.click()
-        assert not dialog.ok_button.isEnabled()  # no second save while one runs
-    qtbot.waitUntil(lambda: dialog.result() == SettingsDialog.DialogCode.Accepted)
 
 
 def test_saving_keeps_the_password_out_of_config_and_in_the_keyring(
