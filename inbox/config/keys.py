@@ -25,9 +25,10 @@ CLOSE_ENOUGH = 0.6
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' Did you mean "x"?' for the choice closest to ``word``, or "" when none is close."""
+    """' (did you mean "x"?)' for the choice closest to ``word``, or "" when none is close: it
+    goes right after the value it is about, so the message stays one sentence."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=CLOSE_ENOUGH)
-    return f' Did you mean "{close[0]}"?' if close else ""
+    return f' (did you mean "{close[0]}"?)' if close else ""
 
 
 def unknown_keys(data: Mapping[str, Any]) -> list[str]:

@@ -99,9 +99,9 @@ def _notifications(reader: _Reader, section: Mapping[str, Any]) -> NotificationC
     notifier = section.get("notifier") or None
     if notifier is not None and notifier not in NOTIFIER_NAMES:
         reader.warnings.append(
-            f"The setting notifications.notifier in config.json is {notifier!r}; use one of "
+            f"The setting notifications.notifier in config.json is {notifier!r}"
+            f"{keys.did_you_mean(str(notifier), NOTIFIER_NAMES)}; use one of "
             f"{', '.join(NOTIFIER_NAMES)} (each is tried in turn meanwhile)."
-            + keys.did_you_mean(str(notifier), NOTIFIER_NAMES)
         )
         notifier = None
     return NotificationConfig(
@@ -119,8 +119,8 @@ def _sync(reader: _Reader, section: Mapping[str, Any]) -> SyncConfig:
     if mode not in SYNC_MODES:
         reader.problem(
             "sync.mode",
-            f'The setting sync.mode in config.json is {mode!r}; use "listen" or "poll".'
-            + keys.did_you_mean(str(mode), SYNC_MODES),
+            f"The setting sync.mode in config.json is {mode!r}"
+            f'{keys.did_you_mean(str(mode), SYNC_MODES)}; use "listen" or "poll".',
         )
         mode = default.mode
     seconds = reader.value(

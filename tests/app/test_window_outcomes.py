@@ -67,6 +67,7 @@ def test_an_unknown_key_fails_once_with_a_retry_button(
         assert [key for key, _ in failures] == ["D-99", "D-99"]  # once more, on request only
 
 
+@pytest.mark.expect_log("inbox.services.tasks", "ERROR")
 def test_a_detail_load_that_raises_fails_once_and_retry_recovers(
     qtbot: QtBot, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

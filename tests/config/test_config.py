@@ -65,7 +65,7 @@ def test_no_file_means_every_default(tmp_path: Path) -> None:
 
 
 BAD_VALUES = [
-    ({"sync": {"mode": "pol"}}, "sync.mode", "sync.mode in config.json is 'pol'; use"),
+    ({"sync": {"mode": "pol"}}, "sync.mode", "sync.mode in config.json is 'pol' (did you mean"),
     ({"sync": {"poll_seconds": "often"}}, "sync.poll_seconds", "is 'often'; write it like 10."),
     ({"sync": {"poll_seconds": 0}}, "sync.poll_seconds", "must be more than 0."),
     ({"notifications": {"quiet_start": "10pm"}}, "notifications.quiet_start", 'like "22:00".'),
@@ -96,8 +96,8 @@ def test_lenient_falls_back_to_the_default_and_says_why(data: Any, key: str, wor
 def test_a_bad_mode_says_what_was_probably_meant() -> None:
     (problem,) = parse({"sync": {"mode": "pol"}}, strict=False).problems
     assert problem.sentence == (
-        'The setting sync.mode in config.json is \'pol\'; use "listen" or "poll". '
-        'Did you mean "poll"?'
+        'The setting sync.mode in config.json is \'pol\' (did you mean "poll"?); use "listen" or '
+        '"poll".'
     )
 
 
@@ -140,8 +140,8 @@ def test_a_file_that_is_not_json_raises_in_both_modes(tmp_path: Path) -> None:
         ),
         (
             {"notifications": {"notifier": "plyr"}},
-            "The setting notifications.notifier in config.json is 'plyr'; use one of desktop-notifier, "
-            'plyer, tray, banner (each is tried in turn meanwhile). Did you mean "plyer"?',
+            "The setting notifications.notifier in config.json is 'plyr' (did you mean \"plyer\"?); "
+            "use one of desktop-notifier, plyer, tray, banner (each is tried in turn meanwhile).",
         ),
     ],
 )

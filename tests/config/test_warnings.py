@@ -43,8 +43,8 @@ def test_a_bad_watch_setting_is_still_one_sentence_after_the_warnings(
     assert cli_main(["--store", sqlite_url, "--user", "fred", "watch"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         'decision-inbox: warning: config.json has an unknown key "sycn"; did you mean "sync"?',
-        "decision-inbox: The setting sync.mode in config.json is 'pol'; use \"listen\" or "
-        '"poll". Did you mean "poll"?',
+        "decision-inbox: The setting sync.mode in config.json is 'pol' (did you mean \"poll\"?); "
+        'use "listen" or "poll".',
     ]
 
 
@@ -57,8 +57,8 @@ def test_the_banner_says_bad_values_then_unknown_keys() -> None:
         "The setting notifications.quiet_start in config.json is '10pm'; write it like "
         '"22:00". Those settings use their defaults meanwhile. config.json has an unknown key '
         '"quiet_strat"; did you mean "notifications.quiet_start"? The setting '
-        "notifications.notifier in config.json is 'plyr'; use one of desktop-notifier, plyer, "
-        'tray, banner (each is tried in turn meanwhile). Did you mean "plyer"?'
+        "notifications.notifier in config.json is 'plyr' (did you mean \"plyer\"?); use one of "
+        "desktop-notifier, plyer, tray, banner (each is tried in turn meanwhile)."
     )
     assert config_message(parse({"user": "ana"}, strict=False)) is None
 
@@ -74,6 +74,6 @@ def test_the_app_says_it_in_its_banner(qtbot: QtBot, isolated_profile: Path) -> 
     assert pinned is None  # each notifier in turn
     assert settings.quiet_start == time(22, 0)  # the rest of the file still counts
     assert window.banner.text.startswith(
-        "The setting notifications.notifier in config.json is 'plyr';"
+        "The setting notifications.notifier in config.json is 'plyr' (did you mean \"plyer\"?);"
     )
-    assert window.banner.text.endswith('Did you mean "plyer"?')
+    assert window.banner.text.endswith("(each is tried in turn meanwhile).")

@@ -45,6 +45,7 @@ def test_an_inbox_error_arrives_as_itself_with_its_fields(qtbot: QtBot, tasks: T
     assert isinstance(error, StaleRevisionError) and error.current_revision == 3
 
 
+@pytest.mark.expect_log("inbox.services.tasks", "ERROR")
 def test_an_unexpected_error_is_logged_and_wrapped(
     qtbot: QtBot, tasks: TaskRunner, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -30,6 +30,7 @@ def test_only_the_older_form_counts_as_outdated(cursor: str, old: bool) -> None:
     assert feed.outdated(cursor) is old
 
 
+@pytest.mark.expect_log("inbox.sync.cache", "WARNING")
 def test_an_outdated_cursor_is_forgotten_once_with_one_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -61,6 +62,7 @@ def test_a_current_cursor_is_kept(tmp_path: Path, caplog: pytest.LogCaptureFixtu
 
 
 @pytest.mark.postgres
+@pytest.mark.expect_log("inbox.sync.cache", "WARNING")
 def test_a_client_with_an_outdated_cursor_reloads_and_then_follows_the_feed(
     pg_url: str, tmp_path: Path
 ) -> None:
