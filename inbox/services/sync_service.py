@@ -20,10 +20,11 @@ view reloads what the write touched without waiting for a sync round (Anki's ``O
 ``operation_did_execute``).
 
 An acknowledgment made in the window can be held back for a few seconds so the person can undo
-it (``acknowledge(..., hold_ms=…)``, :meth:`cancel_held`): it stays in memory, laid over the
-inbox like an outbox entry so its row leaves at once, and only reaches the outbox (and so the
-store) when the hold ends. :meth:`stop` writes every held one into the outbox and tries to send
-it, so quitting during the undo window never loses an acknowledgment.
+it (``acknowledge(..., hold_ms=…)``, :meth:`cancel_held`): it goes into the outbox at once, like
+any other (its row leaves the inbox, and a crash cannot lose it), but with a hold the syncer
+respects until the undo window ends; Undo takes the entry back out. :meth:`stop` ends every hold
+and tries to send, so quitting during the undo window delivers the acknowledgment, and after a
+crash the next start sends it.
 """
 
 from __future__ import annotations
@@ -32,19 +33,18 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from inbox.core.delta import InboxDelta, compare
 from inbox.core.errors import InboxError
-from inbox.core.inbox import InboxItem, compute_inbox
+from inbox.core.inbox import InboxItem
 from inbox.core.model import Change
 from inbox.services.tasks import TaskRunner
 from inbox.sync.client import Client
 from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
 from inbox.sync.state import PENDING, REFUSED, SENT, OutboxEntry
-from inbox.sync.syncer import overlay
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 10.0  # at quit: how long held acknowledgments may take to reach the outbox
@@ -52,7 +52,7 @@ FLUSH_SECONDS = 10.0  # at quit: how long held acknowledgments may take to reach
 
 @dataclass
 class _Held:
-    """An acknowledgment in its undo window, not in the outbox yet."""
+    """An acknowledgment in its undo window: in the outbox, with a hold."""
 
     key: str
     revision: int
@@ -93,7 +93,7 @@ class SyncService(QObject):
         self._shown_lock = threading.Lock()
         self.status = SyncStatus("syncing")
         self._held: dict[int, _Held] = {}  # GUI thread only
-        # What the worker threads lay over the inbox: held acknowledgments as outbox entries.
+        # The outbox entries of the holds, once the task thread has queued them.
         self._held_entries: dict[int, OutboxEntry] = {}
         self._next_hold = 0
         # Called on the engine thread with each round's delta, before the views hear of it:
@@ -124,8 +124,8 @@ class SyncService(QObject):
     ) -> int | None:
         """Revision-pinned, through the outbox; the result arrives as a signal.
 
-        With ``hold_ms`` the acknowledgment waits that long before it enters the outbox (the
-        row leaves the inbox at once): the returned id undoes it with :meth:`cancel_held`."""
+        With ``hold_ms`` the outbox entry is not sent for that long (the row leaves the inbox
+        at once): the returned id undoes it with :meth:`cancel_held`."""
         if hold_ms <= 0:
             self._respond(
                 lambda: self.client.state.queue_ack(key, revision), "acknowledgment", initiator
@@ -137,13 +137,17 @@ class SyncService(QObject):
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: self._release_held(hold))
         self._held[hold] = _Held(key, revision, initiator, timer)
-        entry = OutboxEntry(
-            f"held-{hold}", "ack", key, revision, None, False, datetime.now(UTC), PENDING, None
-        )
-        with self._shown_lock:
-            self._held_entries[hold] = entry
+        until = datetime.now(UTC) + timedelta(milliseconds=hold_ms)
+
+        def queue() -> None:
+            entry = self.client.state.queue_ack(key, revision, hold_until=until)
+            with self._shown_lock:
+                self._held_entries[hold] = entry
+            self._show_local()
+            self.outbox_changed.emit(self._outbox())
+
+        self.tasks.submit(queue)
         timer.start(hold_ms)
-        self.tasks.submit(self._show_local)
         return hold
 
     def cancel_held(self, hold: int) -> bool:
@@ -152,9 +156,16 @@ class SyncService(QObject):
         if held is None:
             return False
         held.timer.stop()
-        with self._shown_lock:
-            self._held_entries.pop(hold, None)
-        self.tasks.submit(self._show_local)  # its row comes back
+
+        def cancel() -> None:  # after the queueing, on the same one-worker runner
+            with self._shown_lock:
+                entry = self._held_entries.pop(hold, None)
+            if entry is not None:
+                self.client.state.cancel(entry.id)
+            self._show_local()  # its row comes back
+            self.outbox_changed.emit(self._outbox())
+
+        self.tasks.submit(cancel)
         return True
 
     @property
@@ -166,26 +177,29 @@ class SyncService(QObject):
         if held is None:
             return
 
-        def queue() -> OutboxEntry:
-            entry = self.client.state.queue_ack(held.key, held.revision)
-            with self._shown_lock:  # the outbox lays it over the inbox from now on
-                self._held_entries.pop(hold, None)
+        def release() -> OutboxEntry:
+            with self._shown_lock:
+                entry = self._held_entries.pop(hold)
+            self.client.state.release(entry.id)
             return entry
 
-        self._respond(queue, "acknowledgment", held.initiator)
+        self._respond(release, "acknowledgment", held.initiator)
 
     def _flush_held(self) -> None:
-        """At quit: every held acknowledgment into the outbox, then one try to send each."""
+        """At quit: end every hold, then one try to send each held acknowledgment."""
         held = list(self._held.values())
         self._held.clear()
         if not held:
             return
-        for entry in held:
-            entry.timer.stop()
+        for item in held:
+            item.timer.stop()
+        with self._shown_lock:
+            entries = list(self._held_entries.values())
+            self._held_entries.clear()
 
         def work() -> None:
-            for item in held:
-                entry = self.client.state.queue_ack(item.key, item.revision)
+            for entry in entries:
+                self.client.state.release(entry.id)
                 try:
                     self.client.push(entry, "queued")
                 except InboxError as exc:
@@ -196,8 +210,6 @@ class SyncService(QObject):
         thread = threading.Thread(target=work, name="inbox-held-acks")
         thread.start()
         thread.join(FLUSH_SECONDS)
-        with self._shown_lock:
-            self._held_entries.clear()
 
     def give_feedback(self, key: str, body: str, objection: bool, initiator: object = None) -> None:
         def queue() -> OutboxEntry:
@@ -235,17 +247,7 @@ class SyncService(QObject):
     # -- worker threads ---------------------------------------------------------------------------
 
     def _show_local(self) -> None:
-        self._show(self._with_held(None), None)
-
-    def _with_held(self, items: Sequence[InboxItem] | None) -> Sequence[InboxItem]:
-        """``items`` (None: the syncer's) with the held acknowledgments laid over them."""
-        with self._shown_lock:
-            held = list(self._held_entries.values())
-        syncer = self.client.syncer
-        if not held:
-            return items if items is not None else syncer.items()
-        snapshot = overlay(syncer.snapshot(), held, self.user)
-        return compute_inbox(self.user, snapshot, syncer.clock())
+        self._show(self.client.syncer.items(), None)
 
     def _show(self, items: Sequence[InboxItem], round_delta: InboxDelta | None) -> None:
         with self._shown_lock:
@@ -277,7 +279,7 @@ class SyncService(QObject):
                 hook(delta)
             except Exception:  # a broken notifier must not stop the sync
                 log.exception("a sync round hook failed")
-        self._show(self._with_held(delta.items), delta)
+        self._show(delta.items, delta)
         self.synced.emit(delta)
         self.outbox_changed.emit(self._outbox())
 

@@ -34,6 +34,12 @@ CREATE TABLE outbox (
 );
 """
 
+# Acknowledgments in their undo window: queued like any other entry (so a crash cannot lose
+# them) but not sent before ``until``. Kept in a table of its own so the outbox's rows keep their
+# shape (the salvage of a damaged file reads them by position); a hold lost with a damaged file
+# only means the entry goes out at once.
+HOLDS = "CREATE TABLE IF NOT EXISTS holds (id TEXT PRIMARY KEY, until TEXT NOT NULL)"
+
 PENDING, SENT, REFUSED = "pending", "sent", "error"
 """An outbox entry waits to be sent, was sent and awaits the feed's confirmation, or was refused by
 the store (kept with the store's sentence, never retried)."""
@@ -107,6 +113,8 @@ class ClientState(LocalFile):
         # zeroed, so a salvage of a damaged file can never bring it back.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")
+        with self._lock, transaction(self._db):
+            self._db.execute(HOLDS)
         if self.moved_aside is not None:
             self.recovery = self._requeue(self.moved_aside)
 
@@ -129,8 +137,12 @@ class ClientState(LocalFile):
 
     # -- outbox ------------------------------------------------------------------------------
 
-    def queue_ack(self, decision: str, revision: int) -> OutboxEntry:
-        return self._queue("ack", decision, revision, None, False)
+    def queue_ack(
+        self, decision: str, revision: int, *, hold_until: datetime | None = None
+    ) -> OutboxEntry:
+        """Queue an acknowledgment; with ``hold_until`` it is not sent before then (its undo
+        window), unless :meth:`release` lets it go sooner or :meth:`cancel` takes it back."""
+        return self._queue("ack", decision, revision, None, False, hold_until)
 
     def queue_feedback(
         self, decision: str, revision: int | None, body: str, objection: bool
@@ -139,7 +151,13 @@ class ClientState(LocalFile):
 
     @synchronized
     def _queue(
-        self, kind: str, decision: str, revision: int | None, body: str | None, objection: bool
+        self,
+        kind: str,
+        decision: str,
+        revision: int | None,
+        body: str | None,
+        objection: bool,
+        hold_until: datetime | None = None,
     ) -> OutboxEntry:
         entry = OutboxEntry(
             str(uuid.uuid4()),
@@ -167,7 +185,42 @@ class ClientState(LocalFile):
                     PENDING,
                 ),
             )
+            if hold_until is not None:
+                self._db.execute(
+                    "INSERT INTO holds (id, until) VALUES (?, ?)",
+                    (entry.id, hold_until.astimezone(UTC).isoformat()),
+                )
         return entry
+
+    @synchronized
+    def held(self, now: datetime) -> set[str]:
+        """Ids of the entries still in their undo window at ``now``: not to be sent yet."""
+        rows = self._db.execute(
+            "SELECT id FROM holds WHERE until > ?", (now.astimezone(UTC).isoformat(),)
+        )
+        return {r[0] for r in rows}
+
+    @synchronized
+    def release(self, entry_id: str) -> None:
+        """End an entry's undo window: it may be sent now."""
+        with transaction(self._db):
+            self._db.execute("DELETE FROM holds WHERE id = ?", (entry_id,))
+
+    @synchronized
+    def cancel(self, entry_id: str) -> bool:
+        """Take back an entry still in its undo window; False when it has left it (released,
+        or sent already), and then nothing changes."""
+        with transaction(self._db):
+            held = self._db.execute(
+                "SELECT 1 FROM holds h JOIN outbox o ON o.id = h.id "
+                "WHERE h.id = ? AND o.status = ?",
+                (entry_id, PENDING),
+            ).fetchone()
+            self._db.execute("DELETE FROM holds WHERE id = ?", (entry_id,))
+            if held is None:
+                return False
+            self._db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
+        return True
 
     @synchronized
     def entries(self, *statuses: str) -> list[OutboxEntry]:
@@ -198,3 +251,4 @@ class ClientState(LocalFile):
             return
         with transaction(self._db):
             self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in entry_ids])
+            self._db.executemany("DELETE FROM holds WHERE id = ?", [(i,) for i in entry_ids])

@@ -121,7 +121,10 @@ class Syncer:
     def push(self) -> None:
         """Deliver pending entries. Unreachable store: raise and keep them pending. A refusal
         (permission, wrong state): keep the entry with its sentence, visible, not retried."""
+        held = self.state.held(self.clock())
         for entry in self.state.entries(PENDING):
+            if entry.id in held:
+                continue  # in its undo window: the window sends it when the window ends
             try:
                 change = self.deliver(entry)
             except (StoreUnavailableError, StoreRefusedError, SchemaError):
