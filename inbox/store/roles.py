@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
 from inbox.core.errors import PermissionDeniedError, UsageError
+from inbox.store import limits, pg_writes
 from inbox.store.connection import StoreConnection
-from inbox.store.models import PersonRow
 
 MEMBER = "decision_inbox_member"
 ADMIN = "decision_inbox_admin"
@@ -84,6 +84,7 @@ def grant(store: StoreConnection, handle: str, password: str) -> str:
             text(_quote(session, f"{verb} ROLE %I LOGIN PASSWORD %L", handle, password))
         )
         session.execute(text(_quote(session, f"GRANT {MEMBER} TO %I", handle)))
+        limits.apply(session.connection(), handle)
     return f"{handle} may now log in to this store's server as {handle}."
 
 
@@ -94,7 +95,7 @@ def revoke(store: StoreConnection, handle: str) -> str:
         session.execute(text(_quote(session, "ALTER ROLE %I NOLOGIN", handle)))
         session.execute(text(_quote(session, f"REVOKE {MEMBER} FROM %I", handle)))
         session.execute(text(_quote(session, f"REVOKE {ADMIN} FROM %I", handle)))
-        session.execute(update(PersonRow).where(PersonRow.handle == handle).values(is_admin=False))
+        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=False)
     return f"{handle} can no longer log in; their decisions and acknowledgments stay."
 
 
@@ -103,5 +104,5 @@ def promote(store: StoreConnection, handle: str) -> str:
     lifecycle.check_handle(handle)
     with store.write() as session:
         session.execute(text(_quote(session, f"GRANT {ADMIN} TO %I", handle)))
-        session.execute(update(PersonRow).where(PersonRow.handle == handle).values(is_admin=True))
+        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=True)
     return f"{handle} is now an admin of this store."

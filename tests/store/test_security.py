@@ -138,7 +138,8 @@ def test_mallory_cannot_write_as_fred_or_change_anas_decision(world: World) -> N
         "current revision": "UPDATE decisions SET current_revision = 2 WHERE id = %s",
     }
     for name, sql in changes.items():
-        assert attempt(world, "mallory", sql, d) == "no rows", name
+        # Since v3 nobody but the owner role writes the tables: an error, not a hidden row.
+        assert attempt(world, "mallory", sql, d) == "denied", name
     assert (
         attempt(world, "mallory", "UPDATE decisions SET owner = 'mallory' WHERE id = %s", d)
         == "denied"
@@ -182,9 +183,17 @@ def test_people_act_for_themselves(world: World) -> None:
         "INSERT INTO acknowledgments (id, decision_id, revision, person, at) "
         "VALUES (%s, %s, 1, 'fred', now())"
     )
-    assert attempt(world, "fred", own_ack, str(uuid.uuid4()), d) == "done"
-    assert (
-        attempt(world, "ana", "UPDATE decisions SET version = version WHERE id = %s", d) == "done"
+    # Since v3 even one's own rows are written through the store's functions only.
+    assert attempt(world, "fred", own_ack, str(uuid.uuid4()), d) == "denied"
+    ack = "SELECT * FROM decision_inbox_acknowledge('fred', 'D-1', 1, %s)"
+    assert attempt(world, "fred", ack, str(uuid.uuid4())) == "done"
+    revise = (
+        "SELECT decision_inbox_revise('ana', 'D-1', 'typo', 'Token refresh policy!', "
+        "NULL, NULL, NULL, NULL, true, 1)"
+    )
+    assert attempt(world, "ana", revise) == "done"
+    assert attempt(world, "ana", "UPDATE decisions SET version = version WHERE id = %s", d) == (
+        "denied"
     )
     with world.raw("fred") as conn:  # everyone reads everything: the inbox needs it
         assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
@@ -195,12 +204,15 @@ def test_the_app_turns_both_kinds_of_refusal_into_permission_denied(world: World
     service = StoreService(store)
     try:
         # The client cannot be trusted: pretend to be ana or fred; the database says no.
-        with pytest.raises(PermissionDeniedError, match="refused to change D-1"):
-            service.withdraw("ana", "D-1")  # an UPDATE the policy hides: 0 rows
-        with pytest.raises(PermissionDeniedError, match="denied"):
-            service.acknowledge("fred", "D-1")  # an INSERT the policy rejects: an error
-        with pytest.raises(PermissionDeniedError):
+        acting = "logged in to the store as mallory; only an admin can act as"
+        with pytest.raises(PermissionDeniedError, match=f"{acting} ana"):
+            service.withdraw("ana", "D-1")
+        with pytest.raises(PermissionDeniedError, match=f"{acting} fred"):
+            service.acknowledge("fred", "D-1")
+        with pytest.raises(PermissionDeniedError, match=f"{acting} ana"):
             service.revise("ana", "D-1", summary="takeover", title="Mine")
+        with pytest.raises(PermissionDeniedError, match="Only ana, the owner of D-1"):
+            service.withdraw("mallory", "D-1")
     finally:
         store.dispose()
     as_fred = cli("ack", "D-1", "--user", "fred", store=world.url("mallory"), check=False)

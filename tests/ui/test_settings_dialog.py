@@ -127,7 +127,7 @@ def test_test_connection_against_a_real_store(
         dialog.test_button.click()
         assert not dialog.test_button.isEnabled()  # while it runs
     assert dialog.test_button.isEnabled()
-    assert dialog.test_label.text() == f"Connected to {sqlite_url} (schema v2) as fred."
+    assert dialog.test_label.text() == f"Connected to {sqlite_url} (schema v3) as fred."
 
 
 def test_test_connection_to_a_wrong_url_shows_the_sentence(
