@@ -26,6 +26,17 @@ ALTER TABLE change_log ADD CONSTRAINT ck_change_log_data CHECK (jsonb_typeof(dat
 
 CREATE SEQUENCE decision_inbox_number_seq AS integer MINVALUE 1;
 SELECT setval('decision_inbox_number_seq', coalesce(max(number), 0) + 1, false) FROM decisions;
+-- A v2 store where rows were written with explicit ids ahead of their sequences froze every
+-- write after them; from here on nobody but the owner supplies ids, so put the sequences past
+-- what is there once.
+SELECT setval(pg_get_serial_sequence('decisions', 'id'), coalesce(max(id), 0) + 1, false)
+FROM decisions;
+SELECT setval(pg_get_serial_sequence('revisions', 'id'), coalesce(max(id), 0) + 1, false)
+FROM revisions;
+SELECT setval(pg_get_serial_sequence('audience', 'id'), coalesce(max(id), 0) + 1, false)
+FROM audience;
+SELECT setval(pg_get_serial_sequence('change_log', 'seq'), coalesce(max(seq), 0) + 1, false)
+FROM change_log;
 
 -- ---- schema rules, for everyone -----------------------------------------------------------------
 
