@@ -19,12 +19,14 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from sqlalchemy import select
 
 import pg
 from inbox.core.errors import StoreUnavailableError
 from inbox.core.model import Role
-from inbox.store import limits, roles
+from inbox.store import feed, limits, roles
 from inbox.store.connection import StoreConnection
+from inbox.store.models import ChangeRow
 from inbox.store.service import StoreService
 from tests.cli.run import cli
 
@@ -443,3 +445,25 @@ def test_the_attack_matrix_is_refused_or_harmless(
     assert m.broken == []
     assert m.tried == m.refused + m.harmless
     _still_working(world)
+
+
+def test_a_hint_that_cannot_be_sent_never_fails_the_write(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reports a full NOTIFY queue at commit; the hint goes after the commit, in a
+    transaction of its own, so whatever stops it (here: a channel the server rejects) costs the
+    write nothing."""
+    store = StoreConnection.open(pg_url)
+    try:
+        store.initialise()
+        service = StoreService(store)
+        service.add_team("backend")
+        service.add_person("ana", name="Ana", teams=["backend"])
+        monkeypatch.setattr(feed, "NOTIFY_CHANNEL", "")  # pg_notify: "channel name cannot be empty"
+        change = service.create("ana", title="Written while the hint fails")
+        assert change.key == "D-1"
+        with store.read() as session:
+            kinds = session.scalars(select(ChangeRow.kind).order_by(ChangeRow.seq)).all()
+        assert kinds[-1] == "created"
+    finally:
+        store.dispose()
