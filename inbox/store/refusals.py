@@ -1,7 +1,8 @@
 """A refusal of the store's own write functions, as the client's typed error.
 
 On PostgreSQL the rules live in the database (migration v3): a function refuses with a SQLSTATE
-of class ``DI`` and a DETAIL holding a JSON object of the facts. This is the one place those
+of class ``DI`` and a DETAIL holding a JSON object of the facts. On SQLite a trigger of the same
+migration aborts with a message that starts with ``SQLITE_RULE``. This is the one place those
 become ``inbox.core.errors`` values, worded as the SQLite path words the same refusal, so both
 backends say the same sentence and the command line's exit codes stay what they are.
 """
@@ -28,8 +29,15 @@ from inbox.core.model import State
 CLASS = "DI"
 
 
+# SQLite's triggers (migration v3) start their message with this; SQLite has no SQLSTATE.
+SQLITE_RULE = "decision-inbox rule: "
+
+
 def from_database(orig: BaseException | None) -> InboxError | None:
-    """The typed error for a ``DI`` refusal raised by the database, else None."""
+    """The typed error for a refusal by the store's own rules, else None."""
+    if SQLITE_RULE in str(orig):
+        rule = str(orig).split(SQLITE_RULE, 1)[1].strip().rstrip(".")
+        return PermissionDeniedError(f"The store refused this: {rule}.")
     sqlstate = str(getattr(orig, "sqlstate", None) or "")
     if not sqlstate.startswith(CLASS):
         return None

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
-from inbox.core.errors import LifecycleError, SchemaError
+from inbox.core.errors import FieldError, LifecycleError, PermissionDeniedError, SchemaError
 from inbox.store import schema
 from inbox.store.connection import StoreConnection
 from inbox.store.models import (
@@ -155,3 +156,42 @@ def test_a_v2_client_refuses_to_write_to_a_v3_store(
         )
     finally:
         v2.dispose()
+
+
+def test_the_rules_refuse_hand_edits_on_both_backends(store_url: str) -> None:
+    """What would break every client is refused even to a hand edit with full rights (the
+    SQLite file's user, PostgreSQL's superuser), and the client names the rule."""
+    store = StoreConnection.open(store_url)
+    try:
+        store.initialise()
+        service = StoreService(store)
+        service.add_team("backend")
+        service.add_person("ana", name="Ana", teams=["backend"])
+        with pytest.raises(FieldError, match="not valid"):
+            service.add_person("ana\n", name="Look-alike")  # the handle pattern ends at \Z
+        key = service.create("ana", title="T", assertions={"a.b": "1"}).key
+        service.finalize("ana", str(key))
+        edits = {
+            "key": "INSERT INTO decisions (number, key, owner, state, current_revision, version, "
+            "created_at) VALUES (2, 'D-2 ', 'ana', 'draft', 1, 1, CURRENT_TIMESTAMP)",
+            "handle": "INSERT INTO people (handle, name, is_admin, created_at) "
+            "VALUES ('fred\n', 'F', false, CURRENT_TIMESTAMP)",
+            "feed data": "INSERT INTO change_log (kind, actor, at, data) "
+            "VALUES ('created', 'ana', CURRENT_TIMESTAMP, '{oops')",
+            "sequence": "INSERT INTO revisions (decision_id, number, title, body, summary, minor, "
+            "author, created_at) VALUES (1, 3, 'T', '', 's', false, 'ana', CURRENT_TIMESTAMP)",
+            "rewrite": "UPDATE revisions SET title = 'Mine'",
+            "forget": "DELETE FROM change_log",
+        }
+        for name, sql in edits.items():
+            with pytest.raises(DBAPIError), store.engine.begin() as connection:
+                connection.exec_driver_sql(sql)
+                pytest.fail(f"the {name} edit went through")  # never reached: refused above
+        with store.read() as session:
+            assert load_decision(session, "D-1").current.title == "T"
+        # Through the client's own path a rule's refusal is one sentence, not a conflict.
+        refused = pytest.raises(PermissionDeniedError, match="The store refused this")
+        with refused, store.write() as session:
+            session.execute(text("UPDATE revisions SET title = 'Mine'"))
+    finally:
+        store.dispose()

@@ -41,6 +41,9 @@ OPERATIONS = (
 # of hanging behind a colleague's open transaction.
 LOCK_TIMEOUT = "5s"
 
+# How inbox/store/refusals.py tells a rule's refusal from another constraint error on SQLite.
+RULE_MARK = "decision-inbox rule: "
+
 APPEND_ONLY = ("revisions", "assertions", "audience", "acknowledgments", "feedback", "change_log")
 
 # GLOB, not a regular expression: SQLite has none built in. '[^…]' is GLOB's negated class.
@@ -91,12 +94,15 @@ def upgrade() -> None:
 
 def _sqlite() -> None:
     for name, (when, rule) in SQLITE_TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {when} BEGIN SELECT RAISE(ABORT, '{_sql(rule)}'); END")
+        op.execute(
+            f"CREATE TRIGGER {name} {when} "
+            f"BEGIN SELECT RAISE(ABORT, '{RULE_MARK}{_sql(rule)}'); END"
+        )
     for table in APPEND_ONLY:
         for event in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                f"BEGIN SELECT RAISE(ABORT, '{RULE_MARK}{table} is append-only'); END"
             )
 
 
