@@ -249,3 +249,27 @@ def test_a_revoked_person_can_no_longer_log_in(world: World) -> None:
         psycopg.connect(world.url("mallory"))
     on_sqlite = cli("admin", "promote", "ana", store="local.sqlite", check=False)
     assert on_sqlite.code == 2 and "only on a PostgreSQL store" in on_sqlite.err
+
+
+def test_admin_status_shows_clients_the_oldest_transaction_and_the_notify_queue(
+    own_pg: pg.ThrowawayCluster,
+) -> None:
+    database = pg.create_database(own_pg.admin_url)
+    url = pg.sqlalchemy_url(own_pg.admin_url, database=database)
+    cli("init", store=url)
+    raw = pg.libpq_url(own_pg.admin_url, database=database)
+    with (
+        psycopg.connect(raw, application_name="decision-inbox", autocommit=True) as client,
+        psycopg.connect(raw) as blocker,
+    ):
+        client.execute("LISTEN decision_inbox")
+        blocker.execute("SELECT pg_current_xact_id()")  # a transaction left open
+        shown = cli("admin", "status", store=url).out.splitlines()
+        blocker.rollback()
+    assert "Schema: v3" in shown and "Feed: 0 events" in shown
+    assert "Connected clients: 1" in shown
+    [oldest] = [line for line in shown if line.startswith("Oldest open transaction: ")]
+    assert oldest.endswith("s (postgres)"), oldest
+    assert "NOTIFY queue usage: 0.0%" in shown
+    after = cli("admin", "status", store=url).out
+    assert "Oldest open transaction: none" in after
