@@ -273,3 +273,39 @@ def test_admin_status_shows_clients_the_oldest_transaction_and_the_notify_queue(
     assert "NOTIFY queue usage: 0.0%" in shown
     after = cli("admin", "status", store=url).out
     assert "Oldest open transaction: none" in after
+
+
+def test_no_password_reaches_the_server_log_or_the_debug_output(
+    own_pg: pg.ThrowawayCluster,
+) -> None:
+    own_pg.require_password("pwuser", "0ld-Pass-1")
+    with psycopg.connect(pg.libpq_url(own_pg.admin_url), autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET log_statement = 'all'")
+        conn.execute("SELECT pg_reload_conf()")
+    database = pg.create_database(own_pg.admin_url)
+    admin = pg.sqlalchemy_url(own_pg.admin_url, database=database)
+    cli("init", store=admin)
+    secret = "N3w-Secret-Pw-42"
+    granted = cli(
+        "--debug", "admin", "grant", "pwuser", "--name", "P", "--password-stdin",
+        store=admin, stdin=f"{secret}\n",
+    )  # fmt: skip
+    refused = cli(
+        "--debug", "admin", "grant", "postgres", "--name", "P", "--password-stdin",
+        store=admin, stdin=f"{secret}\n", check=False,
+    )  # fmt: skip
+    assert refused.code == 4 and "superuser or one of the store's own roles" in refused.err
+    assert cli("admin", "revoke", "decision_inbox_owner", store=admin, check=False).code == 4
+    # The verifier the server stored is the one for this password: the login works.
+    url = f"postgresql://pwuser:{secret}@127.0.0.1:{own_pg.port}/{database}"
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("pwuser",)
+    with psycopg.connect(pg.libpq_url(own_pg.admin_url), autocommit=True) as conn:
+        stored = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'pwuser'")
+        assert str(stored.fetchone()[0]).startswith("SCRAM-SHA-256$")
+        conn.execute("ALTER SYSTEM RESET log_statement")
+        conn.execute("SELECT pg_reload_conf()")
+    log = own_pg.log_file.read_text(encoding="utf-8", errors="replace")
+    assert "ALTER ROLE" in log  # the statements were logged …
+    for output in (log, granted.out, granted.err, refused.out, refused.err):
+        assert secret not in output  # … but never the password
