@@ -199,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
         admin_commands.add_parser(action, help=text, parents=[common]).add_argument(
             "handle", metavar="HANDLE", help="the login role and handle"
         )
+    admin_commands.add_parser(
+        "status",
+        help="the store's health: clients, oldest open transaction, NOTIFY queue, feed size",
+        parents=[common],
+    )
     command("login", "check a PostgreSQL password and keep it in the OS keyring").add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )

@@ -63,6 +63,12 @@ def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
                 actor=choose_user(ctx.profile, ctx.given_user, ctx.config),
             )
             say(change.message)
+    elif args.admin_command == "status":
+        from inbox.store import health
+
+        say(f"Store: {ctx.store.shown_url}")
+        for line in health.status(ctx.store).lines():
+            say(line)
     elif args.admin_command == "revoke":
         say(roles.revoke(ctx.store, args.handle))
     else:

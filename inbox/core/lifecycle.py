@@ -10,9 +10,10 @@ from inbox.core.model import Decision, Revision, Role, Snapshot, State
 
 TITLE_MAX = 200
 BODY_MAX = 1_000_000
-ASSERTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", re.IGNORECASE)
-HANDLE = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
-TEAM = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$", re.IGNORECASE)
+# \Z, not $: $ also matches before a trailing newline, so 'ana\n' would pass as a look-alike.
+ASSERTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*\Z", re.IGNORECASE)
+HANDLE = re.compile(r"^[a-z][a-z0-9_.-]{0,62}\Z")
+TEAM = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}\Z", re.IGNORECASE)
 
 # action -> states it may start from, and the state it leads to (None: unchanged)
 TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {

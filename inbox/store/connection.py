@@ -19,7 +19,6 @@ from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
     OperationalError,
-    ProgrammingError,
     SQLAlchemyError,
 )
 from sqlalchemy.orm import Session
@@ -32,7 +31,7 @@ from inbox.core.errors import (
 )
 from inbox.core.threads import check_off_gui_thread
 from inbox.platform import folders
-from inbox.store import feed, schema
+from inbox.store import feed, refusals, schema
 from inbox.store.engine import (
     SavedPassword,
     create_store_engine,
@@ -150,6 +149,10 @@ class StoreConnection:
                 self._checked_write = self._checked_read = True
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
+        if session.info.get(feed.HINT):
+            # After the commit and with the write's connection back in the pool: a full NOTIFY
+            # queue must not fail the write, and the hint must not wait for a second connection.
+            feed.send_hint(self.engine)
 
     def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
         """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
@@ -182,11 +185,14 @@ class StoreConnection:
             yield
         except InboxError:
             raise
-        except IntegrityError as exc:
-            raise ConcurrentWriteError(
-                "Someone else changed the same thing at the same moment; reload and try again."
-            ) from exc
-        except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        except DBAPIError as exc:
+            refused = refusals.from_database(exc.orig)
+            if refused is not None:
+                raise refused from None
+            if isinstance(exc, IntegrityError):
+                raise ConcurrentWriteError(
+                    "Someone else changed the same thing at the same moment; reload and try again."
+                ) from exc
             if self.sqlite_file is not None and not self.sqlite_file.exists():
                 raise missing_store_file(self.sqlite_file) from exc
             if self.sqlite_file is not None and exc.orig is not None:
@@ -215,6 +221,10 @@ def translate(exc: DBAPIError, shown_url: str) -> InboxError:
     if refused is not None:
         return refused
     sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _WAITED:
+        return StoreUnavailableError(
+            f"The store at {shown_url} {_WAITED[sqlstate]}; try again in a moment."
+        )
     if sqlstate == "42501":  # insufficient_privilege
         return PermissionDeniedError(
             f"The store at {shown_url} denied this: {first_line(exc.orig)}."
@@ -236,6 +246,14 @@ def translate(exc: DBAPIError, shown_url: str) -> InboxError:
         "running and the URL is right."
     )
 
+
+# The server's own limits (migration v3 and the member logins' session settings): another
+# session held what this write needed, or this session waited too long.
+_WAITED = {
+    "55P03": "could not take a lock another session holds (someone's transaction is still open)",
+    "57014": "stopped a statement that ran past its time limit",
+    "25P03": "closed this session's transaction, left idle past its time limit",
+}
 
 # libpq's own words, matched as text: an error raised while connecting carries no SQLSTATE.
 _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (

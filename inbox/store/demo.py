@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from inbox.core.errors import DemoWouldMixError
 from inbox.core.model import Role
+from inbox.store import pg_writes
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.models import DecisionRow, MembershipRow, PersonRow, SchemaInfoRow, TeamRow
@@ -89,7 +90,12 @@ def seed(store: StoreConnection, clock: Clock = utcnow) -> str:
             service.add_person(handle, name=name, teams=[team], actor="demo")
     _story(service, story)
     with store.write() as session:
-        session.execute(update(SchemaInfoRow).where(SchemaInfoRow.id == 1).values(demo_seeded=True))
+        if store.dialect == "postgresql":
+            pg_writes.call(session, "mark_demo_seeded")
+        else:
+            session.execute(
+                update(SchemaInfoRow).where(SchemaInfoRow.id == 1).values(demo_seeded=True)
+            )
     return "Seeded the demo: teams backend, frontend and mobile, six people, nine decisions."
 
 

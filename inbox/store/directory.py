@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from inbox.core import lifecycle
 from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change
-from inbox.store import feed
+from inbox.store import feed, pg_writes
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection
 from inbox.store.models import MembershipRow, PersonRow, TeamRow
@@ -24,6 +24,11 @@ class Directory:
     def add_team(self, name: str, *, actor: str | None = None) -> Change:
         lifecycle.check_team_name(name)
         now = self.clock()
+        if self.store.dialect == "postgresql":
+            with self.store.write() as session:
+                pg_writes.call(session, "add_team", p_actor=actor, p_name=name, p_at=now)
+                feed.notify(session)
+            return Change(None, None, ("team_added",), f"Added team {name}.")
         with self.store.write() as session:
             if session.get(TeamRow, name) is not None:
                 raise ValidationError(f"The team {name} already exists.")
@@ -41,6 +46,8 @@ class Directory:
         if not name:
             raise FieldError("name", "empty", "The person needs a display name.")
         now = self.clock()
+        if self.store.dialect == "postgresql":
+            return self._add_person_postgres(handle, name, list(dict.fromkeys(teams)), actor)
         events: list[str] = []
         with self.store.write() as session:
             existing = session.get(PersonRow, handle)
@@ -76,6 +83,27 @@ class Directory:
                 )
             feed.notify(session)
         what = f"Added {handle}" if existing is None else f"{handle} was already in the store"
+        joined = f"; member of {', '.join(added)}" if added else ""
+        return Change(None, None, tuple(events), f"{what}{joined}.")
+
+    def _add_person_postgres(
+        self, handle: str, name: str, teams: list[str], actor: str | None
+    ) -> Change:
+        with self.store.write() as session:
+            existed = session.get(PersonRow, handle) is not None
+            before = set(self._teams_of(session, handle))
+            events = pg_writes.call(
+                session,
+                "add_person",
+                p_actor=actor,
+                p_handle=handle,
+                p_name=name,
+                p_teams=teams,
+                p_at=self.clock(),
+            )[0]
+            feed.notify(session)
+        added = [team for team in teams if team not in before]
+        what = f"{handle} was already in the store" if existed else f"Added {handle}"
         joined = f"; member of {', '.join(added)}" if added else ""
         return Change(None, None, tuple(events), f"{what}{joined}.")
 

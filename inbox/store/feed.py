@@ -18,13 +18,25 @@ newer snapshot only after the window's last page.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, Row, String, Text, TextClause, text
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Integer,
+    Row,
+    String,
+    Text,
+    TextClause,
+    text,
+)
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from inbox.core.errors import UsageError
@@ -32,6 +44,7 @@ from inbox.core.model import Event
 from inbox.store.models import ChangeRow, UtcDateTime
 
 NOTIFY_CHANNEL = "decision_inbox"
+log = logging.getLogger(__name__)
 START = ""
 
 _SNAPSHOT = re.compile(r"(\d+):(\d+):((?:\d+(?:,\d+)*)?)")
@@ -67,15 +80,33 @@ def append(
 
 
 def notify(session: Session) -> None:
-    """Wake PostgreSQL listeners at commit; a hint only, lost when nobody listens."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.flush()
-    last = session.execute(text("SELECT max(seq) FROM change_log")).scalar()
-    session.execute(
-        text("SELECT pg_notify(:channel, :payload)"),
-        {"channel": NOTIFY_CHANNEL, "payload": str(last or 0)},
-    )
+    """Ask for a wake-up of PostgreSQL listeners once this transaction has committed.
+
+    ``StoreConnection.write`` sends it (``send_hint``) after the commit, in a transaction of its
+    own: PostgreSQL reports a full NOTIFY queue at commit, and a hint must never make the write
+    it announces fail. A lost hint costs a client latency, never an event: it catches up anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.info[HINT] = True
+
+
+HINT = "decision_inbox_hint"
+
+
+def send_hint(engine: Engine) -> None:
+    """NOTIFY the listeners, best effort: a hint that cannot be sent is logged and dropped."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_notify(:channel, "
+                    "(SELECT coalesce(max(seq), 0)::text FROM change_log))"
+                ),
+                {"channel": NOTIFY_CHANNEL},
+            )
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        log.info("The wake-up hint after a write was not sent (%s).", type(cause).__name__)
 
 
 def read(connection: Connection, cursor: str = START, limit: int = 1000) -> FeedPage:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from inbox.core import lifecycle
 from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change, State
-from inbox.store import feed
+from inbox.store import feed, pg_writes
 from inbox.store.directory import Directory
 from inbox.store.models import AcknowledgmentRow, FeedbackRow
 from inbox.store.reader import find_decision
@@ -28,6 +28,21 @@ class ResponseWrites(Directory):
         and on (decision, revision, person): a repeat returns a Change with no events."""
         ack_id = str(uuid.UUID(ack_id)) if ack_id else str(uuid.uuid4())
         now = self.clock()
+        if self.store.dialect == "postgresql":
+            with self.store.write() as session:
+                result = pg_writes.call(
+                    session,
+                    "acknowledge",
+                    p_actor=actor,
+                    p_key=key,
+                    p_revision=revision,
+                    p_id=ack_id,
+                    p_at=now,
+                )
+                number, inserted = int(result[0]), bool(result[1])
+                if inserted:
+                    feed.notify(session)
+            return _acknowledged(actor, key.strip().upper(), number, inserted)
         with self.store.write() as session:
             person = self._person(session, actor)
             row = find_decision(session, key)
@@ -57,12 +72,7 @@ class ResponseWrites(Directory):
                 },
             )
             if not inserted:
-                return Change(
-                    row.key,
-                    number,
-                    (),
-                    f"{person.handle} had already acknowledged {row.key} r{number}.",
-                )
+                return _acknowledged(person.handle, row.key, number, False)
             feed.append(
                 session,
                 "acknowledged",
@@ -73,7 +83,7 @@ class ResponseWrites(Directory):
                 data={"id": ack_id},
             )
             feed.notify(session)
-            return Change(row.key, number, ("acknowledged",), f"Acknowledged {row.key} r{number}.")
+            return _acknowledged(person.handle, row.key, number, True)
 
     def give_feedback(
         self,
@@ -90,6 +100,22 @@ class ResponseWrites(Directory):
         lifecycle.check_body(body)
         feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
         now = self.clock()
+        if self.store.dialect == "postgresql":
+            with self.store.write() as session:
+                result = pg_writes.call(
+                    session,
+                    "give_feedback",
+                    p_actor=actor,
+                    p_key=key,
+                    p_body=body,
+                    p_objection=objection,
+                    p_id=feedback_id,
+                    p_at=now,
+                )
+                number, inserted = int(result[0]), bool(result[1])
+                if inserted:
+                    feed.notify(session)
+            return _feedback_given(key.strip().upper(), number, objection, inserted)
         with self.store.write() as session:
             person = self._person(session, actor)
             row = find_decision(session, key)
@@ -108,9 +134,7 @@ class ResponseWrites(Directory):
                 },
             )
             if not inserted:
-                return Change(
-                    row.key, row.current_revision, (), "This feedback was already recorded."
-                )
+                return _feedback_given(row.key, row.current_revision, objection, False)
             feed.append(
                 session,
                 "feedback",
@@ -121,13 +145,20 @@ class ResponseWrites(Directory):
                 data={"id": feedback_id, "objection": objection},
             )
             feed.notify(session)
-            what = "Objection" if objection else "Feedback"
-            return Change(
-                row.key,
-                row.current_revision,
-                ("feedback",),
-                f"{what} recorded on {row.key} r{row.current_revision}.",
-            )
+            return _feedback_given(row.key, row.current_revision, objection, True)
+
+
+def _acknowledged(person: str, key: str, number: int, inserted: bool) -> Change:
+    if not inserted:
+        return Change(key, number, (), f"{person} had already acknowledged {key} r{number}.")
+    return Change(key, number, ("acknowledged",), f"Acknowledged {key} r{number}.")
+
+
+def _feedback_given(key: str, number: int, objection: bool, inserted: bool) -> Change:
+    if not inserted:
+        return Change(key, number, (), "This feedback was already recorded.")
+    what = "Objection" if objection else "Feedback"
+    return Change(key, number, ("feedback",), f"{what} recorded on {key} r{number}.")
 
 
 def _insert_ignoring_duplicates(

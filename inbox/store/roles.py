@@ -9,15 +9,17 @@ feedback and their own decisions. Runs with an admin's or superuser's connection
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
 from inbox.core.errors import PermissionDeniedError, UsageError
+from inbox.store import limits, pg_writes
 from inbox.store.connection import StoreConnection
-from inbox.store.models import PersonRow
 
+OWNER = "decision_inbox_owner"
 MEMBER = "decision_inbox_member"
 ADMIN = "decision_inbox_admin"
 
@@ -69,6 +71,12 @@ def _quote(session: Session, template: str, *values: str) -> str:
     return str(session.execute(text(f"SELECT format('{template}', {marks})"), params).scalar())
 
 
+def _ddl(session: Session, statement: str) -> None:
+    # A quoted literal may hold ':' (a SCRAM verifier always does): escaped, so that text()
+    # does not read it as a bind parameter.
+    session.execute(text(statement.replace(":", "\\:")))
+
+
 def grant(store: StoreConnection, handle: str, password: str) -> str:
     """Create (or re-enable) ``handle``'s login role with ``password`` in the members group."""
     _require_postgres(store)
@@ -76,14 +84,14 @@ def grant(store: StoreConnection, handle: str, password: str) -> str:
     if not password:
         raise UsageError("The password is empty; give one at the prompt or on stdin.")
     with store.write() as session:
-        exists = session.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :h"), {"h": handle}
-        ).first()
+        exists = _refuse_protected(session, handle, "grant")
         verb = "ALTER" if exists else "CREATE"
-        session.execute(
-            text(_quote(session, f"{verb} ROLE %I LOGIN PASSWORD %L", handle, password))
-        )
-        session.execute(text(_quote(session, f"GRANT {MEMBER} TO %I", handle)))
+        # Only the SCRAM verifier reaches the server: the password itself never appears in a
+        # statement, so not in the server's log, an error or a debug line either.
+        verifier = _scram_verifier(session, handle, password)
+        _ddl(session, _quote(session, f"{verb} ROLE %I LOGIN PASSWORD %L", handle, verifier))
+        _ddl(session, _quote(session, f"GRANT {MEMBER} TO %I", handle))
+        limits.apply(session.connection(), handle)
     return f"{handle} may now log in to this store's server as {handle}."
 
 
@@ -91,10 +99,11 @@ def revoke(store: StoreConnection, handle: str) -> str:
     _require_postgres(store)
     lifecycle.check_handle(handle)
     with store.write() as session:
-        session.execute(text(_quote(session, "ALTER ROLE %I NOLOGIN", handle)))
-        session.execute(text(_quote(session, f"REVOKE {MEMBER} FROM %I", handle)))
-        session.execute(text(_quote(session, f"REVOKE {ADMIN} FROM %I", handle)))
-        session.execute(update(PersonRow).where(PersonRow.handle == handle).values(is_admin=False))
+        _refuse_protected(session, handle, "revoke")
+        _ddl(session, _quote(session, "ALTER ROLE %I NOLOGIN", handle))
+        _ddl(session, _quote(session, f"REVOKE {MEMBER} FROM %I", handle))
+        _ddl(session, _quote(session, f"REVOKE {ADMIN} FROM %I", handle))
+        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=False)
     return f"{handle} can no longer log in; their decisions and acknowledgments stay."
 
 
@@ -102,6 +111,31 @@ def promote(store: StoreConnection, handle: str) -> str:
     _require_postgres(store)
     lifecycle.check_handle(handle)
     with store.write() as session:
-        session.execute(text(_quote(session, f"GRANT {ADMIN} TO %I", handle)))
-        session.execute(update(PersonRow).where(PersonRow.handle == handle).values(is_admin=True))
+        _ddl(session, _quote(session, f"GRANT {ADMIN} TO %I", handle))
+        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=True)
     return f"{handle} is now an admin of this store."
+
+
+PROJECT_ROLES = (OWNER, MEMBER, ADMIN)
+
+
+def _refuse_protected(session: Session, handle: str, action: str) -> bool:
+    """Refuse the server's superusers and the store's own group roles; True if the role exists."""
+    row = session.execute(
+        text("SELECT rolsuper FROM pg_roles WHERE rolname = :h"), {"h": handle}
+    ).first()
+    if handle in PROJECT_ROLES or (row is not None and row[0]):
+        raise PermissionDeniedError(
+            f"{handle} is a superuser or one of the store's own roles; admin {action} leaves "
+            "it alone."
+        )
+    return row is not None
+
+
+def _scram_verifier(session: Session, handle: str, password: str) -> str:
+    """libpq's client-side SCRAM-SHA-256 hashing of ``password`` for ``handle``."""
+    raw: Any = session.connection().connection.dbapi_connection
+    verifier: bytes = raw.pgconn.encrypt_password(
+        password.encode(), handle.encode(), b"scram-sha-256"
+    )
+    return verifier.decode()

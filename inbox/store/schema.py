@@ -9,12 +9,13 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from inbox.core.errors import SchemaError
+from inbox.store import limits
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # Each migration sets schema_info.version to its own number; this is the newest one shipped.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _alembic_config() -> Config:
@@ -51,6 +52,8 @@ def upgrade(engine: Engine) -> tuple[int | None, int]:
             connection.execute(text("SELECT pg_advisory_xact_lock(7141)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if connection.dialect.name == "postgresql":
+            limits.apply_to_members(connection)
     after = store_version(engine)
     if after != SCHEMA_VERSION:
         raise SchemaError(

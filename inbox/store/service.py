@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
@@ -25,13 +25,11 @@ from inbox.core.errors import (
 )
 from inbox.core.keys import format_key
 from inbox.core.model import Change, Role, State
-from inbox.store import feed
+from inbox.store import feed, pg_writes, revisions
 from inbox.store.connection import ConcurrentWriteError
 from inbox.store.models import (
-    AssertionRow,
     AudienceRow,
     DecisionRow,
-    RevisionRow,
 )
 from inbox.store.reader import find_decision
 from inbox.store.responses import ResponseWrites
@@ -56,6 +54,20 @@ class StoreService(ResponseWrites):
         for key in assertions or {}:
             lifecycle.check_assertion_key(key)
         now = self.clock()
+        if self._on_postgres:
+            with self.store.write() as session:
+                key = pg_writes.create(
+                    session,
+                    actor,
+                    title=title,
+                    body=body,
+                    team=team,
+                    audience=audience,
+                    assertions=dict(assertions or {}),
+                    at=now,
+                )
+                feed.notify(session)
+            return Change(key, 1, ("created",), f"Created {key} (draft, r1).")
         with self.store.write() as session:
             owner = self._person(session, actor)
             if team is None:
@@ -63,9 +75,6 @@ class StoreService(ResponseWrites):
                 team = teams[0] if len(teams) == 1 else None
             else:
                 self._team(session, team)
-            if session.get_bind().dialect.name == "postgresql":
-                # Serialise key allocation: two creates must not both take D-(max+1).
-                session.execute(text("SELECT pg_advisory_xact_lock(7142)"))
             number = (session.scalar(select(func.max(DecisionRow.number))) or 0) + 1
             key = format_key(number)
             row = DecisionRow(
@@ -93,7 +102,7 @@ class StoreService(ResponseWrites):
                     session.add(AudienceRow(decision_id=row.id, person=name, role=role.value))
                 else:
                     raise UsageError(f"The audience {kind}:{name} is neither team: nor person:.")
-            self._add_revision(
+            revisions.add_revision(
                 session, row, 1, title, body, "Created", False, actor, dict(assertions or {}), now
             )
             feed.append(
@@ -125,14 +134,34 @@ class StoreService(ResponseWrites):
         if not summary:
             raise FieldError("summary", "empty", "A revision needs a summary of the change.")
         now = self.clock()
+        if self._on_postgres:
+            with self.store.write() as session:
+                number = pg_writes.call(
+                    session,
+                    "revise",
+                    p_actor=actor,
+                    p_key=key,
+                    p_summary=summary,
+                    p_title=title,
+                    p_body=body,
+                    p_set_keys=list(set_assertions or {}),
+                    p_set_values=list((set_assertions or {}).values()),
+                    p_unset_keys=list(unset_assertions),
+                    p_minor=minor,
+                    p_expect_revision=expect_revision,
+                    p_at=now,
+                )[0]
+                feed.notify(session)
+            key = key.strip().upper()
+            return Change(key, number, ("revised",), f"{key} is now at r{number}.")
         try:
             with self.store.write() as session:
                 row = self._owned(session, actor, key, "revise")
                 lifecycle.check_transition(row.key, State(row.state), "revise")
                 if expect_revision is not None and expect_revision != row.current_revision:
                     raise StaleRevisionError(row.key, row.current_revision, expect_revision)
-                previous = self._revision(session, row.id, row.current_revision)
-                old_assertions = self._assertions(session, previous.id)
+                previous = revisions.revision_row(session, row.id, row.current_revision)
+                old_assertions = revisions.assertions_of(session, previous.id)
                 new_assertions = dict(old_assertions)
                 for name in unset_assertions:
                     if name not in new_assertions:
@@ -157,7 +186,7 @@ class StoreService(ResponseWrites):
                 if minor and new_assertions != old_assertions:
                     raise MaterialChangeError(row.key)
                 number = row.current_revision + 1
-                self._add_revision(
+                revisions.add_revision(
                     session,
                     row,
                     number,
@@ -199,6 +228,19 @@ class StoreService(ResponseWrites):
                 f"The deadline {deadline.isoformat(timespec='minutes')} is in the past; give a "
                 "future time."
             )
+        if self._on_postgres:
+            with self.store.write() as session:
+                number = pg_writes.call(
+                    session, "open", p_actor=actor, p_key=key, p_deadline=deadline, p_at=now
+                )[0]
+                feed.notify(session)
+            key = key.strip().upper()
+            return Change(
+                key,
+                number,
+                ("opened",),
+                f"{key} is open for feedback until {deadline.isoformat()}.",
+            )
         with self.store.write() as session:
             row = self._owned(session, actor, key, "open")
             lifecycle.check_transition(row.key, State(row.state), "open")
@@ -227,6 +269,8 @@ class StoreService(ResponseWrites):
         return self._move(actor, key, "withdraw", "withdrawn", {})
 
     def supersede(self, actor: str, key: str, *, by: str) -> Change:
+        if self._on_postgres:
+            return self._move(actor, key, "supersede", "superseded", {}, by=by)
         with self.store.read() as session:
             successor = find_decision(session, by)
             if successor.key == key.strip().upper():
@@ -254,6 +298,17 @@ class StoreService(ResponseWrites):
         **values: object,
     ) -> Change:
         now = self.clock()
+        if self._on_postgres:
+            target = lifecycle.TRANSITIONS[action][1]
+            assert target is not None
+            extra = {"p_by": values["by"]} if action == "supersede" else {}
+            with self.store.write() as session:
+                number = pg_writes.call(
+                    session, action, p_actor=actor, p_key=key, p_at=now, **extra
+                )[0]
+                feed.notify(session)
+            key = key.strip().upper()
+            return Change(key, number, (event,), f"{key} is {target.value} at r{number}.")
         with self.store.write() as session:
             row = self._owned(session, actor, key, action)
             target = lifecycle.check_transition(row.key, State(row.state), action)
@@ -277,6 +332,13 @@ class StoreService(ResponseWrites):
             )
 
     # -- helpers -----------------------------------------------------------------------------
+
+    @property
+    def _on_postgres(self) -> bool:
+        # PostgreSQL enforces the rules itself, in functions only they may write through
+        # (inbox/store/pg_writes.py); SQLite's single writer checks them here, in one
+        # BEGIN IMMEDIATE transaction.
+        return self.store.dialect == "postgresql"
 
     def _owned(self, session: Session, actor: str, key: str, action: str) -> DecisionRow:
         person = self._person(session, actor)
@@ -313,48 +375,3 @@ class StoreService(ResponseWrites):
     def _current_revision(self, key: str) -> int:
         with self.store.read() as session:
             return find_decision(session, key).current_revision
-
-    @staticmethod
-    def _revision(session: Session, decision_id: int, number: int) -> RevisionRow:
-        row = session.scalar(
-            select(RevisionRow).where(
-                RevisionRow.decision_id == decision_id, RevisionRow.number == number
-            )
-        )
-        assert row is not None, "decisions.current_revision points at a missing revision"
-        return row
-
-    @staticmethod
-    def _assertions(session: Session, revision_id: int) -> dict[str, str]:
-        rows = session.scalars(select(AssertionRow).where(AssertionRow.revision_id == revision_id))
-        return {a.key: a.value for a in rows}
-
-    @staticmethod
-    def _add_revision(
-        session: Session,
-        row: DecisionRow,
-        number: int,
-        title: str,
-        body: str,
-        summary: str,
-        minor: bool,
-        author: str,
-        assertions: Mapping[str, str],
-        now: datetime,
-    ) -> None:
-        rev = RevisionRow(
-            decision_id=row.id,
-            number=number,
-            title=title,
-            body=body,
-            summary=summary,
-            minor=minor,
-            author=author,
-            created_at=now,
-        )
-        session.add(rev)
-        session.flush()
-        session.add_all(
-            AssertionRow(revision_id=rev.id, key=k, value=v) for k, v in sorted(assertions.items())
-        )
-        session.flush()

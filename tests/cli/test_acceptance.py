@@ -11,7 +11,7 @@ from tests.sentences import one_sentence
 
 def test_acceptance_script(store_url: str) -> None:
     s = store_url
-    assert "schema v2" in cli("init", store=s).out
+    assert "schema v3" in cli("init", store=s).out
     cli("team", "add", "backend", store=s)
     cli("team", "add", "frontend", store=s)
     cli("person", "add", "ana", "--name", "Ana", "--team", "backend", store=s)

@@ -138,7 +138,8 @@ def test_mallory_cannot_write_as_fred_or_change_anas_decision(world: World) -> N
         "current revision": "UPDATE decisions SET current_revision = 2 WHERE id = %s",
     }
     for name, sql in changes.items():
-        assert attempt(world, "mallory", sql, d) == "no rows", name
+        # Since v3 nobody but the owner role writes the tables: an error, not a hidden row.
+        assert attempt(world, "mallory", sql, d) == "denied", name
     assert (
         attempt(world, "mallory", "UPDATE decisions SET owner = 'mallory' WHERE id = %s", d)
         == "denied"
@@ -182,9 +183,17 @@ def test_people_act_for_themselves(world: World) -> None:
         "INSERT INTO acknowledgments (id, decision_id, revision, person, at) "
         "VALUES (%s, %s, 1, 'fred', now())"
     )
-    assert attempt(world, "fred", own_ack, str(uuid.uuid4()), d) == "done"
-    assert (
-        attempt(world, "ana", "UPDATE decisions SET version = version WHERE id = %s", d) == "done"
+    # Since v3 even one's own rows are written through the store's functions only.
+    assert attempt(world, "fred", own_ack, str(uuid.uuid4()), d) == "denied"
+    ack = "SELECT * FROM decision_inbox_acknowledge('fred', 'D-1', 1, %s)"
+    assert attempt(world, "fred", ack, str(uuid.uuid4())) == "done"
+    revise = (
+        "SELECT decision_inbox_revise('ana', 'D-1', 'typo', 'Token refresh policy!', "
+        "NULL, NULL, NULL, NULL, true, 1)"
+    )
+    assert attempt(world, "ana", revise) == "done"
+    assert attempt(world, "ana", "UPDATE decisions SET version = version WHERE id = %s", d) == (
+        "denied"
     )
     with world.raw("fred") as conn:  # everyone reads everything: the inbox needs it
         assert conn.execute("SELECT count(*) FROM decisions").fetchone()[0] == 1
@@ -195,12 +204,15 @@ def test_the_app_turns_both_kinds_of_refusal_into_permission_denied(world: World
     service = StoreService(store)
     try:
         # The client cannot be trusted: pretend to be ana or fred; the database says no.
-        with pytest.raises(PermissionDeniedError, match="refused to change D-1"):
-            service.withdraw("ana", "D-1")  # an UPDATE the policy hides: 0 rows
-        with pytest.raises(PermissionDeniedError, match="denied"):
-            service.acknowledge("fred", "D-1")  # an INSERT the policy rejects: an error
-        with pytest.raises(PermissionDeniedError):
+        acting = "logged in to the store as mallory; only an admin can act as"
+        with pytest.raises(PermissionDeniedError, match=f"{acting} ana"):
+            service.withdraw("ana", "D-1")
+        with pytest.raises(PermissionDeniedError, match=f"{acting} fred"):
+            service.acknowledge("fred", "D-1")
+        with pytest.raises(PermissionDeniedError, match=f"{acting} ana"):
             service.revise("ana", "D-1", summary="takeover", title="Mine")
+        with pytest.raises(PermissionDeniedError, match="Only ana, the owner of D-1"):
+            service.withdraw("mallory", "D-1")
     finally:
         store.dispose()
     as_fred = cli("ack", "D-1", "--user", "fred", store=world.url("mallory"), check=False)
@@ -237,3 +249,63 @@ def test_a_revoked_person_can_no_longer_log_in(world: World) -> None:
         psycopg.connect(world.url("mallory"))
     on_sqlite = cli("admin", "promote", "ana", store="local.sqlite", check=False)
     assert on_sqlite.code == 2 and "only on a PostgreSQL store" in on_sqlite.err
+
+
+def test_admin_status_shows_clients_the_oldest_transaction_and_the_notify_queue(
+    own_pg: pg.ThrowawayCluster,
+) -> None:
+    database = pg.create_database(own_pg.admin_url)
+    url = pg.sqlalchemy_url(own_pg.admin_url, database=database)
+    cli("init", store=url)
+    raw = pg.libpq_url(own_pg.admin_url, database=database)
+    with (
+        psycopg.connect(raw, application_name="decision-inbox", autocommit=True) as client,
+        psycopg.connect(raw) as blocker,
+    ):
+        client.execute("LISTEN decision_inbox")
+        blocker.execute("SELECT pg_current_xact_id()")  # a transaction left open
+        shown = cli("admin", "status", store=url).out.splitlines()
+        blocker.rollback()
+    assert "Schema: v3" in shown and "Feed: 0 events" in shown
+    assert "Connected clients: 1" in shown
+    [oldest] = [line for line in shown if line.startswith("Oldest open transaction: ")]
+    assert oldest.endswith("s (postgres)"), oldest
+    assert "NOTIFY queue usage: 0.0%" in shown
+    after = cli("admin", "status", store=url).out
+    assert "Oldest open transaction: none" in after
+
+
+def test_no_password_reaches_the_server_log_or_the_debug_output(
+    own_pg: pg.ThrowawayCluster,
+) -> None:
+    own_pg.require_password("pwuser", "0ld-Pass-1")
+    with psycopg.connect(pg.libpq_url(own_pg.admin_url), autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET log_statement = 'all'")
+        conn.execute("SELECT pg_reload_conf()")
+    database = pg.create_database(own_pg.admin_url)
+    admin = pg.sqlalchemy_url(own_pg.admin_url, database=database)
+    cli("init", store=admin)
+    secret = "N3w-Secret-Pw-42"
+    granted = cli(
+        "--debug", "admin", "grant", "pwuser", "--name", "P", "--password-stdin",
+        store=admin, stdin=f"{secret}\n",
+    )  # fmt: skip
+    refused = cli(
+        "--debug", "admin", "grant", "postgres", "--name", "P", "--password-stdin",
+        store=admin, stdin=f"{secret}\n", check=False,
+    )  # fmt: skip
+    assert refused.code == 4 and "superuser or one of the store's own roles" in refused.err
+    assert cli("admin", "revoke", "decision_inbox_owner", store=admin, check=False).code == 4
+    # The verifier the server stored is the one for this password: the login works.
+    url = f"postgresql://pwuser:{secret}@127.0.0.1:{own_pg.port}/{database}"
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("pwuser",)
+    with psycopg.connect(pg.libpq_url(own_pg.admin_url), autocommit=True) as conn:
+        stored = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'pwuser'")
+        assert str(stored.fetchone()[0]).startswith("SCRAM-SHA-256$")
+        conn.execute("ALTER SYSTEM RESET log_statement")
+        conn.execute("SELECT pg_reload_conf()")
+    log = own_pg.log_file.read_text(encoding="utf-8", errors="replace")
+    assert "ALTER ROLE" in log  # the statements were logged …
+    for output in (log, granted.out, granted.err, refused.out, refused.err):
+        assert secret not in output  # … but never the password

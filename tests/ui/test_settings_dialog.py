@@ -110,7 +110,7 @@ def test_test_connection_against_a_real_store(
         assert not dialog.test_button.isEnabled()  # while it runs
     assert dialog.test_button.isEnabled()
     shown = sqlite_url.removeprefix("sqlite:///")  # a SQLite store is shown as its path
-    assert dialog.test_label.text() == f"Connected to {shown} (schema v2) as fred."
+    assert dialog.test_label.text() == f"Connected to {shown} (schema v3) as fred."
 
 
 def test_test_connection_to_a_wrong_url_shows_the_sentence(
