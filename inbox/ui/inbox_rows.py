@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, ne
 from typing import Any
 
 from inbox.core.delta import ItemId
@@ -78,7 +78,7 @@ def column_keys(
 
 def order_keys(items: Sequence[InboxItem], column: int) -> list[OrderKey]:
     """Each item's place in the ascending order of ``column``: the column's fields, then the
-    decision key (D-2 before D-10), reason, conflict key and key text as tie-breaks."""
+    decision key (D-2 before D-10), reason rank, conflict key and key text as tie-breaks."""
     return _order_keys(items, column, *_identity_fields(items))
 
 
@@ -99,7 +99,9 @@ def _order_keys(
             *column_keys(items, column, reasons),
             prefixes,
             numbers,
-            reasons,
+            # The rank, not the reason's text: a decision's records then follow its urgency,
+            # so its first record in any column but the deadline's is its most urgent.
+            map(REASON_RANK.__getitem__, reasons),
             [c or "" for c in conflicts],
             keys,
             strict=True,
@@ -143,6 +145,29 @@ def grouped_counts(items: list[InboxItem]) -> Counter[str]:
     return counts
 
 
+def reason_starts(items: list[InboxItem]) -> list[tuple[int, str]]:
+    """(index, reason) where each reason's run begins in a list in the inbox's order."""
+
+    def rank(item: InboxItem) -> int:
+        return REASON_RANK[item.reason]
+
+    starts = []
+    for n, reason in enumerate(REASON_ORDER):
+        at = bisect.bisect_left(items, n, key=rank)
+        if at < len(items) and rank(items[at]) == n:
+            starts.append((at, str(reason)))
+    return starts
+
+
+def changed_texts(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
+    """The decisions whose search index text differs between ``old`` and ``new``."""
+    if list(new) == list(old):  # the usual: the same decisions in the same order
+        return set(compress(new, map(ne, new.values(), old.values())))
+    changed = {key for key, text in new.items() if old.get(key) != text}
+    changed.update(old.keys() - new.keys())
+    return changed
+
+
 @dataclass(frozen=True)
 class RowFilter:
     """``search`` casefolded; ``reasons`` None: all; ``team``/``owner`` None: any;
@@ -171,6 +196,27 @@ def records(items: Sequence[InboxItem], column: int, extra: Mapping[str, str]) -
     )
 
 
+def resorted(rows: list[Record], keys: list[OrderKey]) -> list[Record]:
+    """``rows`` with new order ``keys`` (one per row, in their order), sorted by them."""
+    fresh = list(
+        zip(
+            keys,
+            *(map(field, rows) for field in (REC_IDENT, REC_TEAM, REC_OWNER, REC_TEXT, REC_EXTRA)),
+            strict=True,
+        )
+    )
+    fresh.sort(key=FIRST)
+    return fresh
+
+
+def renew_texts(rows: list[Record], keys: set[str], extra: Mapping[str, str]) -> None:
+    """The search index's text anew in the records of decisions ``keys``, in place."""
+    wanted = map(keys.__contains__, map(FIRST, map(REC_IDENT, rows)))
+    for at in compress(range(len(rows)), list(wanted)):
+        record = rows[at]
+        rows[at] = (*record[:5], extra.get(record[1][0], ""))
+
+
 def matches(record: Record, wanted: RowFilter) -> bool:
     """Passes the search, team and owner (the reason and triage come after)."""
     needle = wanted.search
@@ -183,18 +229,20 @@ def matches(record: Record, wanted: RowFilter) -> bool:
 
 def pick(
     everything: list[Record], wanted: RowFilter, hidden: set[ItemId]
-) -> tuple[list[Record], Counter[str], int]:
-    """(visible rows, items per reason, triaged count): what :func:`matches` and the per-record
-    rules of ``InboxState`` decide one by one, for every record at once."""
+) -> tuple[list[Record], Counter[str], int, Counter[str]]:
+    """(visible records, items per reason, triaged count, items per decision): what
+    :func:`matches` and the per-record rules of ``InboxState`` decide one by one, for every
+    record at once. The last counts the decisions of "All", which shows one row for each."""
     shown, triaged = _split_triaged(_narrowed(everything, wanted), hidden)
-    counts = Counter(map(ID_REASON, map(REC_IDENT, shown)))
+    idents = list(map(REC_IDENT, shown))
+    counts, decisions = Counter(map(ID_REASON, idents)), Counter(map(FIRST, idents))
     if wanted.triaged:
         rows = triaged
     elif wanted.reasons is not None:
         rows = [r for r in shown if r[1][1] in wanted.reasons]
     else:
         rows = list(shown) if shown is everything else shown  # rows change on their own
-    return rows, counts, len(triaged)
+    return rows, counts, len(triaged), decisions
 
 
 def _narrowed(everything: list[Record], wanted: RowFilter) -> list[Record]:
@@ -241,3 +289,83 @@ def _span(span: timedelta) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h"
     return f"{minutes // (24 * 60)} d"
+
+
+# -- what a row says -------------------------------------------------------------------------
+
+CHIP_LABELS = {
+    Reason.NEEDS_ACK: "To acknowledge",
+    Reason.CHANGED_SINCE_ACK: "Changed",
+    Reason.FEEDBACK_REQUESTED: "Feedback requested",
+    Reason.CONFLICT: "Conflict",
+    Reason.DEADLINE_PASSED: "Deadline passed",
+    Reason.AWAITING_ACKS: "Awaiting others",
+    Reason.INFORMED: "For your information",
+}
+
+
+@dataclass(frozen=True)
+class RowText:
+    """What one row shows: line 1 key, title and owner; line 2 the chips (the reasons, most
+    urgent first), when the decision last changed and its deadline."""
+
+    key: str
+    title: str
+    owner: str  # the display name when known, else the handle
+    chips: tuple[str, ...]
+    reasons: tuple[str, ...]  # each chip's reason, for its colour
+    changed: str  # "changed 2 h ago", or "" when unknown
+    deadline: str  # "due in 23 h · …" / "overdue 2 h · …", or ""
+    overdue: bool
+    unread: bool
+
+    @property
+    def why(self) -> str:
+        return " · ".join(self.chips)
+
+    def sentence(self) -> str:
+        """The whole row as one line, for screen readers and tooltips."""
+        parts = [f"{self.key} {self.title}", f"owner {self.owner}", self.why]
+        parts += [p for p in (self.changed, self.deadline) if p]
+        return ("Unread: " if self.unread else "") + ", ".join(parts)
+
+
+def row_text(
+    items: Sequence[InboxItem], now: datetime, names: Mapping[str, str], unread: bool
+) -> RowText:
+    """The texts of a row whose items are ``items`` (most urgent first, one decision)."""
+    lead = items[0]
+    deadline = next((i.deadline for i in items if i.deadline is not None), None)
+    late = deadline is not None and as_utc(deadline) <= as_utc(now)
+    return RowText(
+        key=lead.key,
+        title=lead.title,
+        owner=names.get(lead.owner) or lead.owner,
+        chips=tuple(_chip(i) for i in items),
+        reasons=tuple(map(REASON_TEXT, items)),
+        changed="" if lead.changed_at is None else f"changed {ago(lead.changed_at, now)}",
+        deadline="" if deadline is None else _due(deadline_text(deadline, now), late),
+        overdue=late,
+        unread=unread,
+    )
+
+
+def _chip(item: InboxItem) -> str:
+    label = CHIP_LABELS[item.reason]
+    if item.reason is Reason.AWAITING_ACKS and item.audience_count:
+        return f"{label} ({item.acked_count or 0}/{item.audience_count})"
+    return label
+
+
+def _due(text: str, late: bool) -> str:
+    return text if late else f"due {text}"
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago``; a date past a month."""
+    span = as_utc(now) - as_utc(moment)
+    if span < timedelta(minutes=1):
+        return "just now"
+    if span > timedelta(days=31):
+        return f"on {as_utc(moment).astimezone().strftime('%Y-%m-%d')}"
+    return f"{_span(span)} ago"
