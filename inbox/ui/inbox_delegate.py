@@ -15,10 +15,18 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from inbox.core.model import Reason
-from inbox.ui.inbox_rows import RowText
+from inbox.ui.inbox_row_text import RowText
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 6  # around the lines and between the parts of a line
@@ -112,6 +120,33 @@ class InboxRowDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fonts: tuple[QFont, QFont, QFontMetrics, QFontMetrics] | None = None
+
+    @classmethod
+    def install(cls, table: QTableView, columns: int, sorted_by: int) -> InboxRowDelegate:
+        """``table`` shows its model's rows through a new delegate: one column painted whole,
+        the others (``columns`` in all) kept in the model for sorting and screen readers but
+        taking no width, no header, and rows of one fixed height."""
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        delegate = cls(table)
+        table.setItemDelegateForColumn(0, delegate)
+        rows = table.verticalHeader()
+        # Uniform rows: Qt never asks each of 100k rows for its size.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(row_height(table.fontMetrics()))
+        rows.hide()
+        header = table.horizontalHeader()
+        for column in range(1, columns):
+            table.setColumnHidden(column, True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(sorted_by, Qt.SortOrder.AscendingOrder)
+        header.hide()
+        table.setSortingEnabled(True)  # a sort indicator change → the model's sort
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return delegate
 
     def fonts(self, base: QFont) -> tuple[QFont, QFont, QFontMetrics, QFontMetrics]:
         """(plain, bold, their metrics) for ``base``, kept while the font stays the same."""

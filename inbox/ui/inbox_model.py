@@ -31,7 +31,8 @@ from inbox.core.model import Reason
 from inbox.core.read_marks import ReadMarks
 from inbox.core.times import as_utc
 from inbox.core.triage import Triage
-from inbox.ui.inbox_rows import DEADLINE_COLUMN, REASON_COLUMN, RowText, deadline_text, row_text
+from inbox.ui.inbox_row_text import RowText, row_text
+from inbox.ui.inbox_rows import DEADLINE_COLUMN, REASON_COLUMN, deadline_text
 from inbox.ui.inbox_sections import SectionHeaders, section_title
 from inbox.ui.inbox_state import InboxState
 

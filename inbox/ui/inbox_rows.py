@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter, ne
+from itertools import compress, islice, repeat
+from operator import attrgetter, itemgetter, lt, ne
 from typing import Any
 
 from inbox.core.delta import ItemId
@@ -217,6 +217,24 @@ def renew_texts(rows: list[Record], keys: set[str], extra: Mapping[str, str]) ->
         rows[at] = (*record[:5], extra.get(record[1][0], ""))
 
 
+def index_records(
+    items: list[InboxItem], column: int, extra: Mapping[str, str]
+) -> tuple[dict[ItemId, InboxItem], list[Record], bool]:
+    """(items by identity, their records ascending, whether ``items`` were in that order
+    without duplicates); of the same item twice, the later one wins."""
+    built = records(items, column, extra)
+    by_id = dict(zip(map(REC_IDENT, built), items, strict=True))
+    if len(by_id) != len(items):
+        built = records(list(by_id.values()), column, extra)
+        built.sort(key=FIRST)
+        return by_id, built, False
+    orders = list(map(FIRST, built))
+    if all(map(lt, orders, islice(orders, 1, None))):
+        return by_id, built, True
+    built.sort(key=FIRST)
+    return by_id, built, False
+
+
 def matches(record: Record, wanted: RowFilter) -> bool:
     """Passes the search, team and owner (the reason and triage come after)."""
     needle = wanted.search
@@ -278,94 +296,15 @@ def deadline_text(deadline: datetime, now: datetime) -> str:
     deadline, now = as_utc(deadline), as_utc(now)
     absolute = deadline.astimezone().strftime("%Y-%m-%d %H:%M")
     if deadline > now:
-        return f"in {_span(deadline - now)} · {absolute}"
-    return f"overdue {_span(now - deadline)} · {absolute}"
+        return f"in {span_text(deadline - now)} · {absolute}"
+    return f"overdue {span_text(now - deadline)} · {absolute}"
 
 
-def _span(span: timedelta) -> str:
+def span_text(span: timedelta) -> str:
+    """``40 min``, ``23 h``, ``3 d``."""
     minutes = int(span.total_seconds() // 60)
     if minutes < 60:
         return f"{max(minutes, 1)} min"
     if minutes < 48 * 60:
         return f"{minutes // 60} h"
     return f"{minutes // (24 * 60)} d"
-
-
-# -- what a row says -------------------------------------------------------------------------
-
-CHIP_LABELS = {
-    Reason.NEEDS_ACK: "To acknowledge",
-    Reason.CHANGED_SINCE_ACK: "Changed",
-    Reason.FEEDBACK_REQUESTED: "Feedback requested",
-    Reason.CONFLICT: "Conflict",
-    Reason.DEADLINE_PASSED: "Deadline passed",
-    Reason.AWAITING_ACKS: "Awaiting others",
-    Reason.INFORMED: "For your information",
-}
-
-
-@dataclass(frozen=True)
-class RowText:
-    """What one row shows: line 1 key, title and owner; line 2 the chips (the reasons, most
-    urgent first), when the decision last changed and its deadline."""
-
-    key: str
-    title: str
-    owner: str  # the display name when known, else the handle
-    chips: tuple[str, ...]
-    reasons: tuple[str, ...]  # each chip's reason, for its colour
-    changed: str  # "changed 2 h ago", or "" when unknown
-    deadline: str  # "due in 23 h · …" / "overdue 2 h · …", or ""
-    overdue: bool
-    unread: bool
-
-    @property
-    def why(self) -> str:
-        return " · ".join(self.chips)
-
-    def sentence(self) -> str:
-        """The whole row as one line, for screen readers and tooltips."""
-        parts = [f"{self.key} {self.title}", f"owner {self.owner}", self.why]
-        parts += [p for p in (self.changed, self.deadline) if p]
-        return ("Unread: " if self.unread else "") + ", ".join(parts)
-
-
-def row_text(
-    items: Sequence[InboxItem], now: datetime, names: Mapping[str, str], unread: bool
-) -> RowText:
-    """The texts of a row whose items are ``items`` (most urgent first, one decision)."""
-    lead = items[0]
-    deadline = next((i.deadline for i in items if i.deadline is not None), None)
-    late = deadline is not None and as_utc(deadline) <= as_utc(now)
-    return RowText(
-        key=lead.key,
-        title=lead.title,
-        owner=names.get(lead.owner) or lead.owner,
-        chips=tuple(_chip(i) for i in items),
-        reasons=tuple(map(REASON_TEXT, items)),
-        changed="" if lead.changed_at is None else f"changed {ago(lead.changed_at, now)}",
-        deadline="" if deadline is None else _due(deadline_text(deadline, now), late),
-        overdue=late,
-        unread=unread,
-    )
-
-
-def _chip(item: InboxItem) -> str:
-    label = CHIP_LABELS[item.reason]
-    if item.reason is Reason.AWAITING_ACKS and item.audience_count:
-        return f"{label} ({item.acked_count or 0}/{item.audience_count})"
-    return label
-
-
-def _due(text: str, late: bool) -> str:
-    return text if late else f"due {text}"
-
-
-def ago(moment: datetime, now: datetime) -> str:
-    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago``; a date past a month."""
-    span = as_utc(now) - as_utc(moment)
-    if span < timedelta(minutes=1):
-        return "just now"
-    if span > timedelta(days=31):
-        return f"on {as_utc(moment).astimezone().strftime('%Y-%m-%d')}"
-    return f"{_span(span)} ago"

@@ -38,6 +38,7 @@ from inbox.ui.inbox_rows import (
     changed_texts,
     find_key,
     grouped_counts,
+    index_records,
     matches,
     order_keys,
     pick,
@@ -96,14 +97,6 @@ class InboxState:
     def filter(self) -> RowFilter:
         return self._filter
 
-    @property
-    def column(self) -> int:
-        return self._column
-
-    @property
-    def descending(self) -> bool:
-        return self._descending
-
     def row_count(self) -> int:
         return len(self._rows.leads if self._pending is None else self._pending)
 
@@ -123,8 +116,7 @@ class InboxState:
         return tuple(self._by_id[r[1]] for r in self._rows.members(self._stored(row)))
 
     def row_of(self, item: InboxItem) -> int | None:
-        """The view row showing ``item`` (by identity) among its chips, if visible; needs the
-        index."""
+        """The view row showing ``item`` (by identity) as a chip, if visible; needs the index."""
         known = self._by_id.get(item_id(item))
         if known is None:
             return None
@@ -312,18 +304,8 @@ class InboxState:
     def _index(self, items: list[InboxItem]) -> bool:
         """Records and identities of ``items``; True when they were in order, without
         duplicates."""
-        built = records(items, self._column, self._extra)
-        self._by_id = dict(zip(map(REC_IDENT, built), items, strict=True))
-        if len(self._by_id) != len(items):  # the same item twice: the later one wins
-            self._records = records(list(self._by_id.values()), self._column, self._extra)
-            self._records.sort(key=FIRST)
-            return False
-        self._records = built
-        orders = list(map(FIRST, built))
-        if all(map(lt, orders, islice(orders, 1, None))):
-            return True
-        built.sort(key=FIRST)
-        return False
+        self._by_id, self._records, in_order = index_records(items, self._column, self._extra)
+        return in_order
 
     def _hidden_now(self) -> set[ItemId]:
         now, known = self._now(), self._by_id

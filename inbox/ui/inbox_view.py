@@ -17,12 +17,8 @@ from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,8 +34,10 @@ from inbox.core.delta import InboxDelta
 from inbox.core.inbox import InboxItem
 from inbox.core.read_marks import ReadMarks
 from inbox.core.triage import Triage
-from inbox.ui.inbox_delegate import InboxRowDelegate, row_height
-from inbox.ui.inbox_model import COLUMNS, DEADLINE_COLUMN, REASON_COLUMN, InboxTableModel
+from inbox.ui.inbox_delegate import InboxRowDelegate
+from inbox.ui.inbox_filters import SEARCH_PLACEHOLDER, InboxFilterBar
+from inbox.ui.inbox_model import COLUMNS, REASON_COLUMN, InboxTableModel
+from inbox.ui.inbox_read_marks import ReadMarksKeeper
 from inbox.ui.inbox_sections import (
     ALL_SECTION,
     SECTIONS,
@@ -48,19 +46,10 @@ from inbox.ui.inbox_sections import (
     section_tooltip,
 )
 
-SEARCH_PLACEHOLDER = "Search key, title, body, assertions  (/)"
+__all__ = ["EMPTY_INBOX", "NOTHING_MATCHES", "SEARCH_PLACEHOLDER", "InboxListView"]
 EMPTY_INBOX = "Nothing in your inbox."
 NOTHING_MATCHES = "Nothing matches this search or filter."
 _SECTION_ROLE = Qt.ItemDataRole.UserRole
-SORTS = (  # the sort choices: label, model column
-    ("By urgency", REASON_COLUMN),
-    ("By key", 0),
-    ("By title", 1),
-    ("By owner", 2),
-    ("By deadline", DEADLINE_COLUMN),
-)
-_LEAVE_SEARCH = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down}
-_SAVE_MARKS_MS = 1000  # read marks are written behind, once the person stops moving
 _TEAM, _OWNER = attrgetter("team"), attrgetter("owner")
 _CLOCK_MS = 60_000  # relative deadlines are shown to the minute; snoozes end on the minute
 BULK = 500  # above this many touched items a delta is one reset (see InboxListView.apply)
@@ -90,11 +79,7 @@ class InboxListView(QWidget):
         self._model = InboxTableModel(self, now=now)
         self._current: InboxItem | None = None
         self._applying = False
-        self._marks_store: Any = None  # ReadMarksService, once use_read_marks is called
-        self._save_marks = QTimer(self)
-        self._save_marks.setSingleShot(True)
-        self._save_marks.setInterval(_SAVE_MARKS_MS)
-        self._save_marks.timeout.connect(self._on_save_marks_timeout)
+        self._marks = ReadMarksKeeper(self._model)
 
         self._sections = QListWidget(self)
         self._sections.setAccessibleName("Inbox sections")
@@ -105,51 +90,16 @@ class InboxListView(QWidget):
             self._sections.addItem(entry)
         self._sections.setCurrentRow(0)
 
-        self._search = QLineEdit(self)
-        self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self._search.setAccessibleName("Search the inbox")
-        self._search.setClearButtonEnabled(True)
-        self._search.installEventFilter(self)
-        self._search.setMinimumWidth(self.fontMetrics().horizontalAdvance("Search key, title"))
-        self._team = self._combo("Filter by team", "All teams")
-        self._owner = self._combo("Filter by owner", "All owners")
-        self._sort = QComboBox(self)
-        self._sort.setAccessibleName("Sort the inbox")
-        for label, column in SORTS:
-            self._sort.addItem(label, column)
-        self._sort.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self._sort.setMinimumContentsLength(10)
+        self._filters = InboxFilterBar(self)
+        self._search = self._filters.search
 
         self._table = QTableView(self)
         self._settle_after_paint = False
         self._table.viewport().installEventFilter(self)
         self._table.setAccessibleName("Inbox items")
         self._table.setModel(self._model)
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setWordWrap(False)
-        self._table.setShowGrid(False)
-        self._delegate = InboxRowDelegate(self._table)
-        self._table.setItemDelegateForColumn(0, self._delegate)
+        self._delegate = InboxRowDelegate.install(self._table, len(COLUMNS), REASON_COLUMN)
         self._model.set_sections(True)
-        rows = self._table.verticalHeader()
-        # Uniform rows: Qt never asks each of 100k rows for its size.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(row_height(self._table.fontMetrics()))
-        rows.hide()
-        # One column the delegate paints whole; the others stay in the model (sorting, screen
-        # readers) but take no width, and a hidden header leaves the height to the rows.
-        header = self._table.horizontalHeader()
-        for column in range(1, len(COLUMNS)):
-            self._table.setColumnHidden(column, True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(REASON_COLUMN, Qt.SortOrder.AscendingOrder)
-        header.hide()
-        self._table.setSortingEnabled(True)  # the sort choice → InboxTableModel.sort
-        self._table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self._empty = QLabel(EMPTY_INBOX, self)
         self._empty.setAccessibleName("Inbox empty state")
@@ -158,15 +108,10 @@ class InboxListView(QWidget):
         self._pages.addWidget(self._table)
         self._pages.addWidget(self._empty)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self._search, 1)
-        filters.addWidget(self._team)
-        filters.addWidget(self._owner)
-        filters.addWidget(self._sort)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(filters)
+        right_layout.addWidget(self._filters)
         right_layout.addWidget(self._pages, 1)
         splitter = QSplitter(self)
         splitter.addWidget(self._sections)
@@ -194,10 +139,11 @@ class InboxListView(QWidget):
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start()
 
-        self._search.textChanged.connect(self._on_search_text_changed)
-        self._team.currentIndexChanged.connect(self._on_team_current_index_changed)
-        self._owner.currentIndexChanged.connect(self._on_owner_current_index_changed)
-        self._sort.currentIndexChanged.connect(self._on_sort_current_index_changed)
+        self._filters.search_changed.connect(self._model.set_search)
+        self._filters.team_changed.connect(self._model.set_team)
+        self._filters.owner_changed.connect(self._model.set_owner)
+        self._filters.sort_changed.connect(self._on_filters_sort_changed)
+        self._filters.leave_requested.connect(self.focus_list)
         self._sections.currentRowChanged.connect(self._on_sections_current_row_changed)
         self._table.activated.connect(self._on_table_activated)
         selection = self._table.selectionModel()
@@ -233,15 +179,6 @@ class InboxListView(QWidget):
         self._table.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            plain = event.modifiers() in (
-                Qt.KeyboardModifier.NoModifier,
-                Qt.KeyboardModifier.KeypadModifier,  # Enter on the keypad
-            )
-            if plain and event.key() in _LEAVE_SEARCH:
-                self.focus_list()
-                return True
         if (
             event.type() == QEvent.Type.Paint
             and self._settle_after_paint
@@ -253,7 +190,7 @@ class InboxListView(QWidget):
 
     def _settle(self) -> None:
         self._model.ensure_index()
-        self._fill_choices(*self._model.choices(), replace=True)
+        self._filters.fill(*self._model.choices(), replace=True)
 
     def apply(self, delta: InboxDelta) -> None:
         """A sync's changes as narrow row signals; the current item stays current.
@@ -280,7 +217,7 @@ class InboxListView(QWidget):
             self._select_row(row)
         touched_items = (*delta.added, *delta.changed)
         teams, owners = set(map(_TEAM, touched_items)), set(map(_OWNER, touched_items))
-        self._fill_choices(teams, owners, replace=False)
+        self._filters.fill(teams, owners, replace=False)
         self._sync_current()
 
     def set_search_index(self, mapping: Mapping[str, str], *, casefolded: bool = False) -> None:
@@ -295,17 +232,12 @@ class InboxListView(QWidget):
 
     def set_read_marks(self, marks: ReadMarks) -> None:
         """The marks as saved; what was opened here meanwhile stays opened."""
-        current = self._model.read_marks()
-        for key, revision in current.opened_at.items():
-            marks = marks.opened(key, revision)
-        self._model.set_read_marks(marks)
+        self._marks.merge(marks)
 
     def use_read_marks(self, store: Any) -> None:
         """Load the read marks from ``store`` (a ``ReadMarksService``) and save them there
         whenever a row is opened."""
-        self._marks_store = store
-        store.loaded.connect(self.set_read_marks)
-        store.load()
+        self._marks.use(store)
 
     def current_item(self) -> InboxItem | None:
         """The item leading the current row (its most urgent, in the default order)."""
@@ -351,27 +283,9 @@ class InboxListView(QWidget):
 
     # -- slots ---------------------------------------------------------------------------------
 
-    @Slot(str)
-    def _on_search_text_changed(self, text: str) -> None:
-        self._model.set_search(text)
-
     @Slot(int)
-    def _on_team_current_index_changed(self, _index: int) -> None:
-        self._model.set_team(self._team.currentData())
-
-    @Slot(int)
-    def _on_owner_current_index_changed(self, _index: int) -> None:
-        self._model.set_owner(self._owner.currentData())
-
-    @Slot(int)
-    def _on_sort_current_index_changed(self, _index: int) -> None:
-        self._table.sortByColumn(int(self._sort.currentData()), Qt.SortOrder.AscendingOrder)
-
-    @Slot()
-    def _on_save_marks_timeout(self) -> None:
-        if self._marks_store is not None:
-            keys = {i.key for i in self._model.all_items()}
-            self._marks_store.save(self._model.read_marks().prune(keys))
+    def _on_filters_sort_changed(self, column: int) -> None:
+        self._table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
 
     @Slot(int)
     def _on_sections_current_row_changed(self, row: int) -> None:
@@ -432,19 +346,6 @@ class InboxListView(QWidget):
 
     # -- inside --------------------------------------------------------------------------------
 
-    def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setAccessibleName(name)
-        combo.addItem(everything, None)
-        # As wide as "All owners", not as the longest name: the search field keeps the room.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(7)
-        return combo
-
-    def _fill_choices(self, teams: set[str | None], owners: set[str], *, replace: bool) -> None:
-        _fill(self._team, {t for t in teams if t}, replace=replace)
-        _fill(self._owner, owners, replace=replace)
-
     def _select_row(self, row: int) -> None:
         index = self._model.index(row, 0)
         self._table.setCurrentIndex(index)
@@ -479,28 +380,7 @@ class InboxListView(QWidget):
     def _set_current(self, item: InboxItem | None) -> None:
         if item is not None and self._model.mark_opened(item):
             self.read_marks_changed.emit(self._model.read_marks())
-            self._save_marks.start()
+            self._marks.changed()
         if item != self._current:
             self._current = item
             self.current_changed.emit(item)
-
-
-def _fill(combo: QComboBox, values: set[str], *, replace: bool) -> None:
-    """Offer ``values`` (plus the first "All …" entry), keeping the chosen one chosen."""
-    present = {combo.itemData(n) for n in range(1, combo.count())}
-    wanted = values if replace else present | values
-    if wanted == present:
-        return
-    chosen = combo.currentData()
-    combo.blockSignals(True)  # the filter itself does not change; only the choices do
-    try:
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for value in sorted(wanted, key=str.casefold):
-            combo.addItem(value, value)
-        at = combo.findData(chosen) if chosen is not None else 0
-        combo.setCurrentIndex(max(at, 0))
-    finally:
-        combo.blockSignals(False)
-    if chosen is not None and combo.currentData() != chosen:  # the chosen one went away
-        combo.currentIndexChanged.emit(combo.currentIndex())
