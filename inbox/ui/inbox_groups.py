@@ -121,9 +121,11 @@ class DecisionRows:
             index[key] = record
             return
         group = self.more.setdefault(key, [lead])
-        group.insert(bisect_left(group, record[0], key=FIRST), record)
-        if group[0] is record:  # the row's place moves with its new lead
+        leads = record[0] < lead[0]
+        if leads:  # the row's place moves with its new lead; the old row goes as it was
             self._remove(lead, signals)
+        group.insert(bisect_left(group, record[0], key=FIRST), record)
+        if leads:
             self._insert(record, signals)
             index[key] = record
         else:
@@ -142,11 +144,12 @@ class DecisionRows:
         if at is None:
             return
         lead = group[0]
+        if at == 0:  # the old row goes as it was; the next record leads it, at its own place
+            self._remove(lead, signals)
         del group[at]
         if len(group) == 1:
             del self.more[key]
-        if at == 0:  # the next record leads the row now, at its own place
-            self._remove(lead, signals)
+        if at == 0:
             self._insert(group[0], signals)
             index[key] = group[0]
         else:

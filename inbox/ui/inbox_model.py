@@ -117,14 +117,12 @@ class InboxTableModel(QAbstractTableModel):
         self.ensure_index()  # its reset, if any, must come before the layout change
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        kept = [
-            (self.item(i.row()), i.column()) for i in persistent if self._row(i.row()) is not None
-        ]
-        persistent = [i for i in persistent if self._row(i.row()) is not None]
+        # a header's index goes (the headers follow the order); an item's follows its item
+        kept = [(self.items(i.row())[:1], i.column()) for i in persistent]
         descending = order == Qt.SortOrder.DescendingOrder
         self._state.sort(column, descending, self._signals)
         self._place_headers()
-        rows = [self.row_of(item) for item, _ in kept]
+        rows = [self.row_of(item[0]) if item else None for item, _ in kept]
         self.changePersistentIndexList(
             persistent,
             [
