@@ -43,9 +43,14 @@ class DecisionRows:
         self._lead_of: dict[str, Record] | None = None  # decision key → lead, built when asked
 
     @classmethod
-    def of(cls, visible: list[Record], descending: bool) -> DecisionRows:
-        """From the visible records in ascending order; one pass of C-level maps when every
-        decision has one record (the usual case at 10^5)."""
+    def of(
+        cls, visible: list[Record], descending: bool, per_key: Counter[str] | None = None
+    ) -> DecisionRows:
+        """From the visible records in ascending order; ``per_key``: their count per decision,
+        when the caller has it (then, with one record per decision, the usual case at 10^5,
+        there is nothing to do)."""
+        if per_key is not None and len(per_key) == len(visible):
+            return cls(visible, {}, descending)
         keys = list(map(FIRST, map(REC_IDENT, visible)))
         lead_of = dict(zip(reversed(keys), reversed(visible), strict=True))  # the first wins
         if len(lead_of) == len(visible):
