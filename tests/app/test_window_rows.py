@@ -28,7 +28,9 @@ WAIT = 10_000
 
 def row_texts(run: Running) -> list[RowText]:
     model = run.window.inbox.model
-    found = (model.data(model.index(r, 0), InboxTableModel.RowRole) for r in range(model.rowCount()))
+    found = (
+        model.data(model.index(r, 0), InboxTableModel.RowRole) for r in range(model.rowCount())
+    )
     return [t for t in found if isinstance(t, RowText)]
 
 
@@ -92,8 +94,8 @@ def test_an_opened_decision_stays_read_after_a_restart(
         qtbot.waitUntil(lambda: len(row_texts(run)) >= 3, timeout=WAIT)
         run.window.select_key("D-9")
         qtbot.waitUntil(
-            lambda: "D-9" in json.loads(run.client.state.get(READ_MARKS_KEY) or "{}").get(
-                "opened", {}
+            lambda: (
+                "D-9" in json.loads(run.client.state.get(READ_MARKS_KEY) or "{}").get("opened", {})
             ),
             timeout=WAIT,
         )
