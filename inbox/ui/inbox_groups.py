@@ -19,12 +19,21 @@ from inbox.core.inbox import REASON_ORDER
 from inbox.ui.inbox_rows import FIRST, REASON_RANK, REC_IDENT, OrderKey, Record, find_key
 
 
-class _Signals(Protocol):
-    def begin_insert(self, row: int, section: str) -> None: ...
+class RowSignals(Protocol):
+    """What a listener hears, in view rows (a descending sort already applied). Each ``begin_``
+    comes before the rows change and its ``end_`` after, as Qt's models need (``InboxState``
+    and :class:`DecisionRows` tell them)."""
+
+    def begin_reset(self) -> None: ...
+    def end_reset(self) -> None: ...
+    def begin_insert(self, row: int, section: str) -> None:
+        """``section``: the reason of the row to come (the model's section headers read it)."""
+
     def end_insert(self) -> None: ...
     def begin_remove(self, row: int) -> None: ...
     def end_remove(self) -> None: ...
     def row_changed(self, row: int) -> None: ...
+    def counts_changed(self) -> None: ...
 
 
 def _rank(record: Record) -> int:
@@ -118,7 +127,7 @@ class DecisionRows:
 
     # -- changes ---------------------------------------------------------------------------------
 
-    def add(self, record: Record, signals: _Signals) -> None:
+    def add(self, record: Record, signals: RowSignals) -> None:
         key, index = record[1][0], self._index()
         lead = index.get(key)
         if lead is None:
@@ -136,7 +145,7 @@ class DecisionRows:
         else:
             signals.row_changed(self._view(self._at(lead)))
 
-    def drop(self, record: Record, signals: _Signals) -> None:
+    def drop(self, record: Record, signals: RowSignals) -> None:
         key, index = record[1][0], self._index()
         group = self.more.get(key)
         if group is None:
@@ -160,7 +169,7 @@ class DecisionRows:
         else:
             signals.row_changed(self._view(self._at(lead)))
 
-    def replace(self, record: Record, signals: _Signals) -> None:
+    def replace(self, record: Record, signals: RowSignals) -> None:
         """``record`` in place of the visible record with the same order key (the caller
         checked with :meth:`place` that there is one)."""
         key = record[1][0]
@@ -203,13 +212,13 @@ class DecisionRows:
     def _view(self, at: int) -> int:
         return len(self.leads) - 1 - at if self.descending else at
 
-    def _insert(self, record: Record, signals: _Signals) -> None:
+    def _insert(self, record: Record, signals: RowSignals) -> None:
         at = bisect_left(self.leads, record[0], key=FIRST)
         signals.begin_insert(len(self.leads) - at if self.descending else at, record[1][1])
         self.leads.insert(at, record)
         signals.end_insert()
 
-    def _remove(self, lead: Record, signals: _Signals) -> None:
+    def _remove(self, lead: Record, signals: RowSignals) -> None:
         at = self._at(lead)
         signals.begin_remove(self._view(at))
         del self.leads[at]

@@ -14,18 +14,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from operator import lt
-from typing import Protocol
 
 from inbox.core.delta import InboxDelta, ItemId, item_id
 from inbox.core.inbox import InboxItem
 from inbox.core.triage import Triage
-from inbox.ui.inbox_groups import DecisionRows
+from inbox.ui.inbox_groups import DecisionRows, RowSignals
 from inbox.ui.inbox_rows import (
     FIRST,
-    KEY,
     OWNER,
     REASON_COLUMN,
     REC_IDENT,
@@ -39,6 +38,7 @@ from inbox.ui.inbox_rows import (
     find_key,
     grouped_counts,
     index_records,
+    key_step,
     matches,
     order_keys,
     pick,
@@ -47,22 +47,6 @@ from inbox.ui.inbox_rows import (
     renew_texts,
     resorted,
 )
-
-
-class RowSignals(Protocol):
-    """What a listener hears, in view rows (a descending sort already applied). Each ``begin_``
-    comes before the rows change and its ``end_`` after, as Qt's models need."""
-
-    def begin_reset(self) -> None: ...
-    def end_reset(self) -> None: ...
-    def begin_insert(self, row: int, section: str) -> None:
-        """``section``: the reason of the row to come (the model's section headers read it)."""
-
-    def end_insert(self) -> None: ...
-    def begin_remove(self, row: int) -> None: ...
-    def end_remove(self) -> None: ...
-    def row_changed(self, row: int) -> None: ...
-    def counts_changed(self) -> None: ...
 
 
 class InboxState:
@@ -84,10 +68,13 @@ class InboxState:
         self._rows = DecisionRows([], {}, False)  # the visible records, a row per decision
         self._hidden: set[ItemId] = set()  # hidden by triage when the rows were last picked
         self._counts: Counter[str] = Counter()
-        self._decisions: Counter[str] = Counter()  # shown items per decision key
+        # Shown items per decision key; None while no decision has two items (then each
+        # shown item is a decision): built when a delta needs it.
+        self._decisions: Counter[str] | None = Counter()
+        self._per_key: Counter[str] = Counter()  # every record per decision key
+        self._multi = 0  # decisions with two records or more
         self._triaged = 0
 
-    # -- reading ---------------------------------------------------------------------------------
     @property
     def indexed(self) -> bool:
         return self._pending is None
@@ -143,7 +130,10 @@ class InboxState:
     def decision_count(self) -> int:
         """The decisions with an item that passes search, team, owner and triage: "All" (until
         the index is built, the items)."""
-        return len(self._pending) if self._pending is not None else len(self._decisions)
+        if self._pending is not None:
+            return len(self._pending)
+        shown = self._decisions
+        return sum(self._counts.values()) if shown is None else len(shown)
 
     def triaged_count(self) -> int:
         return self._triaged
@@ -160,7 +150,6 @@ class InboxState:
             return set(map(TEAM, self._pending)), set(map(OWNER, self._pending))
         return set(map(REC_TEAM, self._records)), set(map(REC_OWNER, self._records))
 
-    # -- transitions -----------------------------------------------------------------------------
     def load(self, items: Iterable[InboxItem], signals: RowSignals, *, in_order: bool) -> None:
         """The whole inbox (a later duplicate wins). ``in_order``: the caller promises the
         model's default order; then, when nothing filters, the rows show at once, one per
@@ -175,6 +164,7 @@ class InboxState:
             and not self._triage_ids
         )
         self._by_id, self._records, self._hidden = {}, [], set()
+        self._per_key, self._multi = Counter(), 0
         self._rows = DecisionRows([], {}, self._descending)
         if plain:
             self._pending, self._counts, self._triaged = fresh, grouped_counts(fresh), 0
@@ -192,12 +182,10 @@ class InboxState:
         if self._pending is None:
             return
         pending = self._pending
-        if self._index(pending):
-            rows = DecisionRows.of(list(self._records), False)
-            if len(rows) == len(pending):  # the rows shown were right: nothing to tell
-                self._pending, self._rows = None, rows
-                self._decisions = Counter(dict.fromkeys(map(KEY, pending), 1))
-                return
+        if self._index(pending) and not self._multi:  # the rows shown were right: nothing to tell
+            self._pending, self._decisions = None, None
+            self._rows = DecisionRows(list(self._records), {}, False)
+            return
         signals.begin_reset()
         self._pending = None
         self._pick()
@@ -251,6 +239,10 @@ class InboxState:
     def apply(self, delta: InboxDelta, signals: RowSignals) -> None:
         """A sync's changes, one row signal each: never a reset once indexed."""
         self.ensure_index(signals)
+        if self._decisions is None:  # the per-decision counts the steps below keep
+            every = replace(self._filter, reasons=None, triaged=False)
+            shown = pick(self._records, every, self._hidden, per_key=False)[0]
+            self._decisions = Counter(map(FIRST, map(REC_IDENT, shown)))
         before = self._count_state()
         for item in delta.removed:
             old = self._by_id.get(item_id(item))
@@ -284,13 +276,15 @@ class InboxState:
         built = records(self.all_items(), self._column, self._extra)
         _expect(built == self._records, "a record differs from its item's")
         _expect(self._hidden <= self._triage_ids & self._by_id.keys(), "hidden set")
-        rows, counts, triaged, decisions = pick(self._records, self._filter, self._hidden)
+        rows, counts, triaged, per_key = pick(self._records, self._filter, self._hidden)
+        decisions = per_key or Counter()
         _expect(DecisionRows.of(rows, self._descending) == self._rows, "visible rows")
         _expect(self._rows.index_agrees(), "the rows' index of decisions")
-        counted = (counts, triaged, +decisions)
-        _expect(counted == (self._counts, self._triaged, +self._decisions), "counts")
+        _expect((counts, triaged) == (self._counts, self._triaged), "counts")
+        _expect(self._decisions in (None, +decisions), "decision counts")
+        _expect(self.decision_count() == len(decisions or ()), "decision count")
+        _expect(self._per_key == Counter(map(FIRST, map(REC_IDENT, self._records))), "keys")
 
-    # -- inside ----------------------------------------------------------------------------------
     def _stored(self, row: int) -> int:
         """Between a view row and its place in ``_rows`` (the mapping is its own inverse)."""
         return len(self._rows) - 1 - row if self._descending else row
@@ -305,6 +299,8 @@ class InboxState:
         """Records and identities of ``items``; True when they were in order, without
         duplicates."""
         self._by_id, self._records, in_order = index_records(items, self._column, self._extra)
+        self._per_key = Counter(map(FIRST, map(REC_IDENT, self._records)))
+        self._multi = sum(1 for n in self._per_key.values() if n > 1)
         return in_order
 
     def _hidden_now(self) -> set[ItemId]:
@@ -313,10 +309,13 @@ class InboxState:
 
     def _pick(self) -> None:
         rows, self._counts, self._triaged, self._decisions = pick(
-            self._records, self._filter, self._hidden
+            self._records, self._filter, self._hidden, per_key=self._multi > 0
         )
         every = self._filter.reasons is None and not self._filter.triaged  # rows: all shown
-        self._rows = DecisionRows.of(rows, self._descending, self._decisions if every else None)
+        if not self._multi:  # every decision has one record: the rows are the records
+            self._rows = DecisionRows(rows, {}, self._descending)
+        else:
+            self._rows = DecisionRows.of(rows, self._descending, self._decisions if every else None)
 
     def _repick(self, signals: RowSignals) -> None:
         self.ensure_index(signals)
@@ -328,7 +327,7 @@ class InboxState:
             signals.counts_changed()
 
     def _count_state(self) -> tuple[Counter[str], int, int]:  # what the section list shows
-        return Counter(self._counts), self._triaged, len(self._decisions)
+        return Counter(self._counts), self._triaged, self.decision_count()
 
     def _status(self, record: Record, hidden: bool) -> tuple[bool, bool]:
         """(passes search/team/owner, visible as a row) for ``record`` with this triage state."""
@@ -346,9 +345,10 @@ class InboxState:
             return
         self._counts[record[1][1]] += step
         key = record[1][0]
-        self._decisions[key] += step
-        if not self._decisions[key]:
-            del self._decisions[key]
+        if self._decisions is not None:
+            self._decisions[key] += step
+            if not self._decisions[key]:
+                del self._decisions[key]
 
     def _drop(self, old: InboxItem, signals: RowSignals) -> None:
         key = self._order_key(old)
@@ -362,12 +362,14 @@ class InboxState:
         if visible:  # first, while the item can still be read at its row
             self._rows.drop(record, signals)
         del self._records[at], self._by_id[record[1]]
+        self._multi += key_step(self._per_key, record[1][0], -1)
         self._hidden.discard(record[1])
 
     def _add(self, item: InboxItem, signals: RowSignals) -> None:
         record = self._record(item)
         self._records.insert(bisect_left(self._records, record[0], key=FIRST), record)
         self._by_id[record[1]] = item
+        self._multi += key_step(self._per_key, record[1][0], +1)
         hidden = self._triage.hides(item, self._now())
         if hidden:
             self._hidden.add(record[1])
