@@ -92,6 +92,9 @@ class InboxItem:
     conflict_key: str | None = None
     value: str | None = None
     conflicts_with: tuple[ConflictPeer, ...] = ()
+    # When the decision's current revision was made: the list's "2 h ago". Not in to_json,
+    # whose shape the command line documents.
+    changed_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -262,6 +265,7 @@ def _item(decision: Decision, reason: Reason, **extra: Any) -> InboxItem:
         state=decision.state,
         owner=decision.owner,
         team=decision.team,
+        changed_at=decision.current.created_at,
         **extra,
     )
 

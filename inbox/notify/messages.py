@@ -9,7 +9,7 @@ it is shown later and "in 23 h" would then be wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from inbox.core.diff import format_diff
@@ -191,13 +191,20 @@ def all_acknowledged(key: str, title: str, revision: int) -> Words:
     )
 
 
-def summary(entries: Sequence[tuple[str, str]]) -> Words:
-    """One popup for many: ``entries`` are (decision key, decision title), in display order."""
+def summary(entries: Sequence[tuple[str, str]], informed: Collection[str] = ()) -> Words:
+    """One popup for many: ``entries`` are (decision key, decision title), in display order;
+    ``informed``: the keys whose only news is for the person's information, which ask nothing
+    of them, so they are not counted as needing them."""
     keys: dict[str, str] = {}
     for key, title in entries:
         keys.setdefault(key, title)
     count = len(keys)
-    noun = "1 decision needs you" if count == 1 else f"{count} decisions need you"
+    only_told = len(set(informed) & keys.keys())
+    needs = count - only_told
+    noun = "1 decision needs you" if needs == 1 else f"{needs} decisions need you"
+    if only_told:
+        told = f"{only_told} for your information"
+        noun = f"{noun}, {told}" if needs else told
     listed = [f"{key} {clip(title, 26)}".strip() for key, title in keys.items()]
     body = "; ".join(listed[:SUMMARY_LISTED])
     if count > SUMMARY_LISTED:

@@ -371,7 +371,9 @@ def _summary(popups: Sequence[Popup]) -> Popup:
     covers = tuple(p.id for p in popups)
     user = covers[0].split("|", 1)[0]
     digest = hashlib.sha256("\n".join(sorted(covers)).encode()).hexdigest()[:16]
-    title, body = messages.summary([(p.key, p.subject) for p in popups if p.key is not None])
+    asking = {p.key for p in popups if p.reason != str(Reason.INFORMED)}
+    told = {p.key for p in popups if p.key is not None and p.key not in asking}
+    title, body = messages.summary([(p.key, p.subject) for p in popups if p.key is not None], told)
     return Popup(f"{user}|{SUMMARY}|{digest}", None, title, body, SUMMARY, None, covers=covers)
 
 

@@ -1,9 +1,12 @@
 """InboxListView: the inbox list of the main window: reason sections with counts, search,
-team and owner filters, and the table of items.
+team, owner and sort choices, and the list itself: one two-line row per decision (painted by
+``InboxRowDelegate``), an unread mark on what changed since it was last opened, and, in
+"All", a header where each reason's rows begin.
 
 Built for 100k rows: uniform fixed-height rows (no per-row size hints), no content-sized
 columns, the sort and filter inside :class:`InboxTableModel`, and a sync's delta applied as
 narrow row signals, never a reset, so the selection and scroll position survive a sync.
+Esc, Enter and Down in the search field go back to the list, so j and k move in it again.
 """
 
 from __future__ import annotations
@@ -16,10 +19,6 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -33,8 +32,12 @@ from PySide6.QtWidgets import (
 
 from inbox.core.delta import InboxDelta
 from inbox.core.inbox import InboxItem
+from inbox.core.read_marks import ReadMarks
 from inbox.core.triage import Triage
-from inbox.ui.inbox_model import REASON_COLUMN, InboxTableModel
+from inbox.ui.inbox_delegate import InboxRowDelegate
+from inbox.ui.inbox_filters import SEARCH_PLACEHOLDER, InboxFilterBar
+from inbox.ui.inbox_model import COLUMNS, REASON_COLUMN, InboxTableModel
+from inbox.ui.inbox_read_marks import ReadMarksKeeper
 from inbox.ui.inbox_sections import (
     ALL_SECTION,
     SECTIONS,
@@ -43,11 +46,10 @@ from inbox.ui.inbox_sections import (
     section_tooltip,
 )
 
-SEARCH_PLACEHOLDER = "Search key, title, body, assertions  (/)"
+__all__ = ["EMPTY_INBOX", "NOTHING_MATCHES", "SEARCH_PLACEHOLDER", "InboxListView"]
 EMPTY_INBOX = "Nothing in your inbox."
 NOTHING_MATCHES = "Nothing matches this search or filter."
 _SECTION_ROLE = Qt.ItemDataRole.UserRole
-_COLUMN_WIDTHS = {0: 46, 2: 52, 3: 66, 4: 36, 5: 168, 6: 150}  # "Why" elides; tooltip
 _TEAM, _OWNER = attrgetter("team"), attrgetter("owner")
 _CLOCK_MS = 60_000  # relative deadlines are shown to the minute; snoozes end on the minute
 BULK = 500  # above this many touched items a delta is one reset (see InboxListView.apply)
@@ -57,8 +59,9 @@ DEFER_ABOVE = 5000  # rows: above this, set_items settles after the first paint
 class InboxListView(QWidget):
     """Sections | search, filters and the item table. Emits the current item (or None)."""
 
-    current_changed = Signal(object)  # InboxItem | None
+    current_changed = Signal(object)  # InboxItem | None: the item leading the current row
     activated = Signal(object)  # InboxItem
+    read_marks_changed = Signal(object)  # ReadMarks: a row was opened
 
     def __init__(
         self,
@@ -67,14 +70,16 @@ class InboxListView(QWidget):
         now: Callable[[], datetime] | None = None,
         own_shortcuts: bool = True,
     ) -> None:
-        """``own_shortcuts``: "/" focuses the search field. A window that has its own "/"
-        action passes False: two shortcuts on one key are ambiguous, and Qt fires neither."""
+        """``own_shortcuts``: "/" focuses the search field, j and k move the selection. A
+        window that has its own actions for them passes False: two shortcuts on one key are
+        ambiguous, and Qt fires neither."""
         super().__init__(parent)
         self.setAccessibleName("Inbox list")
         self.own_shortcuts = own_shortcuts
         self._model = InboxTableModel(self, now=now)
         self._current: InboxItem | None = None
         self._applying = False
+        self._marks = ReadMarksKeeper(self._model)
 
         self._sections = QListWidget(self)
         self._sections.setAccessibleName("Inbox sections")
@@ -85,36 +90,16 @@ class InboxListView(QWidget):
             self._sections.addItem(entry)
         self._sections.setCurrentRow(0)
 
-        self._search = QLineEdit(self)
-        self._search.setPlaceholderText(SEARCH_PLACEHOLDER)
-        self._search.setAccessibleName("Search the inbox")
-        self._search.setClearButtonEnabled(True)
-        self._team = self._combo("Filter by team", "All teams")
-        self._owner = self._combo("Filter by owner", "All owners")
+        self._filters = InboxFilterBar(self)
+        self._search = self._filters.search
 
         self._table = QTableView(self)
         self._settle_after_paint = False
         self._table.viewport().installEventFilter(self)
         self._table.setAccessibleName("Inbox items")
         self._table.setModel(self._model)
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setWordWrap(False)
-        self._table.setShowGrid(False)
-        self._table.setAlternatingRowColors(True)
-        rows = self._table.verticalHeader()
-        # Uniform rows: Qt never asks each of 100k rows for its size.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        rows.hide()
-        header = self._table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(REASON_COLUMN, Qt.SortOrder.AscendingOrder)
-        self._table.setSortingEnabled(True)  # header clicks → InboxTableModel.sort
+        self._delegate = InboxRowDelegate.install(self._table, len(COLUMNS), REASON_COLUMN)
+        self._model.set_sections(True)
 
         self._empty = QLabel(EMPTY_INBOX, self)
         self._empty.setAccessibleName("Inbox empty state")
@@ -123,14 +108,10 @@ class InboxListView(QWidget):
         self._pages.addWidget(self._table)
         self._pages.addWidget(self._empty)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self._search, 1)
-        filters.addWidget(self._team)
-        filters.addWidget(self._owner)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(filters)
+        right_layout.addWidget(self._filters)
         right_layout.addWidget(self._pages, 1)
         splitter = QSplitter(self)
         splitter.addWidget(self._sections)
@@ -145,17 +126,24 @@ class InboxListView(QWidget):
         layout.addWidget(splitter)
 
         if own_shortcuts:
-            shortcut = QShortcut(QKeySequence("/"), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.focus_search)
+            for key, slot in (
+                ("/", self.focus_search),
+                ("J", lambda: self.move_selection(1)),
+                ("K", lambda: self.move_selection(-1)),
+            ):
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
         self._clock = QTimer(self)
         self._clock.setInterval(_CLOCK_MS)
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start()
 
-        self._search.textChanged.connect(self._on_search_text_changed)
-        self._team.currentIndexChanged.connect(self._on_team_current_index_changed)
-        self._owner.currentIndexChanged.connect(self._on_owner_current_index_changed)
+        self._filters.search_changed.connect(self._model.set_search)
+        self._filters.team_changed.connect(self._model.set_team)
+        self._filters.owner_changed.connect(self._model.set_owner)
+        self._filters.sort_changed.connect(self._on_filters_sort_changed)
+        self._filters.leave_requested.connect(self.focus_list)
         self._sections.currentRowChanged.connect(self._on_sections_current_row_changed)
         self._table.activated.connect(self._on_table_activated)
         selection = self._table.selectionModel()
@@ -202,7 +190,7 @@ class InboxListView(QWidget):
 
     def _settle(self) -> None:
         self._model.ensure_index()
-        self._fill_choices(*self._model.choices(), replace=True)
+        self._filters.fill(*self._model.choices(), replace=True)
 
     def apply(self, delta: InboxDelta) -> None:
         """A sync's changes as narrow row signals; the current item stays current.
@@ -214,7 +202,7 @@ class InboxListView(QWidget):
         touched = len(delta.added) + len(delta.removed) + len(delta.changed)
         if (self._model.rowCount() == 0 and not self._model.item_count()) or touched > BULK:
             self.set_items(delta.items, in_inbox_order=True)
-            row = None if kept is None else self._model.row_of(kept)
+            row = self._row_for(kept)
             if row is not None:
                 self._select_row(row)
             self._sync_current()
@@ -224,12 +212,12 @@ class InboxListView(QWidget):
             self._model.apply(delta)
         finally:
             self._applying = False
-        row = None if kept is None else self._model.row_of(kept)
+        row = self._row_for(kept)
         if row is not None and self._table.currentIndex().row() != row:
             self._select_row(row)
         touched_items = (*delta.added, *delta.changed)
         teams, owners = set(map(_TEAM, touched_items)), set(map(_OWNER, touched_items))
-        self._fill_choices(teams, owners, replace=False)
+        self._filters.fill(teams, owners, replace=False)
         self._sync_current()
 
     def set_search_index(self, mapping: Mapping[str, str], *, casefolded: bool = False) -> None:
@@ -238,11 +226,30 @@ class InboxListView(QWidget):
     def set_triage(self, triage: Triage) -> None:
         self._model.set_triage(triage)
 
+    def set_names(self, people: Mapping[str, Any]) -> None:
+        """Handle → person (with a ``name``) or name: the owners' display names."""
+        self._model.set_names({h: str(getattr(p, "name", p) or h) for h, p in people.items()})
+
+    def set_read_marks(self, marks: ReadMarks) -> None:
+        """The marks as saved; what was opened here meanwhile stays opened."""
+        self._marks.merge(marks)
+
+    def use_read_marks(self, store: Any) -> None:
+        """Load the read marks from ``store`` (a ``ReadMarksService``) and save them there
+        whenever a row is opened."""
+        self._marks.use(store)
+
     def current_item(self) -> InboxItem | None:
+        """The item leading the current row (its most urgent, in the default order)."""
         return self._current
 
+    def current_items(self) -> tuple[InboxItem, ...]:
+        """Every item of the current row's decision, most urgent first."""
+        index = self._table.currentIndex()
+        return self._model.items(index.row()) if index.isValid() else ()
+
     def select_key(self, key: str) -> bool:
-        """Make the first row of decision ``key`` current; False when it is not shown."""
+        """Make the row of decision ``key`` current; False when it is not shown."""
         rows = self._model.rows_of_key(key)
         if not rows:
             return False
@@ -256,25 +263,29 @@ class InboxListView(QWidget):
             return
         row = self._table.currentIndex().row()
         start = 0 if step > 0 else count - 1
-        self._select_row(start if row < 0 else max(0, min(count - 1, row + step)))
+        wanted = start if row < 0 else max(0, min(count - 1, row + step))
+        # past a section header, in the direction of the move; back at either end
+        direction = 1 if step > 0 else -1
+        found = self._item_row(wanted, direction)
+        found = self._item_row(wanted, -direction) if found is None else found
+        if found is not None:
+            self._select_row(found)
 
     def focus_search(self) -> None:
         self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._search.selectAll()
 
+    def focus_list(self) -> None:
+        """Back to the list (from the search field), its first row current if none was."""
+        self._table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self._current is None:
+            self.move_selection(1)
+
     # -- slots ---------------------------------------------------------------------------------
 
-    @Slot(str)
-    def _on_search_text_changed(self, text: str) -> None:
-        self._model.set_search(text)
-
     @Slot(int)
-    def _on_team_current_index_changed(self, _index: int) -> None:
-        self._model.set_team(self._team.currentData())
-
-    @Slot(int)
-    def _on_owner_current_index_changed(self, _index: int) -> None:
-        self._model.set_owner(self._owner.currentData())
+    def _on_filters_sort_changed(self, column: int) -> None:
+        self._table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
 
     @Slot(int)
     def _on_sections_current_row_changed(self, row: int) -> None:
@@ -289,17 +300,18 @@ class InboxListView(QWidget):
 
     @Slot(QModelIndex)
     def _on_table_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.activated.emit(self._model.item(index.row()))
+        item = self._item(index)
+        if item is not None:
+            self.activated.emit(item)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
         if not self._applying:
-            self._set_current(self._model.item(current.row()) if current.isValid() else None)
+            self._set_current(self._item(current))
 
     @Slot()
     def _on_model_reset(self) -> None:
-        row = None if self._current is None else self._model.row_of(self._current)
+        row = self._row_for(self._current)
         if row is not None:
             self._select_row(row)
         self._sync_current()
@@ -317,7 +329,7 @@ class InboxListView(QWidget):
     def _on_model_counts_changed(self) -> None:
         counts = self._model.reason_counts()
         numbers = {
-            ALL_SECTION: sum(counts.values()),
+            ALL_SECTION: self._model.decision_count(),  # one row per decision
             TRIAGED_SECTION: self._model.triaged_count(),
             **{str(reason): n for reason, n in counts.items()},
         }
@@ -334,48 +346,41 @@ class InboxListView(QWidget):
 
     # -- inside --------------------------------------------------------------------------------
 
-    def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setAccessibleName(name)
-        combo.addItem(everything, None)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        return combo
-
-    def _fill_choices(self, teams: set[str | None], owners: set[str], *, replace: bool) -> None:
-        _fill(self._team, {t for t in teams if t}, replace=replace)
-        _fill(self._owner, owners, replace=replace)
-
     def _select_row(self, row: int) -> None:
         index = self._model.index(row, 0)
         self._table.setCurrentIndex(index)
         self._table.scrollTo(index)
 
+    def _item(self, index: QModelIndex) -> InboxItem | None:
+        """The item leading the row at ``index``; None for no row or a header."""
+        if not index.isValid() or self._model.section_at(index.row()) is not None:
+            return None
+        return self._model.item(index.row())
+
+    def _item_row(self, row: int, direction: int) -> int | None:
+        """``row``, or the nearest row in ``direction`` from it that is not a header."""
+        count = self._model.rowCount()
+        while 0 <= row < count and self._model.section_at(row) is not None:
+            row += direction
+        return row if 0 <= row < count else None
+
+    def _row_for(self, item: InboxItem | None) -> int | None:
+        """The row showing ``item``, or else its decision's (led by another of its items)."""
+        if item is None:
+            return None
+        row = self._model.row_of(item)
+        if row is None:
+            rows = self._model.rows_of_key(item.key)
+            row = rows[0] if rows else None
+        return row
+
     def _sync_current(self) -> None:
-        index = self._table.currentIndex()
-        self._set_current(self._model.item(index.row()) if index.isValid() else None)
+        self._set_current(self._item(self._table.currentIndex()))
 
     def _set_current(self, item: InboxItem | None) -> None:
+        if item is not None and self._model.mark_opened(item):
+            self.read_marks_changed.emit(self._model.read_marks())
+            self._marks.changed()
         if item != self._current:
             self._current = item
             self.current_changed.emit(item)
-
-
-def _fill(combo: QComboBox, values: set[str], *, replace: bool) -> None:
-    """Offer ``values`` (plus the first "All …" entry), keeping the chosen one chosen."""
-    present = {combo.itemData(n) for n in range(1, combo.count())}
-    wanted = values if replace else present | values
-    if wanted == present:
-        return
-    chosen = combo.currentData()
-    combo.blockSignals(True)  # the filter itself does not change; only the choices do
-    try:
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for value in sorted(wanted, key=str.casefold):
-            combo.addItem(value, value)
-        at = combo.findData(chosen) if chosen is not None else 0
-        combo.setCurrentIndex(max(at, 0))
-    finally:
-        combo.blockSignals(False)
-    if chosen is not None and combo.currentData() != chosen:  # the chosen one went away
-        combo.currentIndexChanged.emit(combo.currentIndex())

@@ -24,6 +24,7 @@ from inbox.core.keys import decision_sort_key
 from inbox.core.model import ACKNOWLEDGEABLE, Change, Reason, State
 from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
+from inbox.services.read_marks import ReadMarksService
 from inbox.services.wording import During, sentence
 from inbox.ui import owner_actions
 from inbox.ui.action_answers import why_not
@@ -62,6 +63,7 @@ class MainWindow(TriageActions, QMainWindow):
         self.undo_seconds = UNDO_SECONDS
 
         self.inbox = InboxListView(own_shortcuts=False)  # the window's own "/" action
+        self.inbox.use_read_marks(ReadMarksService(decisions.client, decisions.tasks, self))
         self.detail_view = DecisionDetailView()
         self.status = ConnectionStatusWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -185,6 +187,7 @@ class MainWindow(TriageActions, QMainWindow):
     @Slot(object, object)
     def _on_decisions_directory_loaded(self, teams: list[str], people: dict[str, Any]) -> None:
         self.teams, self.people = teams, sorted(people)
+        self.inbox.set_names(people)  # the owners' display names in the rows
 
     @Slot(object)
     def _on_decisions_decisions_loaded(self, decisions: list[tuple[str, str, str]]) -> None:

@@ -52,7 +52,8 @@ def stored_decision(url: str, key: str) -> Decision:
 
 def shown_rows(run: Running) -> list[tuple[str, Reason]]:
     model = run.window.inbox.model
-    return [(model.item(r).key, model.item(r).reason) for r in range(model.rowCount())]
+    # every item of every row (a row is a decision with its reasons; headers have none)
+    return [(i.key, i.reason) for r in range(model.rowCount()) for i in model.items(r)]
 
 
 def reasons(run: Running, key: str) -> set[Reason]:

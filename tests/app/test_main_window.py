@@ -23,9 +23,9 @@ from tests.memory_keyring import MemoryKeyring
 
 
 def _reasons(run: Running, key: str) -> set[Reason]:
-    """The reasons of the rows the list shows for ``key``."""
+    """The reasons the list shows for ``key`` (its row's chips)."""
     model = run.window.inbox.model
-    rows = (model.item(row) for row in range(model.rowCount()))
+    rows = (i for row in range(model.rowCount()) for i in model.items(row))
     return {i.reason for i in rows if i.key == key}
 
 

@@ -33,7 +33,8 @@ def demo_pg_url(own_pg: pg.ThrowawayCluster) -> str:
 
 def _reasons(run: Running, key: str) -> set[Reason]:
     model = run.window.inbox.model
-    return {model.item(r).reason for r in range(model.rowCount()) if model.item(r).key == key}
+    rows = (i for r in range(model.rowCount()) for i in model.items(r))  # a row's chips
+    return {i.reason for i in rows if i.key == key}
 
 
 def _decision(url: str, key: str) -> Decision:

@@ -408,6 +408,16 @@ def test_a_summary_counts_decisions_not_popups() -> None:
     ]
 
 
+def test_a_first_summary_does_not_count_an_item_for_information_as_needing_you() -> None:
+    # the demo's first sync for fred: D-5 is only for his information
+    first = delta(*many(4), item("D-5", Reason.INFORMED, title="Mobile release"), first_sync=True)
+    _, popups = decide(PolicyState(), first, USER, NOW, UTC_ONLY)
+    assert [p.title for p in popups] == ["4 decisions need you, 1 for your information"]
+    told = delta(*(item(f"D-{k}", Reason.INFORMED) for k in range(1, 6)), first_sync=True)
+    _, popups = decide(PolicyState(), told, USER, NOW, UTC_ONLY)
+    assert [p.title for p in popups] == ["5 for your information"]
+
+
 def test_an_ordinary_sync_never_summarises() -> None:
     _, popups = decide(PolicyState(), delta(*many(6)), USER, NOW, UTC_ONLY)
     assert len(popups) == 6

@@ -18,7 +18,8 @@ from inbox.core.delta import compare, item_id
 from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
-from inbox.ui.inbox_model import DEADLINE_COLUMN, InboxTableModel, deadline_text
+from inbox.ui.inbox_model import DEADLINE_COLUMN, REASON_COLUMN, InboxTableModel, deadline_text
+from inbox.ui.inbox_rows import index_records
 from tests.core.builders import inbox_item as item
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -198,8 +199,9 @@ def test_any_delta_leaves_the_model_as_a_fresh_one_would_be(
     for index, was in tracked:
         if index.isValid():
             assert item_id(model.item(index.row())) == item_id(was)
-        else:
-            assert was not in after or model.row_of(was) is None
+        else:  # its row went; or its decision's row, led by another of its items for a while
+            row = model.row_of(was)
+            assert was not in after or row is None or len(model.items(row)) > 1
     assert [model.item(r) for r in range(model.rowCount())] == [
         expected.item(r) for r in range(expected.rowCount())
     ]
@@ -375,17 +377,20 @@ def _demo_inbox(tmp_path, user: str) -> list[InboxItem]:  # type: ignore[no-unty
 def test_the_cores_order_keeps_the_promise_the_fast_path_relies_on(tmp_path, user: str) -> None:  # type: ignore[no-untyped-def]
     items = _demo_inbox(tmp_path, user)
     assert len(items) >= 2
+    in_order = index_records(items, REASON_COLUMN, {})[2]
+    assert in_order, "compute_inbox's order is not the model's default order"
     model = InboxTableModel()
     model.set_items(items, in_inbox_order=True)
-    shown = keys(model)
     resets: list[bool] = []
     model.modelReset.connect(lambda: resets.append(True))
     model.ensure_index()
-    assert not resets, "compute_inbox's order is not the model's default order"
+    # a reset only where a decision has several items, whose rows become one
+    assert resets == ([True] if len({i.key for i in items}) < len(items) else [])
     eager = InboxTableModel()
     eager.set_items(items)
-    assert shown == keys(eager)
+    assert keys(model) == keys(eager)
     assert model.reason_counts() == eager.reason_counts()
+    assert model.decision_count() == eager.decision_count() == len({i.key for i in items})
 
 
 def test_a_broken_order_promise_is_caught_and_fixed_with_one_reset() -> None:
@@ -411,3 +416,88 @@ def test_a_revised_item_leaves_the_snoozed_section(qtbot: QtBot) -> None:
         model.apply(compare([snoozed, other], [replace(snoozed, revision=2), other]))
     assert keys(model) == [] and model.triaged_count() == 0
     assert model.reason_counts()[Reason.NEEDS_ACK] == 2
+
+
+# -- one row per decision, section headers -----------------------------------------------------
+
+
+def view_rows(model: InboxTableModel) -> list[tuple[str, str]]:
+    """Each view row as ("header", reason) or (decision key, the reasons of its chips)."""
+    out = []
+    for row in range(model.rowCount()):
+        section = model.section_at(row)
+        if section is not None:
+            out.append(("header", section))
+        else:
+            out.append((model.item(row).key, ",".join(str(i.reason) for i in model.items(row))))
+    return out
+
+
+class RowMirror:
+    """The view rows as Qt's signals tell them, checked as they arrive."""
+
+    def __init__(self, model: InboxTableModel) -> None:
+        self.model, self.rows = model, view_rows(model)
+        model.rowsAboutToBeRemoved.connect(self.about_to_remove)
+        model.rowsInserted.connect(self.inserted)
+        model.rowsRemoved.connect(self.removed)
+        model.dataChanged.connect(self.changed)
+
+    def about_to_remove(self, _parent: object, first: int, last: int) -> None:
+        assert self.rows[first : last + 1] == view_rows(self.model)[first : last + 1]
+
+    def inserted(self, _parent: object, first: int, last: int) -> None:
+        self.rows[first:first] = view_rows(self.model)[first : last + 1]
+
+    def removed(self, _parent: object, first: int, last: int) -> None:
+        del self.rows[first : last + 1]
+
+    def changed(self, top: QModelIndex, bottom: QModelIndex, _roles: object = ()) -> None:
+        fresh = view_rows(self.model)
+        for row in range(top.row(), bottom.row() + 1):
+            assert self.rows[row][0] == fresh[row][0], "a changed row is another decision"
+            self.rows[row] = fresh[row]
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data(), before=items_strategy)
+def test_headers_and_grouped_rows_follow_any_delta_with_row_signals(
+    data: st.DataObject, before: list[InboxItem]
+) -> None:
+    after = [
+        replace(i, **data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
+        for i in before
+        if data.draw(st.booleans())
+    ]
+    known = {item_id(i) for i in before}
+    after += [i for i in data.draw(items_strategy) if item_id(i) not in known]
+    model = fresh_model(before)
+    model.set_sections(True)
+    mirror = RowMirror(model)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.apply(compare(before, after))
+    expected = fresh_model(after)
+    expected.set_sections(True)
+    assert resets == []
+    assert mirror.rows == view_rows(model) == view_rows(expected)
+    keys_shown = [key for key, _ in mirror.rows if key != "header"]
+    assert len(keys_shown) == len(set(keys_shown)), "a decision in two rows"
+    headers = [r for key, r in mirror.rows if key == "header"]
+    assert headers == sorted(headers, key=lambda r: REASON_ORDER.index(Reason(r)))
+
+
+def test_headers_pass_qtmodeltester_and_only_all_in_the_default_order_has_them(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = fresh_model([full(1), full(2, Reason.INFORMED), full(3, Reason.CONFLICT)])
+    model.set_sections(True)
+    qtmodeltester.check(model, force_py=True)
+    assert [k for k, _ in view_rows(model)] == ["header", "D-1", "header", "D-3", "header", "D-2"]
+    model.apply(compare(model.all_items(), [full(2, Reason.INFORMED), full(3, Reason.CONFLICT)]))
+    assert [k for k, _ in view_rows(model)] == ["header", "D-3", "header", "D-2"]
+    model.set_reasons(["informed"])
+    assert view_rows(model) == [("D-2", "informed")]
+    model.set_reasons(None)
+    model.sort(0)
+    assert [k for k, _ in view_rows(model)] == ["D-2", "D-3"]

@@ -1,6 +1,7 @@
 """InboxState without Qt: after any sequence of transitions its records agree with its items,
-its rows and counts with a state built from scratch, and the row signals it gave, replayed onto
-a plain list the way a view applies them, leave that list equal to its rows."""
+its rows (one per decision, with its items as chips) and counts with a state built from scratch,
+and the row signals it gave, replayed onto a plain list the way a view applies them, leave that
+list equal to its rows."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from inbox.core.delta import compare, item_id
-from inbox.core.inbox import InboxItem
+from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_rows import RowFilter
@@ -23,12 +24,17 @@ from tests.core.builders import inbox_item as item
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 
+Row = tuple[InboxItem, ...]  # a row as the view shows it: its items, most urgent first
+
+
 class Mirror:
     """The rows as a view knows them: only what the signals said, checked as they arrive."""
 
     def __init__(self, state: InboxState) -> None:
         self.state = state
-        self.rows: list[InboxItem] = []
+        self.rows: list[Row] = []
+        self.leads: list[InboxItem] = []  # the item each row stands for
+        self.sections_told: list[str] = []
         self.resets = 0
         self.counts_seen = state.counts(), state.triaged_count()
         self._at: int | None = None
@@ -42,36 +48,43 @@ class Mirror:
         assert self._resetting
         self._resetting = False
         self.resets += 1
-        self.rows = [self.state.item_at(r) for r in range(self.state.row_count())]
+        self.rows, self.leads = self.shown(), self.shown_leads()
 
-    def begin_insert(self, row: int) -> None:
+    def begin_insert(self, row: int, section: str) -> None:
         assert self._at is None and 0 <= row <= len(self.rows)
         assert self.state.row_count() == len(self.rows)  # not inserted yet
         self._at = row
+        self.sections_told.append(section)
 
     def end_insert(self) -> None:
         assert self._at is not None and self.state.row_count() == len(self.rows) + 1
-        self.rows.insert(self._at, self.state.item_at(self._at))
+        self.rows.insert(self._at, self.state.row_items(self._at))
+        self.leads.insert(self._at, self.state.item_at(self._at))
+        assert str(self.leads[self._at].reason) == self.sections_told[-1]
         self._at = None
 
     def begin_remove(self, row: int) -> None:
         assert self._at is None and 0 <= row < len(self.rows)
-        assert item_id(self.state.item_at(row)) == item_id(self.rows[row])  # still there
+        assert item_id(self.state.item_at(row)) == item_id(self.leads[row])  # still there
         self._at = row
 
     def end_remove(self) -> None:
         assert self._at is not None and self.state.row_count() == len(self.rows) - 1
-        del self.rows[self._at]
+        del self.rows[self._at], self.leads[self._at]
         self._at = None
 
     def row_changed(self, row: int) -> None:
-        assert self._at is None and item_id(self.state.item_at(row)) == item_id(self.rows[row])
-        self.rows[row] = self.state.item_at(row)
+        # the same row: the item it stands for is the same one, its chips may differ
+        assert self._at is None and item_id(self.state.item_at(row)) == item_id(self.leads[row])
+        self.rows[row], self.leads[row] = self.state.row_items(row), self.state.item_at(row)
 
     def counts_changed(self) -> None:
         self.counts_seen = self.state.counts(), self.state.triaged_count()
 
-    def shown(self) -> list[InboxItem]:
+    def shown(self) -> list[Row]:
+        return [self.state.row_items(r) for r in range(self.state.row_count())]
+
+    def shown_leads(self) -> list[InboxItem]:
         return [self.state.item_at(r) for r in range(self.state.row_count())]
 
 
@@ -177,7 +190,8 @@ class InboxStateMachine(RuleBasedStateMachine):
     def sort(self, column: int, descending: bool) -> None:
         self.sort_by = (column, descending)
         self.state.sort(column, descending, self.mirror)
-        self.mirror.rows = self.mirror.shown()  # a layout change: the view asks again
+        # a layout change: the view asks again
+        self.mirror.rows, self.mirror.leads = self.mirror.shown(), self.mirror.shown_leads()
 
     @rule(wanted=filters)
     def set_filter(self, wanted: RowFilter) -> None:
@@ -212,9 +226,16 @@ class InboxStateMachine(RuleBasedStateMachine):
         state = self.state
         state.check()
         assert self.mirror.rows == self.mirror.shown()
+        assert self.mirror.leads == self.mirror.shown_leads()
         assert self.mirror.counts_seen == (state.counts(), state.triaged_count())
         if not state.indexed:
-            return
+            return  # one row per item until the index is built (load's fast path)
+        keys = [lead.key for lead in self.mirror.leads]
+        assert len(set(keys)) == len(keys), "a decision in two rows"
+        for lead, row in zip(self.mirror.leads, self.mirror.rows, strict=True):
+            assert lead in row and {i.key for i in row} == {lead.key}
+            ranks = [(REASON_ORDER.index(i.reason), i.conflict_key or "") for i in row]
+            assert ranks == sorted(ranks), "chips not most urgent first"
         expected = fresh(
             state.all_items(), self.clock, self.sort_by, self.triage, self.extra, state.filter
         )
@@ -223,8 +244,19 @@ class InboxStateMachine(RuleBasedStateMachine):
             expected.counts(),
             expected.triaged_count(),
         )
+        assert state.decision_count() == expected.decision_count()
         for row in range(state.row_count()):
             assert state.row_of(state.item_at(row)) == row
+            assert all(state.row_of(i) == row for i in state.row_items(row))
+            assert state.rows_of_key(state.item_at(row).key) == [row]
+        starts = state.sections()
+        if self.sort_by == (6, False):
+            leads = self.mirror.leads
+            assert [s for _, s in starts] == list(dict.fromkeys(str(i.reason) for i in leads))
+            assert all(str(leads[row].reason) == s for row, s in starts)
+            assert all(row == 0 or leads[row - 1].reason != leads[row].reason for row, _ in starts)
+        else:
+            assert starts == []
 
 
 InboxStateMachine.TestCase.settings = settings(
@@ -252,7 +284,7 @@ def test_a_new_search_index_then_a_delta_keeps_every_record_in_step() -> None:
     state.sort(0, True, mirror)
     state.set_filter(RowFilter(search="topic 3"), mirror)
     state.check()
-    assert [i.key for i in mirror.shown()] == ["D-5", "D-3"]
+    assert [i.key for i in mirror.shown_leads()] == ["D-5", "D-3"]
 
 
 def test_a_revised_item_leaves_the_snoozed_section() -> None:
@@ -264,10 +296,10 @@ def test_a_revised_item_leaves_the_snoozed_section() -> None:
     state.load([snoozed, other], mirror, in_order=False)
     state.set_triage(Triage().snooze(snoozed, NOW + timedelta(hours=2)), mirror)
     state.set_filter(RowFilter(triaged=True), mirror)
-    assert mirror.rows == [snoozed] and state.triaged_count() == 1
+    assert mirror.leads == [snoozed] and state.triaged_count() == 1
     state.apply(compare([snoozed, other], [replace(snoozed, revision=2), other]), mirror)
     state.check()
-    assert mirror.rows == [] and state.triaged_count() == 0
+    assert mirror.leads == [] and state.triaged_count() == 0
     assert state.counts()[Reason.NEEDS_ACK] == 2
 
 
@@ -276,7 +308,7 @@ def test_a_load_in_the_promised_order_waits_for_its_records() -> None:
     state = InboxState(lambda: NOW)
     mirror = Mirror(state)
     state.load(ordered, mirror, in_order=True)
-    assert not state.indexed and mirror.rows == ordered
+    assert not state.indexed and mirror.leads == ordered
     state.check()
     resets = mirror.resets
     state.ensure_index(mirror)
@@ -284,7 +316,7 @@ def test_a_load_in_the_promised_order_waits_for_its_records() -> None:
     state.check()
     state.load(list(reversed(ordered)), mirror, in_order=True)  # a broken promise
     state.ensure_index(mirror)
-    assert mirror.resets == resets + 2 and mirror.rows == ordered
+    assert mirror.resets == resets + 2 and mirror.leads == ordered
     state.check()
 
 
@@ -307,14 +339,14 @@ def test_a_new_search_index_renews_only_what_changed_and_the_search_follows() ->
     index = {f"D-{n}": f"body {n}" for n in range(1, 5)}
     state.set_search_index(index, mirror)
     state.set_filter(RowFilter(search="rotation"), mirror)
-    assert mirror.rows == []
+    assert mirror.leads == []
     state.set_search_index({**index, "D-3": "key rotation"}, mirror)  # same keys, same order
     state.check()
-    assert [i.key for i in mirror.rows] == ["D-3"]
+    assert [i.key for i in mirror.leads] == ["D-3"]
     state.set_search_index({"D-2": "rotation", "D-1": "body 1"}, mirror)  # keys gone, reordered
     state.check()
-    assert [i.key for i in mirror.rows] == ["D-2"]
+    assert [i.key for i in mirror.leads] == ["D-2"]
     state.set_filter(RowFilter(), mirror)
     state.set_search_index({}, mirror)
     state.check()
-    assert len(mirror.rows) == 4
+    assert len(mirror.leads) == 4
