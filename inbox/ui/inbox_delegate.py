@@ -105,7 +105,7 @@ def lay_out(rect: QRect, text: RowText, metrics: QFontMetrics, bold: QFontMetric
             break  # the first chip always shows, elided if it must; the rest while they fit
         chips.append(QRect(x, top2, min(wanted, right + 1 - x), height))
         x += wanted + PAD
-    rest = " · ".join(part for part in (text.changed, text.deadline) if part)
+    rest = " · ".join(part for part in (text.triage, text.changed, text.deadline) if part)
     room = max(right + 1 - x, 0)
     times_text = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room) if rest else ""
     times = QRect(x, top2, _width(metrics, times_text), height)

@@ -66,6 +66,7 @@ class InboxTableModel(QAbstractTableModel):
         self._headers = SectionHeaders()
         self._marks = ReadMarks()
         self._names: Mapping[str, str] = {}
+        self._triage = Triage()
 
     # -- Qt's interface (camelCase names are Qt's) ---------------------------------------------
 
@@ -186,6 +187,7 @@ class InboxTableModel(QAbstractTableModel):
         self._refilter(owner=owner)
 
     def set_triage(self, triage: Triage) -> None:
+        self._triage = triage  # a snoozed row says until when
         self._state.set_triage(triage, self._signals)
 
     def set_search_index(self, mapping: Mapping[str, str], *, casefolded: bool = False) -> None:
@@ -325,7 +327,7 @@ class InboxTableModel(QAbstractTableModel):
         items = self._state.row_items(row)
         lead = items[0]
         unread = self._marks.unread(lead.key, lead.revision)
-        return row_text(items, self._now(), self._names, unread)
+        return row_text(items, self._now(), self._names, unread, self._triage)
 
     def _all_changed(self) -> None:
         if self.rowCount():

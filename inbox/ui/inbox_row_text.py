@@ -7,9 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from inbox.core.delta import item_id
 from inbox.core.inbox import InboxItem
 from inbox.core.model import Reason
 from inbox.core.times import as_utc
+from inbox.core.triage import Triage
+from inbox.ui.action_answers import returns_at
 from inbox.ui.inbox_rows import REASON_TEXT, deadline_text, span_text
 
 CHIP_LABELS = {
@@ -37,6 +40,7 @@ class RowText:
     deadline: str  # "due in 23 h · …" / "overdue 2 h · …", or ""
     overdue: bool
     unread: bool
+    triage: str = ""  # "snoozed until tomorrow 09:00", "marked done", or ""
 
     @property
     def why(self) -> str:
@@ -45,12 +49,16 @@ class RowText:
     def sentence(self) -> str:
         """The whole row as one line, for screen readers and tooltips."""
         parts = [f"{self.key} {self.title}", f"owner {self.owner}", self.why]
-        parts += [p for p in (self.changed, self.deadline) if p]
+        parts += [p for p in (self.triage, self.changed, self.deadline) if p]
         return ("Unread: " if self.unread else "") + ", ".join(parts)
 
 
 def row_text(
-    items: Sequence[InboxItem], now: datetime, names: Mapping[str, str], unread: bool
+    items: Sequence[InboxItem],
+    now: datetime,
+    names: Mapping[str, str],
+    unread: bool,
+    triage: Triage | None = None,
 ) -> RowText:
     """The texts of a row whose items are ``items`` (most urgent first, one decision)."""
     lead = items[0]
@@ -66,7 +74,20 @@ def row_text(
         deadline="" if deadline is None else _due(deadline_text(deadline, now), late),
         overdue=late,
         unread=unread,
+        triage="" if triage is None else triage_note(lead, triage, now),
     )
+
+
+def triage_note(item: InboxItem, triage: Triage, now: datetime) -> str:
+    """Where ``item`` stands in this machine's triage, for its row in "Snoozed / done"."""
+    snooze = triage.snoozed.get(item_id(item))
+    if snooze is not None and snooze.revision == item.revision:
+        if snooze.until is None:
+            return "snoozed until it changes"
+        return f"snoozed until {returns_at(snooze.until, now)}"
+    if triage.done_at.get(item_id(item)) == item.revision:
+        return "marked done"
+    return ""
 
 
 def _chip(item: InboxItem) -> str:

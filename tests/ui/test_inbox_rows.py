@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from inbox.core.delta import compare
 from inbox.core.model import Person, Reason
 from inbox.core.read_marks import ReadMarks
+from inbox.core.triage import Triage
 from inbox.ui.inbox_delegate import InboxRowDelegate, RowLayout
 from inbox.ui.inbox_model import InboxTableModel
 from inbox.ui.inbox_row_text import RowText
@@ -220,3 +221,20 @@ def test_without_the_keys_j_types_into_the_search(view: InboxListView, qtbot: Qt
     qtbot.keyClicks(view.search_field, "j")
     assert view.search_field.text() == "j"
     assert view.current_item() is None
+
+
+def test_a_snoozed_row_says_until_when_and_a_done_one_says_so(view: InboxListView) -> None:
+    tomorrow = NOW.replace(hour=9) + timedelta(days=1)
+    informed = next(i for i in ITEMS if i.reason is Reason.INFORMED)
+    feedback = next(i for i in ITEMS if i.key == "D-9")
+    triage = Triage().snooze(feedback, tomorrow).snooze(ITEMS[0], None).done(informed)
+    view.model.set_triage(triage)
+    view.model.set_reasons(None, triaged=True)
+    shown = {t.key: t for t in texts(view.model)}
+    assert set(shown) == {"D-2", "D-9", "D-5"}
+    assert shown["D-9"].triage.startswith("snoozed until ") and "09:00" in shown["D-9"].triage
+    assert shown["D-2"].triage == "snoozed until it changes"
+    assert shown["D-5"].triage == "marked done"
+    assert "snoozed until" in shown["D-9"].sentence()
+    view.model.set_reasons(None)
+    assert all(t.triage == "" for t in texts(view.model))  # nothing triaged is listed there
