@@ -75,6 +75,8 @@ def probe(folder: Path) -> str | None:
     return None
 
 
+# Complexity C (radon): one branch per errno and SQLite error that names a folder's state (read-
+# only, full, not permitted).
 def cause(folder: Path, exc: BaseException) -> str | None:
     """Which of :data:`READ_ONLY`, :data:`FULL`, :data:`DENIED` ``exc`` (raised while writing
     under ``folder``) comes from, or None when it is something else."""

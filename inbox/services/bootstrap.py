@@ -72,6 +72,8 @@ def _saved_password(url: URL) -> str | None:
         return None
 
 
+# Complexity C (radon): start-up's steps in order (store, keyring, demo, identity, client), each
+# with its own failure sentence.
 def start(request: StartRequest) -> Started:
     """Worker thread only: opens the store (and the keyring), seeds the demo when asked, checks
     who the person is, and opens their client."""

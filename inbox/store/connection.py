@@ -179,6 +179,8 @@ class StoreConnection:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    # Complexity C (radon): one branch per kind of database error and the sentence it becomes; the
+    # one place that translates them.
     @contextmanager
     def _translated(self) -> Iterator[None]:
         try:

@@ -37,6 +37,8 @@ class Directory:
             feed.notify(session)
         return Change(None, None, ("team_added",), f"Added team {name}.")
 
+    # Complexity C (radon): a new person or more teams for a known one, with the feed event of
+    # each, in one write transaction.
     def add_person(
         self, handle: str, *, name: str, teams: Iterable[str] = (), actor: str | None = None
     ) -> Change:

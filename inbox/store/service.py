@@ -38,6 +38,8 @@ from inbox.store.responses import ResponseWrites
 class StoreService(ResponseWrites):
     # -- authoring ---------------------------------------------------------------------------
 
+    # Complexity C (radon): the create rules in order (owner, team, audience, assertions) inside
+    # one write transaction, with the PostgreSQL path beside them.
     def create(
         self,
         actor: str,
@@ -117,6 +119,9 @@ class StoreService(ResponseWrites):
             feed.notify(session)
         return Change(key, 1, ("created",), f"Created {key} (draft, r1).")
 
+    # Complexity C (radon): the revise rules in order (state, stale revision, what may be removed,
+    # nothing changed, minor with assertions) inside one write transaction, with the PostgreSQL
+    # path beside them.
     def revise(
         self,
         actor: str,

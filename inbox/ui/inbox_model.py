@@ -88,6 +88,8 @@ class InboxTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags  # a header: the cursor and the selection pass it by
         return super().flags(index)
 
+    # Complexity C (radon): one branch per Qt item-data role and for header rows, the shape Qt's
+    # model API asks for.
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
