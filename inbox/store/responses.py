@@ -29,19 +29,9 @@ class ResponseWrites(Directory):
         ack_id = str(uuid.UUID(ack_id)) if ack_id else str(uuid.uuid4())
         now = self.clock()
         if self.store.dialect == "postgresql":
-            with self.store.write() as session:
-                result = pg_writes.call(
-                    session,
-                    "acknowledge",
-                    p_actor=actor,
-                    p_key=key,
-                    p_revision=revision,
-                    p_id=ack_id,
-                    p_at=now,
-                )
-                number, inserted = int(result[0]), bool(result[1])
-                if inserted:
-                    feed.notify(session)
+            number, inserted = self._respond_on_postgres(
+                "acknowledge", p_actor=actor, p_key=key, p_revision=revision, p_id=ack_id, p_at=now
+            )
             return _acknowledged(actor, key.strip().upper(), number, inserted)
         with self.store.write() as session:
             person = self._person(session, actor)
@@ -101,20 +91,15 @@ class ResponseWrites(Directory):
         feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
         now = self.clock()
         if self.store.dialect == "postgresql":
-            with self.store.write() as session:
-                result = pg_writes.call(
-                    session,
-                    "give_feedback",
-                    p_actor=actor,
-                    p_key=key,
-                    p_body=body,
-                    p_objection=objection,
-                    p_id=feedback_id,
-                    p_at=now,
-                )
-                number, inserted = int(result[0]), bool(result[1])
-                if inserted:
-                    feed.notify(session)
+            number, inserted = self._respond_on_postgres(
+                "give_feedback",
+                p_actor=actor,
+                p_key=key,
+                p_body=body,
+                p_objection=objection,
+                p_id=feedback_id,
+                p_at=now,
+            )
             return _feedback_given(key.strip().upper(), number, objection, inserted)
         with self.store.write() as session:
             person = self._person(session, actor)
@@ -146,6 +131,16 @@ class ResponseWrites(Directory):
             )
             feed.notify(session)
             return _feedback_given(row.key, row.current_revision, objection, True)
+
+    def _respond_on_postgres(self, function: str, **params: object) -> tuple[int, bool]:
+        """Call the database's ``acknowledge`` or ``give_feedback``: (the revision answered,
+        whether this call inserted it); a repeat inserts nothing and wakes nobody."""
+        with self.store.write() as session:
+            result = pg_writes.call(session, function, **params)
+            number, inserted = int(result[0]), bool(result[1])
+            if inserted:
+                feed.notify(session)
+        return number, inserted
 
 
 def _acknowledged(person: str, key: str, number: int, inserted: bool) -> Change:
