@@ -263,6 +263,7 @@ def test_only_acknowledgment_popups_about_one_decision_offer_acknowledge() -> No
     assert not can_acknowledge(summary)
 
 
+@pytest.mark.expect_log("inbox.notify.chain", "WARNING")
 def test_withdraw_reaches_the_adapter_in_use_and_a_failure_is_only_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -113,7 +113,7 @@ def test_a_deadline_reminder_replaces_the_request_and_goes_when_the_feedback_is_
 
 def test_owners_news_stands_until_replaced() -> None:
     desk = Desk()
-    objection = ev("feedback", "D-5", actor="bo", objection=True, id="f1")
+    objection = ev("feedback", "D-5", 1, actor="bo", objection=True, id="f1")
     news = InboxDelta(items=(), events=(objection,), owned=frozenset({"D-5"}))
     (popup,) = desk.runner.on_delta(news, NOW)
     assert popup.reason == OBJECTION
@@ -134,6 +134,7 @@ def test_a_summary_goes_once_nothing_it_covers_is_owed() -> None:
     assert desk.withdrawn == [summary]
 
 
+@pytest.mark.expect_log("inbox.notify.runner", "ERROR")
 def test_a_failing_withdraw_is_logged_and_forgotten(caplog: pytest.LogCaptureFixture) -> None:
     def broken(popup: Popup) -> None:
         raise RuntimeError("the bus went away")
