@@ -175,6 +175,7 @@ class _LockedKeyring:
         raise credentials.KeyringLockedError()
 
 
+@pytest.mark.expect_log("inbox.services.bootstrap", "WARNING")
 def test_a_locked_keyring_means_asking_for_the_password(
     password_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
