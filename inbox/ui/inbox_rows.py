@@ -257,8 +257,9 @@ def matches(record: Record, wanted: RowFilter) -> bool:
 
 def pick(
     everything: list[Record], wanted: RowFilter, hidden: set[ItemId], *, per_key: bool = True
-) -> tuple[list[Record], Counter[str], int, Counter[str] | None]:
-    """(visible records, items per reason, triaged count, items per decision): what
+) -> tuple[list[Record], Counter[str], Counter[str], Counter[str] | None]:
+    """(visible records, items per reason, snoozed or done items per decision, items per
+    decision): what
     :func:`matches` and the per-record rules of ``InboxState`` decide one by one, for every
     record at once. The last counts the decisions of "All" (one row each); without
     ``per_key`` (no decision has two items) it is None: hashing 10^5 keys costs ~10 ms."""
@@ -272,7 +273,7 @@ def pick(
         rows = [r for r in shown if r[1][1] in wanted.reasons]
     else:
         rows = list(shown) if shown is everything else shown  # rows change on their own
-    return rows, counts, len(triaged), decisions
+    return rows, counts, Counter(map(FIRST, map(REC_IDENT, triaged))), decisions
 
 
 # Complexity C (radon): three independent optional filters, each one line; splitting them would

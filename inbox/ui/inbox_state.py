@@ -73,7 +73,7 @@ class InboxState:
         self._decisions: Counter[str] | None = Counter()
         self._per_key: Counter[str] = Counter()  # every record per decision key
         self._multi = 0  # decisions with two records or more
-        self._triaged = 0
+        self._triaged: Counter[str] = Counter()  # snoozed or done items per decision
 
     @property
     def indexed(self) -> bool:
@@ -136,7 +136,7 @@ class InboxState:
         return sum(self._counts.values()) if shown is None else len(shown)
 
     def triaged_count(self) -> int:
-        return self._triaged
+        return len(self._triaged)  # decisions, like "All": a row is a decision
 
     def all_items(self) -> list[InboxItem]:
         """Every item, shown or not, in the current order."""
@@ -167,7 +167,7 @@ class InboxState:
         self._per_key, self._multi = Counter(), 0
         self._rows = DecisionRows([], {}, self._descending)
         if plain:
-            self._pending, self._counts, self._triaged = fresh, grouped_counts(fresh), 0
+            self._pending, self._counts, self._triaged = fresh, grouped_counts(fresh), Counter()
         else:
             self._pending = None
             self._index(fresh)
@@ -280,7 +280,7 @@ class InboxState:
         decisions = per_key or Counter()
         _expect(DecisionRows.of(rows, self._descending) == self._rows, "visible rows")
         _expect(self._rows.index_agrees(), "the rows' index of decisions")
-        _expect((counts, triaged) == (self._counts, self._triaged), "counts")
+        _expect((counts, triaged) == (self._counts, +self._triaged), "counts")
         _expect(self._decisions in (None, +decisions), "decision counts")
         _expect(self.decision_count() == len(decisions or ()), "decision count")
         _expect(self._per_key == Counter(map(FIRST, map(REC_IDENT, self._records))), "keys")
@@ -327,7 +327,7 @@ class InboxState:
             signals.counts_changed()
 
     def _count_state(self) -> tuple[Counter[str], int, int]:  # what the section list shows
-        return Counter(self._counts), self._triaged, self.decision_count()
+        return Counter(self._counts), len(self._triaged), self.decision_count()
 
     def _status(self, record: Record, hidden: bool) -> tuple[bool, bool]:
         """(passes search/team/owner, visible as a row) for ``record`` with this triage state."""
@@ -341,7 +341,7 @@ class InboxState:
         if not found:
             return
         if hidden:
-            self._triaged += step
+            key_step(self._triaged, record[1][0], step)  # its count of decisions is wanted
             return
         self._counts[record[1][1]] += step
         key = record[1][0]

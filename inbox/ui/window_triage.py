@@ -4,7 +4,7 @@ here reaches the store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,20 +43,23 @@ class TriageActions:
         return None
 
     def _snooze(self, until: str | None) -> None:
-        item = self.inbox.current_item()
-        if item is None:
+        # A row is a decision: snoozing it snoozes every item it shows (its chips), or the row
+        # would stay in the list with the rest of them.
+        items = self.inbox.current_items()
+        if not items:
             self.say_why_not("snooze")
             return
         now = datetime.now().astimezone()
         ends = snooze_until(until, now)
-        self._triage_with_undo(
-            item, self.triage.snooze(item, ends), snooze_sentence(item.key, ends, now)
-        )
+        triage = self.triage
+        for item in items:
+            triage = triage.snooze(item, ends)
+        self._triage_with_undo(items, triage, snooze_sentence(items[0].key, ends, now))
 
     def _on_done(self) -> None:
         item = self.inbox.current_item()
         if item is not None and item.reason is Reason.INFORMED:
-            self._triage_with_undo(item, self.triage.done(item), done_sentence(item))
+            self._triage_with_undo((item,), self.triage.done(item), done_sentence(item))
         else:
             self.say_why_not("done")
 
@@ -68,21 +71,22 @@ class TriageActions:
         else:
             self.say_why_not("restore")
 
-    def _triage_with_undo(self, item: InboxItem, triage: Triage, said: str) -> None:
-        wanted = item_id(item)
-        before = (self.triage.snoozed.get(wanted), self.triage.done_at.get(wanted))
+    def _triage_with_undo(self, items: Sequence[InboxItem], triage: Triage, said: str) -> None:
+        wanted = {item_id(item) for item in items}
+        before = {i: (self.triage.snoozed.get(i), self.triage.done_at.get(i)) for i in wanted}
         self._set_triage(triage)
 
         def undo() -> None:
-            # Only this item goes back as it was: other snoozes made meanwhile stay.
-            snoozed = {k: v for k, v in self.triage.snoozed.items() if k != wanted}
-            done_at = {k: v for k, v in self.triage.done_at.items() if k != wanted}
-            if before[0] is not None:
-                snoozed[wanted] = before[0]
-            if before[1] is not None:
-                done_at[wanted] = before[1]
+            # Only these items go back as they were: other snoozes made meanwhile stay.
+            snoozed = {k: v for k, v in self.triage.snoozed.items() if k not in wanted}
+            done_at = {k: v for k, v in self.triage.done_at.items() if k not in wanted}
+            for i, (snooze, done) in before.items():
+                if snooze is not None:
+                    snoozed[i] = snooze
+                if done is not None:
+                    done_at[i] = done
             self._set_triage(Triage(snoozed, done_at))
-            self.banner.say(f"{item.key} is back as it was.")
+            self.banner.say(f"{items[0].key} is back as it was.")
 
         self.banner.say(said, seconds=self.undo_seconds, undo=undo)
 
