@@ -115,8 +115,8 @@ def test_a_finalized_decision_is_on_the_bus_within_a_second_once_across_restarts
         assert len(_mentioning(bus.notify_calls(), key)) == 1, "notified twice after a restart"
 
         if notifier == "desktop-notifier":
-            # the mock numbers popups 1, 2, 3… in the order it receives them
-            popup_id = bus.notify_calls().index(_mentioning(bus.notify_calls(), later)[0]) + 1
+            calls = bus.notify_calls()
+            popup_id = _server_id(calls, _mentioning(calls, later)[0])
             bus.emit_action_invoked(popup_id, "acknowledge")
             _wait(lambda: _acknowledged(pg_url, later), 10, "the acknowledgment in the store", app)
     finally:

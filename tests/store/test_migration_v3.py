@@ -38,6 +38,8 @@ def _v2_store(url: str) -> StoreConnection:
     """A store migrated to v2 only, holding what a v2 client wrote: D-1 at r2, acknowledged at
     r1, with feedback and its feed."""
     store = StoreConnection.open(url)
+    if store.sqlite_file is not None:
+        store.sqlite_file.touch()  # opening never creates a SQLite store; init would go to v3
     config = schema._alembic_config()
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection

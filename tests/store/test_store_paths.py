@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from inbox.core.errors import UsageError
+from inbox.store import schema
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import parse_store_url, redact
 from inbox.sync.paths import ClientPaths
@@ -105,8 +106,8 @@ def test_opening_never_creates_only_initialise_does(tmp_path: Path) -> None:
     try:
         assert store.version() is None
         assert not path.exists()
-        assert store.initialise() == (None, 2)
-        assert path.exists() and store.version() == 2
+        assert store.initialise() == (None, schema.SCHEMA_VERSION)
+        assert path.exists() and store.version() == schema.SCHEMA_VERSION
     finally:
         store.dispose()
 

@@ -27,6 +27,9 @@ from tests.store.helpers import open_store, token_decision
 TRIALS = 20
 DAMAGES = ("truncated mid-page", "page overwritten with garbage", "header overwritten")
 
+# Every test here opens a damaged state file, which the client moves aside with one warning.
+pytestmark = pytest.mark.expect_log("inbox.sync.localdb", "WARNING")
+
 
 def _fill(state: ClientState, rng: random.Random) -> dict[str, OutboxEntry]:
     """An outbox of a few pages; what is left in it after some were delivered, by id."""
