@@ -14,9 +14,11 @@ from inbox.config.profile import choose_user
 from inbox.core.digest import build_digest
 from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
 from inbox.core.inbox import compute_inbox
+from inbox.core.model import Snapshot
 from inbox.store.clock import utcnow
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
-from inbox.sync.syncer import overlay
+from inbox.sync.state import SENT, OutboxEntry
+from inbox.sync.syncer import overlay, recorded
 
 
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
@@ -47,6 +49,8 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
             f"There is no person {user!r} in this store; check --user or add "
             f'them with `decision-inbox person add {user} --name "…"`.'
         )
+    if not stale:
+        outbox = _still_waiting(outbox, snapshot, user)
     # What this machine acknowledged but the store has not confirmed yet counts as done.
     snapshot = overlay(snapshot, outbox, user)
     if stale:
@@ -69,6 +73,15 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
         if outbox:
             say(render.outbox_text(outbox))
     return 0
+
+
+def _still_waiting(outbox: list[OutboxEntry], snapshot: Snapshot, user: str) -> list[OutboxEntry]:
+    """``outbox`` without what was sent and is in the store already: done, whether or not a
+    sync of this profile has confirmed it yet."""
+    by_key = {d.key: d for d in snapshot.decisions}
+    return [
+        e for e in outbox if not (e.status == SENT and recorded(e, by_key.get(e.decision), user))
+    ]
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:

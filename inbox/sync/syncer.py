@@ -168,14 +168,7 @@ class Syncer:
         with self._lock:
             self._pull()
             decisions = self._mirror.decisions
-        for entry in sent:
-            d = decisions.get(entry.decision)
-            if d is None:
-                continue
-            if any(
-                a.person == self.user and a.revision == entry.revision for a in d.acknowledgments
-            ) or any(f.id == entry.id for f in d.feedback):
-                seen.add(entry.id)
+        seen |= {e.id for e in sent if recorded(e, decisions.get(e.decision), self.user)}
         self.state.remove([e.id for e in sent if e.id in seen])
 
     # -- catch-up ------------------------------------------------------------------------------
@@ -289,6 +282,17 @@ def overlay_groups(
         return snapshot
     decisions = tuple(overlay_decision(d, groups.get(d.key, ()), user) for d in snapshot.decisions)
     return Snapshot(decisions, snapshot.people)
+
+
+def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:
+    """Whether ``decision`` (as the store or the cache has it) already holds ``entry``."""
+    if decision is None:
+        return False
+    if entry.kind == "ack":
+        return any(
+            a.person == user and a.revision == entry.revision for a in decision.acknowledgments
+        )
+    return any(f.id == entry.id for f in decision.feedback)
 
 
 # Complexity C (radon): one branch per outbox entry kind (ack, feedback) and its already-there
