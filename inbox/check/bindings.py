@@ -7,7 +7,6 @@ silently skips a binding is worse than one that fails: the contract is in docs/c
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from inbox.core.errors import InboxError
+from inbox.core.spelling import did_you_mean
 
 FILENAME = "decisions.toml"
 LOCATORS = ("json", "toml", "yaml", "ini", "env", "regex")
@@ -195,8 +195,7 @@ def _unknown_fields(
 ) -> None:
     for name in table:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            meant = f" (did you mean {close[0]}?)" if close else ""
+            meant = did_you_mean(name, known)
             raise lines.error(start, name, f"{where} has an unknown field {name}{meant}")
 
 

@@ -5,12 +5,12 @@ codes."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from inbox.core.errors import UsageError
+from inbox.core.spelling import did_you_mean
 
 EXIT_CODES = """exit codes:
   0  success
@@ -76,8 +76,7 @@ class Parser(argparse.ArgumentParser):
                 continue
             if any(option.startswith(name) for option in known if option.startswith("--")):
                 continue  # an abbreviation argparse accepts
-            close = difflib.get_close_matches(name, known, n=1)
-            meant = f" (did you mean {close[0]}?)" if close else ""
+            meant = did_you_mean(name, known)
             return f"Unknown option {name} for `{self.prog}`{meant}; see `{self.prog} --help`."
         return None
 

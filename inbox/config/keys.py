@@ -7,6 +7,8 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from inbox.core import spelling
+
 NOTIFICATIONS = "notifications"
 SYNC = "sync"
 OBSOLETE = frozenset({"start_at_login"})
@@ -20,15 +22,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-CLOSE_ENOUGH = 0.6
-"""difflib's own default cutoff: "notifer" is 0.93 from "notifier", "usr" 0.86 from "user"."""
-
-
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean "x"?)' for the choice closest to ``word``, or "" when none is close: it
-    goes right after the value it is about, so the message stays one sentence."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=CLOSE_ENOUGH)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    """' (did you mean "x"?)' for the choice closest to ``word``, or "" when none is close."""
+    return spelling.did_you_mean(word, choices, quote='"')
 
 
 def unknown_keys(data: Mapping[str, Any]) -> list[str]:
@@ -58,6 +54,6 @@ def _unknown(name: str, section: str | None) -> str:
         )
         for other, key in candidates
     )
-    if score >= CLOSE_ENOUGH:
+    if score >= spelling.CLOSE_ENOUGH:
         return f'config.json has an unknown key "{dotted}"; did you mean "{shown}"?'
     return f'config.json has an unknown key "{dotted}", which Decision Inbox does not use.'

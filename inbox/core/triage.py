@@ -64,13 +64,19 @@ class Triage:
 
     def hides(self, item: InboxItem, now: datetime) -> bool:
         """Whether ``item`` is out of the inbox at ``now``: a new revision always brings it back."""
-        wanted = item_id(item)
-        if self.done_at.get(wanted) == item.revision:
+        if self.is_done(item):
             return True
-        snooze = self.snoozed.get(wanted)
-        if snooze is None or snooze.revision != item.revision:
-            return False
-        return snooze.until is None or as_utc(now) < as_utc(snooze.until)
+        snooze = self.snooze_of(item)
+        return snooze is not None and (snooze.until is None or as_utc(now) < as_utc(snooze.until))
+
+    def snooze_of(self, item: InboxItem) -> Snooze | None:
+        """``item``'s snooze while it still applies (made at the item's current revision)."""
+        snooze = self.snoozed.get(item_id(item))
+        return snooze if snooze is not None and snooze.revision == item.revision else None
+
+    def is_done(self, item: InboxItem) -> bool:
+        """Whether ``item`` was marked done at its current revision."""
+        return self.done_at.get(item_id(item)) == item.revision
 
     def ids(self) -> frozenset[ItemId]:
         """Every item this triage mentions, hiding or not: the only ones :meth:`hides` can hide."""

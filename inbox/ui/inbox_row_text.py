@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from inbox.core.delta import item_id
 from inbox.core.inbox import InboxItem
 from inbox.core.model import Reason
 from inbox.core.times import as_utc
@@ -80,12 +79,12 @@ def row_text(
 
 def triage_note(item: InboxItem, triage: Triage, now: datetime) -> str:
     """Where ``item`` stands in this machine's triage, for its row in "Snoozed / done"."""
-    snooze = triage.snoozed.get(item_id(item))
-    if snooze is not None and snooze.revision == item.revision:
+    snooze = triage.snooze_of(item)
+    if snooze is not None:
         if snooze.until is None:
             return "snoozed until it changes"
         return f"snoozed until {returns_at(snooze.until, now)}"
-    if triage.done_at.get(item_id(item)) == item.revision:
+    if triage.is_done(item):
         return "marked done"
     return ""
 

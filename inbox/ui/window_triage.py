@@ -33,12 +33,11 @@ class TriageActions:
         item = self.inbox.current_item()
         if item is None or item.key != key:
             return None
-        wanted = item_id(item)
-        snooze = self.triage.snoozed.get(wanted)
-        if snooze is not None and snooze.revision == item.revision:
+        snooze = self.triage.snooze_of(item)
+        if snooze is not None:
             now = datetime.now().astimezone()
             return snooze_sentence(key, snooze.until, now).replace("Snoozed", "You snoozed", 1)
-        if self.triage.done_at.get(wanted) == item.revision:
+        if self.triage.is_done(item):
             return f"You marked {key} done; it comes back if the decision changes."
         return None
 
