@@ -34,7 +34,6 @@ from inbox.store.models import (
     MembershipRow,
     PersonRow,
     RevisionRow,
-    TeamRow,
 )
 
 _T = TypeVar("_T")
@@ -62,10 +61,6 @@ def load_people(session: Session) -> dict[str, Person]:
         row.handle: Person(row.handle, row.name, frozenset(teams[row.handle]))
         for row in session.scalars(select(PersonRow).order_by(PersonRow.handle))
     }
-
-
-def load_teams(session: Session) -> list[str]:
-    return list(session.scalars(select(TeamRow.name).order_by(TeamRow.name)))
 
 
 def load_snapshot(session: Session) -> Snapshot:

@@ -49,10 +49,6 @@ def marked_markdown(old: str, new: str) -> str | None:
     return "".join(out)
 
 
-def has_marks(text: str) -> bool:
-    return any(mark in text for mark in MARKS)
-
-
 def _deleted(tokens: list[str]) -> str:
     words = [t for t in tokens if not t.isspace() and not _BLOCK_SYNTAX.match(t)]
     if not words:
