@@ -1,4 +1,5 @@
-# Decision Inbox: developer entry points. `make test` is the command CI runs (.ci/run).
+# Decision Inbox: developer entry points. `make test` and `make bench QUICK=1` are what CI runs
+# (.ci/run).
 # Packaging (docs/packaging.md): dist, package, package-test, desktop-files, install-desktop,
 # uninstall-desktop, deb, deb-test.
 
@@ -16,6 +17,9 @@ RUN_STAMP := $(VENV)/.runtime.stamp
 # window to a picture and says where.
 RUN_CMD ?= $(BIN)/decision-inbox --demo
 
+# `make bench QUICK=1`: every benchmark case small, to prove the harness runs (what CI does).
+QUICK ?=
+
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
@@ -28,7 +32,7 @@ DESKTOP_EXEC ?=
 VERSION       = $(shell $(PYTHON) packaging/project.py | sed -n 's/^VERSION=//p')
 DEB           = $(DIST)/decision-inbox_$(VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: venv run test lint screenshots clean dist package package-test desktop-files install-desktop \
+.PHONY: venv run test bench lint screenshots clean dist package package-test desktop-files install-desktop \
 	uninstall-desktop deb deb-test
 
 venv: $(STAMP)
@@ -48,6 +52,13 @@ run: $(RUN_STAMP)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark harness (benchmarks/, BENCHMARKS.md): every case against a floor measured in the
+# same run. A full run rewrites BENCHMARKS.md's table and bench-results.json, and exits 1 when a
+# target is missed; QUICK=1 writes bench-results-quick.json only and fails on harness errors
+# alone.
+bench: venv
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
 
 lint: venv
 	$(BIN)/ruff check .

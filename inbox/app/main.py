@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inbox.app import wiring
+from inbox.app import marks, wiring
 from inbox.app.options import AppOptions
 from inbox.app.screenshot import parse_size, screenshot
 from inbox.app.startup import (
@@ -122,6 +122,7 @@ def _main(
         window.banner.say(started.client.recovery.message, "error")
     if select:
         window.select_key(select)
+    marks.install(app, window, sync)
     window.show()
     sync.start()
     _quit_on_signals(app, quit_app)

@@ -1,4 +1,4 @@
-"""The inbox list benchmark (tests/perf/inbox_100k.py) once at 100 000 items, with generous
+"""The inbox list benchmark (benchmarks/list_100k.py, ``make bench``) once at 100 000 items, with generous
 bounds: it catches an operation gone quadratic or a one-row sync that resets the model, not
 ordinary slowness. The numbers themselves come from running the script."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.perf.inbox_100k import measure
+from benchmarks.list_100k import measure
 
 # Offscreen's QPlatformWindow lacks propagateSizeHints() and says so when a window is shown.
 pytestmark = [

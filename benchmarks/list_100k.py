@@ -1,7 +1,7 @@
 """The inbox list at 100 000 items, against the floor of a bare QTableView over a trivial model
 with the same rows and columns, measured in the same run.
 
-    .venv/bin/python tests/perf/inbox_100k.py [--items 100000] [--reps 7]
+    .venv/bin/python -m benchmarks.list_100k [--items 100000] [--reps 7]
 
 Measured, each as the median of several repetitions, with its ratio to the floor:
 - window shown: construct, fill, show, and process events until the table has painted;
@@ -11,8 +11,9 @@ Measured, each as the median of several repetitions, with its ratio to the floor
   model reset (the floor emits one ``dataChanged``);
 - without a floor: the window shown and then idle (the bookkeeping put off until after the
   first paint), and a new search index that changes one decision's text.
-Offscreen unless QT_QPA_PLATFORM says otherwise. tests/perf/test_inbox_100k_smoke.py runs the
-same code once with generous bounds.
+Offscreen unless QT_QPA_PLATFORM says otherwise. ``make bench`` reports the first two as
+``window_100k`` and ``search_100k``; tests/perf/test_inbox_100k_smoke.py runs the same code once
+with generous bounds.
 """
 
 from __future__ import annotations
@@ -22,19 +23,27 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
+from inbox.app.startup import quiet_offscreen_noise
 from inbox.core.delta import InboxDelta
 from inbox.core.inbox import REASON_ORDER, InboxItem
 from inbox.core.keys import decision_sort_key
@@ -57,27 +66,26 @@ _OWNERS = ("ana", "bo", "fred", "fatima", "mo", "kim", "lee", "sam")
 def make_items(n: int) -> list[InboxItem]:
     """``n`` varied, deterministic inbox items (every reason, team, owner, some deadlines), in
     the display order ``compute_inbox`` hands them over in."""
-    items = []
-    for k in range(1, n + 1):
-        reason = REASON_ORDER[k % len(REASON_ORDER)]
-        words = " ".join(_WORDS[(k * p) % len(_WORDS)] for p in (1, 7, 13))
-        deadline = None
-        if reason in (Reason.FEEDBACK_REQUESTED, Reason.DEADLINE_PASSED):
-            deadline = NOW + timedelta(minutes=(k % 5000) - 1000)
-        items.append(
-            InboxItem(
-                key=f"D-{k}",
-                title=words.capitalize(),
-                reason=reason,
-                revision=1 + k % 4,
-                state="open" if deadline else "finalized",
-                owner=_OWNERS[k % len(_OWNERS)],
-                team=_TEAMS[k % len(_TEAMS)],
-                deadline=deadline,
-                conflict_key="auth.token.refresh_minutes" if reason is Reason.CONFLICT else None,
-            )
-        )
-    return sorted(items, key=_display_order)
+    return sorted((make_item(k) for k in range(1, n + 1)), key=_display_order)
+
+
+def make_item(k: int) -> InboxItem:
+    reason = REASON_ORDER[k % len(REASON_ORDER)]
+    words = " ".join(_WORDS[(k * p) % len(_WORDS)] for p in (1, 7, 13))
+    deadline = None
+    if reason in (Reason.FEEDBACK_REQUESTED, Reason.DEADLINE_PASSED):
+        deadline = NOW + timedelta(minutes=(k % 5000) - 1000)
+    return InboxItem(
+        key=f"D-{k}",
+        title=words.capitalize(),
+        reason=reason,
+        revision=1 + k % 4,
+        state="open" if deadline else "finalized",
+        owner=_OWNERS[k % len(_OWNERS)],
+        team=_TEAMS[k % len(_TEAMS)],
+        deadline=deadline,
+        conflict_key="auth.token.refresh_minutes" if reason is Reason.CONFLICT else None,
+    )
 
 
 def _display_order(item: InboxItem) -> tuple[int, float, tuple[str, int]]:
@@ -97,11 +105,12 @@ def make_search_index(items: list[InboxItem]) -> dict[str, str]:
     }
 
 
-def row_texts(items: list[InboxItem]) -> list[tuple[str, ...]]:
-    return [
-        (i.key, i.title, i.owner, str(i.state), f"r{i.revision}", str(i.deadline or ""), i.reason)
-        for i in items
-    ]
+def row_texts(items: Iterable[InboxItem]) -> list[tuple[str, ...]]:
+    return [row_text(i) for i in items]
+
+
+def row_text(i: InboxItem) -> tuple[str, ...]:
+    return (i.key, i.title, i.owner, str(i.state), f"r{i.revision}", str(i.deadline or ""), i.reason)
 
 
 class TrivialTableModel(QAbstractTableModel):
@@ -336,7 +345,11 @@ def measure(n: int, reps: int) -> tuple[Results, Results]:
     """(floor, inbox list) samples for ``n`` items, each operation ``reps`` times (changes 3×)."""
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    qInstallMessageHandler(quiet_offscreen_noise)
     items = make_items(n)
+    # Warm-up, not counted: the first view of a process pays for Qt's lazy set-up (fonts, style,
+    # the platform plugin), which would otherwise land on whichever side runs first.
+    floor_runs(app, items, 1, Results())
     floor, inbox = Results(), Results()
     floor_runs(app, items, reps, floor)
     inbox_runs(app, items, reps, inbox)
