@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.pg import PgServer, acquire_server
+
 
 @dataclass
 class Measurement:
@@ -90,9 +92,22 @@ class HarnessError(RuntimeError):
 class Context:
     quick: bool
     scratch: Path
-    pg_admin: str  # an admin URL of a PostgreSQL server (the configured one or a throwaway)
     results: dict[str, Measurement] = field(default_factory=dict)
     log: Callable[[str], None] = print
+    server: PgServer | None = None
+
+    @property
+    def pg_admin(self) -> str:
+        """An admin URL of a PostgreSQL server: $DECISION_INBOX_TEST_PG's, or a throwaway
+        cluster started at the first case that asks (as the test suite does)."""
+        if self.server is None:
+            self.server = acquire_server()
+            self.log(f"  PostgreSQL: {self.server.source or self.server.admin_url}")
+        return self.server.admin_url
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
 
     def size(self, full: int, quick: int) -> int:
         return quick if self.quick else full

@@ -110,7 +110,15 @@ def row_texts(items: Iterable[InboxItem]) -> list[tuple[str, ...]]:
 
 
 def row_text(i: InboxItem) -> tuple[str, ...]:
-    return (i.key, i.title, i.owner, str(i.state), f"r{i.revision}", str(i.deadline or ""), i.reason)
+    return (
+        i.key,
+        i.title,
+        i.owner,
+        str(i.state),
+        f"r{i.revision}",
+        str(i.deadline or ""),
+        i.reason,
+    )
 
 
 class TrivialTableModel(QAbstractTableModel):

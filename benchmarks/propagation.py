@@ -85,7 +85,7 @@ def _pg_result(name: str, samples: list[float], floor: list[float]) -> dict[str,
 
 
 def propagation_pg(ctx: Context) -> list[Measurement]:
-    trials = ctx.size(200, 15)
+    trials = ctx.size(200, 10)
     name = create_database(ctx.pg_admin, prefix="di_bench_")
     try:
         floor = notify_round_trips(libpq_url(ctx.pg_admin, name), trials)
@@ -124,7 +124,7 @@ def propagation_pg_blocked(ctx: Context) -> list[Measurement]:
     base = ctx.results.get("propagation_pg")
     if base is None:
         raise RuntimeError("propagation_pg_blocked needs propagation_pg measured first")
-    trials = ctx.size(200, 15)
+    trials = ctx.size(200, 10)
     blocker_db = create_database(ctx.pg_admin, prefix="di_bench_blocker_")
     name = create_database(ctx.pg_admin, prefix="di_bench_")
     blocker = psycopg.connect(libpq_url(ctx.pg_admin, blocker_db))

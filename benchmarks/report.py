@@ -138,7 +138,9 @@ TEMPLATE = """# Benchmarks
 """
 
 
-def update_markdown(path: Path, table_text: str, machine_info: dict[str, Any], seconds: float) -> None:
+def update_markdown(
+    path: Path, table_text: str, machine_info: dict[str, Any], seconds: float
+) -> None:
     """Replace the generated part of ``path`` (between the markers), keeping the rest."""
     part = generated(table_text, machine_info, seconds)
     if not path.exists():

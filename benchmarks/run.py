@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import clients, propagation, report, sync_cases, ui_cases  # noqa: E402
 from benchmarks.common import Context, Measurement  # noqa: E402
-from tests.pg import acquire_server  # noqa: E402
 
 Case = Callable[[Context], list[Measurement]]
 
@@ -60,6 +59,22 @@ def selected(only: list[str]) -> list[str]:
     return [name for name in CASES if name in wanted]
 
 
+def run_case(name: str, ctx: Context, profile: bool) -> list[Measurement]:
+    if not profile:
+        return CASES[name](ctx)
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    try:
+        return CASES[name](ctx)
+    finally:
+        profiler.stop()
+        path = ROOT / f"bench-profile-{name}.txt"
+        path.write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+        ctx.log(f"  profile in {path.name}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="every case small, in about a minute")
@@ -68,32 +83,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--markdown", type=Path, help="the BENCHMARKS.md to keep current (full runs of all cases)"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile each case in this process with pyinstrument: bench-profile-NAME.txt",
+    )
     args = parser.parse_args(argv)
     names = selected(args.only)
     out = args.json or ROOT / ("bench-results-quick.json" if args.quick else "bench-results.json")
     markdown = args.markdown or ROOT / "BENCHMARKS.md"
     started = time.monotonic()
     load_before = os.getloadavg()
-    server = acquire_server()
     errors: dict[str, str] = {}
+    pg_version = "not used"
     with tempfile.TemporaryDirectory(prefix="di-bench-") as scratch:
-        ctx = Context(quick=args.quick, scratch=Path(scratch), pg_admin=server.admin_url)
+        ctx = Context(quick=args.quick, scratch=Path(scratch))
         ctx.log = lambda line: print(line, flush=True)
         try:
             for name in names:
                 ctx.log(f"{name} …")
                 case_started = time.monotonic()
                 try:
-                    for m in CASES[name](ctx):
+                    for m in run_case(name, ctx, args.profile):
                         ctx.results[m.name] = m
                         ctx.log(f"  {report.line(m)}")
                 except Exception as exc:  # the harness goes on; the error decides the exit
                     errors[name] = f"{type(exc).__name__}: {exc}"
                     traceback.print_exc()
                 ctx.log(f"  ({time.monotonic() - case_started:.0f} s)")
-            pg_version = report.server_version(server.admin_url)
+            if ctx.server is not None:
+                pg_version = report.server_version(ctx.server.admin_url)
         finally:
-            server.close()
+            ctx.close()
     elapsed = time.monotonic() - started
     machine = report.machine(pg_version, load_before, os.getloadavg())
     results = {n: m.as_json() for n, m in ctx.results.items()}

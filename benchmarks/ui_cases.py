@@ -23,7 +23,11 @@ def list_cases(ctx: Context) -> list[Measurement]:
     n = ctx.size(100_000, 5_000)
     reps = ctx.size(7, 2)
     floor, inbox = measure(n, reps)
-    extra = {"items": n, "reps": reps, "model_resets_on_one_row_change": inbox.resets_on_one_row_change}
+    extra = {
+        "items": n,
+        "reps": reps,
+        "model_resets_on_one_row_change": inbox.resets_on_one_row_change,
+    }
     return [
         ratio_case(
             "window_100k",
@@ -113,7 +117,9 @@ app.exec()
 """
 
 
-def _time_marks(args: list[str], env: dict[str, str], wanted: set[str], timeout: float) -> dict[str, float]:
+def _time_marks(
+    args: list[str], env: dict[str, str], wanted: set[str], timeout: float
+) -> dict[str, float]:
     """Start ``args``; the seconds from the start to each wanted mark line on stderr; then stop."""
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -138,21 +144,38 @@ def _time_marks(args: list[str], env: dict[str, str], wanted: set[str], timeout:
             proc.kill()
             proc.wait()
     if not wanted <= got.keys():
-        raise RuntimeError(f"{args[1:3]} never printed {sorted(wanted - got.keys())}: {''.join(lines)[-2000:]}")
+        raise RuntimeError(
+            f"{args[1:3]} never printed {sorted(wanted - got.keys())}: {''.join(lines)[-2000:]}"
+        )
     return got
 
 
 def startup(ctx: Context) -> list[Measurement]:
     n = ctx.size(1_000, 100)
-    reps = ctx.size(5, 2)
+    reps = ctx.size(5, 1)
     folder = ctx.folder("startup")
     store = folder / "store.sqlite"
     seed_varied(f"sqlite:///{store}", n).dispose()
     profile = folder / "profile"
     profile.mkdir(exist_ok=True)
-    (profile / "config.json").write_text(json.dumps({"sync": {"mode": "listen", "poll_seconds": 30}}))
-    env = {**_child_env(), "DECISION_INBOX_PROFILE": str(profile), "DECISION_INBOX_STARTUP_MARKS": "1"}
-    app = [sys.executable, "-m", "inbox.cli", "--store", f"sqlite:///{store}", "--user", "fred", "gui"]
+    (profile / "config.json").write_text(
+        json.dumps({"sync": {"mode": "listen", "poll_seconds": 30}})
+    )
+    env = {
+        **_child_env(),
+        "DECISION_INBOX_PROFILE": str(profile),
+        "DECISION_INBOX_STARTUP_MARKS": "1",
+    }
+    app = [
+        sys.executable,
+        "-m",
+        "inbox.cli",
+        "--store",
+        f"sqlite:///{store}",
+        "--user",
+        "fred",
+        "gui",
+    ]
     # the first start fills the cache; the measured ones start with it
     _time_marks(app, env, {"synced"}, 120)
     floors, shown, synced = [], [], []

@@ -144,7 +144,7 @@ class InboxTableModel(QAbstractTableModel):
         output is). Then, in the default order with no filter, the rows show at once and the
         bookkeeping only later calls need waits for :meth:`ensure_index`, so the window paints
         first; a broken promise is caught there and costs a reset.
-        tests/perf/inbox_100k.py measures both moments.
+        benchmarks/list_100k.py measures both moments.
         """
         self._state.load(items, self._signals, in_order=in_inbox_order)
 

@@ -1,7 +1,7 @@
 """The inbox table's row arithmetic, without Qt: one record per item (order key, identity,
 the fields the filters read), which records a filter shows, reason counts and deadline words,
 each built for 10^5 items with C-level maps rather than a Python call per item
-(tests/perf/inbox_100k.py measures them).
+(benchmarks/list_100k.py measures them).
 
 Records, order keys and identities are tuples of strings, numbers and None only, never an item
 or an enum member: CPython's collector stops tracking such a tuple at its first collection, so

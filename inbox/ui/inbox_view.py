@@ -174,7 +174,7 @@ class InboxListView(QWidget):
             self._settle()
             return
         # The model's bookkeeping and the team/owner choices wait until the rows are painted:
-        # at 10^5 items the window shows ~5x sooner (tests/perf/inbox_100k.py).
+        # at 10^5 items the window shows ~5x sooner (benchmarks/list_100k.py).
         self._settle_after_paint = True
         self._table.viewport().update()
 

@@ -1,6 +1,6 @@
-"""The inbox list benchmark (benchmarks/list_100k.py, ``make bench``) once at 100 000 items, with generous
-bounds: it catches an operation gone quadratic or a one-row sync that resets the model, not
-ordinary slowness. The numbers themselves come from running the script."""
+"""The inbox list benchmark (benchmarks/list_100k.py) once at 100 000 items, with generous bounds:
+it catches an operation gone quadratic or a one-row sync that resets the model, not ordinary
+slowness. The numbers themselves come from ``make bench`` (BENCHMARKS.md)."""
 
 from __future__ import annotations
 

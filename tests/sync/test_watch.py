@@ -25,7 +25,7 @@ def test_watch_prints_an_upstream_finalize_within_the_bound(
     service: StoreService, store_url: str
 ) -> None:
     # PostgreSQL: LISTEN/NOTIFY; SQLite: data_version polled every 0.3 s (+0.5 s, a generous
-    # bound). Both far above the measured medians (tests/perf/watch_latency.py).
+    # bound). Both far above the measured medians (`make bench`, BENCHMARKS.md).
     bound = 1.0 if store_url.startswith("postgresql") else 0.3 + 0.5
     watch = Watch(store_url, "fred")
     try:
