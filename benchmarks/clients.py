@@ -132,7 +132,6 @@ def clients_200(ctx: Context) -> list[Measurement]:
     finally:
         fleet.stop()
         store.dispose()
-        cluster.stop()
     last = median(lasts)
     floor = base.value / 1000
     return [
@@ -170,6 +169,10 @@ def _wait_all(fleet: Fleet, key: str, n: int, timeout: float) -> list[float]:
 
 
 def _cluster(ctx: Context) -> BigCluster:
+    """The throwaway cluster both cases use (started once, stopped with the run)."""
+    if "big_cluster" in ctx.shared:
+        cluster: BigCluster = ctx.shared["big_cluster"]
+        return cluster
     bindir = find_bindir()
     if bindir is None:
         raise HarnessError(
@@ -178,6 +181,8 @@ def _cluster(ctx: Context) -> BigCluster:
         )
     cluster = BigCluster(bindir)
     cluster.start()
+    ctx.shared["big_cluster"] = cluster
+    ctx.closers.append(cluster.stop)
     ctx.log(f"  throwaway cluster on port {cluster.port} (max_connections={MAX_CONNECTIONS})")
     return cluster
 
@@ -226,7 +231,6 @@ def poll_1000(ctx: Context) -> list[Measurement]:
     finally:
         pool.engine.dispose()
         store.dispose()
-        cluster.stop()
     p99 = percentile(latencies, 99)
     return [
         Measurement(

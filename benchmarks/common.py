@@ -95,6 +95,8 @@ class Context:
     results: dict[str, Measurement] = field(default_factory=dict)
     log: Callable[[str], None] = print
     server: PgServer | None = None
+    shared: dict[str, Any] = field(default_factory=dict)  # what cases share, e.g. a cluster
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def pg_admin(self) -> str:
@@ -106,6 +108,8 @@ class Context:
         return self.server.admin_url
 
     def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
         if self.server is not None:
             self.server.close()
 
