@@ -67,7 +67,7 @@ def server_version(admin_url: str) -> str:
             [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=False
         )
         throwaway = out.stdout.strip().rsplit(" ", 1)[-1]
-    return f"{configured} (throwaway clusters: {throwaway or 'none'})"
+    return f"{configured}; throwaway clusters {throwaway or 'none'}"
 
 
 def _cpu_model() -> str:
