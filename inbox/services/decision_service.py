@@ -35,8 +35,8 @@ from inbox.services.sync_service import SyncService
 from inbox.store.clock import utcnow
 from inbox.store.reader import load_decisions, load_events, load_snapshot
 from inbox.store.service import StoreService
+from inbox.sync.overlay import overlay
 from inbox.sync.state import PENDING, SENT
-from inbox.sync.syncer import overlay
 
 log = logging.getLogger(__name__)
 
