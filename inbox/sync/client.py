@@ -35,12 +35,10 @@ class Client:
     ) -> Client:
         """``read_only``: the profile cannot be written; its cache and outbox are read as they
         are (or as empty), for a command that only shows them. ``local``: the files the window
-        opened before the store was reached, used when they are this client's (else closed)."""
+        opened before the store was reached, used when they are this client's (else left to
+        their owner to close)."""
         paths = paths or ClientPaths.for_client(data_dir, store.shown_url, user)
-        if local is not None and (local.paths != paths or local.user != user):
-            local.close()
-            local = None
-        if local is None:
+        if local is None or local.paths != paths or local.user != user:
             local = LocalClient.open(paths, user, read_only=read_only)
         syncer = Syncer(store, local.cache, local.state, user, view=local.inbox)
         return cls(store, local, syncer)

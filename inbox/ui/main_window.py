@@ -39,6 +39,11 @@ from inbox.ui.window_menus import STATUS_SECONDS, build_menus
 from inbox.ui.window_triage import TriageActions
 
 UNDO_SECONDS = 6  # how long Acknowledge, Snooze and Done can be taken back
+SYNCING_TEXT = "Syncing with the store… your inbox appears here after the first sync."
+UNREACHED_TEXT = (
+    "Not synced yet: your inbox appears here once the store is reached (the status bar says why "
+    "it is not)."
+)
 
 
 class MainWindow(TriageActions, QMainWindow):
@@ -63,7 +68,7 @@ class MainWindow(TriageActions, QMainWindow):
         self.undo_seconds = UNDO_SECONDS
 
         self.inbox = InboxListView(own_shortcuts=False)  # the window's own "/" action
-        self.inbox.use_read_marks(ReadMarksService(decisions.client, decisions.tasks, self))
+        self.inbox.use_read_marks(ReadMarksService(sync, decisions.tasks, self))
         self.detail_view = DecisionDetailView()
         self.status = ConnectionStatusWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -84,6 +89,9 @@ class MainWindow(TriageActions, QMainWindow):
         self._connect()
         decisions.load_triage()
         self._update_actions()
+        # Until the first inbox arrives (from the cache, or the first sync when there is no
+        # cache yet), the list says so instead of "Nothing in your inbox".
+        self.inbox.set_waiting(SYNCING_TEXT)
 
     def _connect(self) -> None:
         self.sync.delta_ready.connect(self._on_sync_delta_ready)
@@ -155,6 +163,7 @@ class MainWindow(TriageActions, QMainWindow):
 
     @Slot(object)
     def _on_sync_delta_ready(self, delta: InboxDelta) -> None:
+        self.inbox.set_waiting(None)
         self.all_items = delta.items
         self.inbox.apply(delta)
         self._announce_items()
@@ -170,6 +179,8 @@ class MainWindow(TriageActions, QMainWindow):
     @Slot(object)
     def _on_sync_status_changed(self, status: Any) -> None:
         self.status.show_status(status.state, status.message, status.retry_at)
+        if self.inbox.waiting:  # no inbox yet: say why the list is empty
+            self.inbox.set_waiting(SYNCING_TEXT if status.state == "syncing" else UNREACHED_TEXT)
 
     @Slot(object)
     def _on_decisions_detail_loaded(self, detail: DecisionDetail) -> None:
@@ -352,5 +363,6 @@ class MainWindow(TriageActions, QMainWindow):
 
 def window_title(user: str) -> str:
     """One title: Qt appends the application's display name to a window title unless the title
-    already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here."""
-    return f"{user} — {DISPLAY_NAME}"
+    already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here. No user
+    (a first start, before the store said who is logged in): the name alone."""
+    return f"{user} — {DISPLAY_NAME}" if user else DISPLAY_NAME
