@@ -15,8 +15,9 @@ line is appended per moment, e.g.
 compares it with its own clock taken before it started the process); ``rows`` is how many rows
 the inbox list shows (section headings included), ``items`` how many inbox items it holds;
 ``cached`` whether the cache held a synced inbox; ``modules`` which of the
-start-up's deliberately deferred imports were loaded at that moment. The same moments are
-logged at INFO.
+start-up's deliberately deferred imports were loaded at that moment. When the first sync round
+fails instead, ``{"event": "sync_failed", "state": "offline", …}`` (or ``"error"``) comes in place
+of ``synced`` (which follows once a round succeeds). The same moments are logged at INFO.
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ class FirstPaint(QObject):
         self._local: bool | None = None  # whether the cache had an inbox; None: not read yet
         self._done = False
         self._synced = False
+        self._failed = False
         window.installEventFilter(self)
         sync.local_opened.connect(self._on_local_opened)
         sync.synced.connect(self._on_synced)
+        sync.status_changed.connect(self._on_status)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and event.type() == QEvent.Type.Paint:
@@ -77,7 +80,12 @@ class FirstPaint(QObject):
             self._synced = True
             self._note("synced")
 
-    def _note(self, event: str) -> None:
+    def _on_status(self, status: Any) -> None:
+        if not self._synced and not self._failed and status.state in ("offline", "error"):
+            self._failed = True
+            self._note("sync_failed", state=status.state)
+
+    def _note(self, event: str, **more: str) -> None:
         rows = self._window.inbox.model.rowCount()
         record = {
             "event": event,
@@ -87,6 +95,7 @@ class FirstPaint(QObject):
             "items": len(self._window.all_items),
             "cached": bool(self._local),
             "modules": [name for name in DEFERRED if name in sys.modules],
+            **more,
         }
         log.info("start-up: %s at %.3f (monotonic), %d rows", event, record["monotonic"], rows)
         path = os.environ.get(ENV)

@@ -41,8 +41,6 @@ if TYPE_CHECKING:
     from inbox.ui.tray import TrayController
 
 
-# Complexity C (radon): the app's start in order (no display, screenshot, single instance, first
-# run, window); each branch is one decision a person can see.
 def run(options: AppOptions) -> int:
     path = options.screenshot
     if path is None and no_display():
@@ -129,8 +127,6 @@ class _Session:
             self.lock.release()
 
 
-# Complexity C (radon): the window first, then the store: each step waits for the one before
-# (first frame, store open) and each ending (quit, a refused start) closes what was opened.
 def _main(
     app: QApplication,
     tasks: TaskRunner,
