@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Signal
 
 from inbox.core.delta import InboxDelta
 from inbox.core.detail import build_detail
-from inbox.core.digest import build_digest
 from inbox.core.errors import InboxError, StoreUnavailableError
 from inbox.core.model import Change, Snapshot
 from inbox.core.requests import (
@@ -168,6 +167,7 @@ class DecisionService(QObject):
 
     def load_digest(self, days: int = 7) -> None:
         def work() -> object:
+            from inbox.core.digest import build_digest
             from inbox.store.reader import load_events, load_snapshot
 
             until = utcnow()

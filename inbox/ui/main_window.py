@@ -26,14 +26,11 @@ from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.services.read_marks import ReadMarksService
 from inbox.services.wording import During, sentence
-from inbox.ui import owner_actions
 from inbox.ui.action_answers import why_not
 from inbox.ui.banner import BannerBar
 from inbox.ui.detail_view import DecisionDetailView
-from inbox.ui.digest_dialog import DigestDialog
-from inbox.ui.help_overlay import HelpOverlay
 from inbox.ui.inbox_view import InboxListView
-from inbox.ui.lifecycle_dialogs import FeedbackDialog
+from inbox.ui.owner_menu import MENU as OWNER_MENU
 from inbox.ui.status_widget import ConnectionStatusWidget
 from inbox.ui.window_menus import STATUS_SECONDS, build_menus
 from inbox.ui.window_triage import TriageActions
@@ -282,7 +279,7 @@ class MainWindow(TriageActions, QMainWindow):
             item is not None and item_id(item) in self.triage.ids()
         )
         self.actions_by_name["done"].setEnabled(item is not None and item.reason is Reason.INFORMED)
-        for name, _text, _keys in owner_actions.MENU:
+        for name, _text, _keys in OWNER_MENU:
             self.actions_by_name[name].setEnabled(name in allowed)
 
     def _on_acknowledge(self) -> None:
@@ -315,6 +312,8 @@ class MainWindow(TriageActions, QMainWindow):
         if key is None or detail is None:
             self.say_why_not("object" if objection else "feedback")
             return
+        from inbox.ui.lifecycle_dialogs import FeedbackDialog  # dialogs: imported when used
+
         dialog = FeedbackDialog(key, detail.decision.title, objection, self)
         if dialog.exec():
             request: GiveFeedback = dialog.request()
@@ -329,15 +328,20 @@ class MainWindow(TriageActions, QMainWindow):
         self.items_changed.emit([i for i in self.all_items if not self.triage.hides(i, now)])
 
     def _owner(self, action: str) -> None:
+        # Dialogs are imported when first used: the first frame does not wait for them.
+        from inbox.ui import owner_actions
+
         owner_actions.run(self, action)
 
     def _on_new(self) -> None:
-        owner_actions.run(self, "new")
+        self._owner("new")
 
     def _on_search(self) -> None:
         self.inbox.focus_search()
 
     def _on_digest(self) -> None:
+        from inbox.ui.digest_dialog import DigestDialog
+
         dialog = DigestDialog(self)
         self.decisions.digest_loaded.connect(dialog.show_digest)
         self.decisions.digest_failed.connect(dialog.show_error)
@@ -350,6 +354,8 @@ class MainWindow(TriageActions, QMainWindow):
             dialog.deleteLater()
 
     def _on_help(self) -> None:
+        from inbox.ui.help_overlay import HelpOverlay
+
         HelpOverlay(self.actions_by_name.values(), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
