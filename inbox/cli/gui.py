@@ -8,7 +8,11 @@ import argparse
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    # Deferred: every other command must not pay for importing Qt.
+    # Deferred: every other command must not pay for importing Qt. First PySide, so that the
+    # app's own modules are imported without its source scan (inbox.app.qt_imports).
+    from inbox.app.qt_imports import skip_feature_scan
+
+    skip_feature_scan()
     from inbox.app.main import run as run_app
     from inbox.app.options import AppOptions
 
