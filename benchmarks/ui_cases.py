@@ -94,14 +94,15 @@ def memory_100k(ctx: Context) -> list[Measurement]:
 # -- startup ---------------------------------------------------------------------------------
 
 FLOOR_APP = """
-import sys
+import json, os, sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 class Watch(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
-            print("decision-inbox: mark shown", file=sys.stderr, flush=True)
+            with open(os.environ["DECISION_INBOX_STARTUP_LOG"], "a") as log:
+                log.write(json.dumps({"event": "shown", "monotonic": time.monotonic()}) + "\\n")
             app.removeEventFilter(self)
             QTimer.singleShot(0, app.quit)
         return False
@@ -120,33 +121,33 @@ app.exec()
 def _time_marks(
     args: list[str], env: dict[str, str], wanted: set[str], timeout: float
 ) -> dict[str, float]:
-    """Start ``args``; the seconds from the start to each wanted mark line on stderr; then stop."""
+    """Start ``args`` with a fresh start-up log (the app's ``DECISION_INBOX_STARTUP_LOG``, one JSON
+    line per moment with a CLOCK_MONOTONIC stamp); the seconds from the start to each wanted
+    event; then stop the process."""
+    log = Path(env["DECISION_INBOX_STARTUP_LOG"])
+    log.unlink(missing_ok=True)
     started = time.monotonic()
     proc = subprocess.Popen(
         args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
     )
     got: dict[str, float] = {}
-    lines: list[str] = []
     try:
-        assert proc.stderr is not None
         deadline = started + timeout
-        for line in proc.stderr:
-            lines.append(line)
-            if line.startswith("decision-inbox: mark "):
-                got.setdefault(line.split()[-1], time.monotonic() - started)
-            if wanted <= got.keys() or time.monotonic() > deadline:
-                break
+        while not wanted <= got.keys() and time.monotonic() < deadline and proc.poll() is None:
+            if log.exists():
+                for line in log.read_text().splitlines():
+                    event = json.loads(line)
+                    got.setdefault(event["event"], event["monotonic"] - started)
+            time.sleep(0.005)  # polling a file the child appends to; the stamps are the child's
     finally:
         proc.terminate()
         try:
-            proc.wait(20)
+            _out, err = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            _out, err = proc.communicate()
     if not wanted <= got.keys():
-        raise RuntimeError(
-            f"{args[1:3]} never printed {sorted(wanted - got.keys())}: {''.join(lines)[-2000:]}"
-        )
+        raise RuntimeError(f"{args[1:3]} never logged {sorted(wanted - got.keys())}: {err[-2000:]}")
     return got
 
 
@@ -164,7 +165,7 @@ def startup(ctx: Context) -> list[Measurement]:
     env = {
         **_child_env(),
         "DECISION_INBOX_PROFILE": str(profile),
-        "DECISION_INBOX_STARTUP_MARKS": "1",
+        "DECISION_INBOX_STARTUP_LOG": str(folder / "startup.jsonl"),
     }
     app = [
         sys.executable,

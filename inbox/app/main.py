@@ -5,33 +5,42 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inbox.app import marks, wiring
+from inbox.app import wiring
+from inbox.app.first_paint import FirstPaint
 from inbox.app.options import AppOptions
 from inbox.app.screenshot import parse_size, screenshot
 from inbox.app.startup import (
+    BackgroundStart,
     application,
+    early_services,
     first_run,
     no_display,
-    services,
     session_of,
     settings_dialog,
     start,
 )
 from inbox.config.profile import Profile
+from inbox.core.errors import InboxError
 from inbox.core.threads import mark_gui_thread
 from inbox.platform.instance_lock import InstanceLock
-from inbox.services.bootstrap import Started, StartRequest, is_first_run
+from inbox.services.launch import Started, StartRequest, is_first_run
 from inbox.services.single_instance import SingleInstance
+from inbox.services.sync_service import SyncService
 from inbox.services.tasks import TaskRunner
-from inbox.ui.main_window import MainWindow
+from inbox.sync.paths import ClientPaths
+from inbox.ui.main_window import MainWindow, window_title
+
+if TYPE_CHECKING:
+    from inbox.services.notification_service import NotificationService
+    from inbox.ui.tray import TrayController
 
 
-# Complexity C (radon): the app's start in order (no display, single instance, first run, start,
-# screenshot or window); each branch is one decision a person can see.
 def run(options: AppOptions) -> int:
     path = options.screenshot
     if path is None and no_display():
@@ -56,48 +65,84 @@ def run(options: AppOptions) -> int:
         demo=options.demo,
         allow_network_fs=options.allow_network_fs,
     )
-    instance = None
-    if path is None:
-        instance = SingleInstance(profile)
-        if not instance.claim(options.select):
-            print("decision-inbox: already running for this profile; brought its window forward.")
-            return 0
-        if not request.demo and is_first_run(profile, options.store, options.user):
-            chosen = first_run(request)
-            if chosen is None:
-                instance.close()
-                return 0
-            request = chosen
     tasks = TaskRunner()
     try:
-        started = start(tasks, request, interactive=path is None)
-        if started is None:
-            return 1
-        if path is not None:
+        if path is not None:  # the picture needs the synced client before its window
+            started = start(tasks, request, interactive=False)
+            assert started is not None
             return screenshot(app, tasks, started, request.profile, path, options.select, size)
-        assert instance is not None
-        return _main(app, tasks, started, request, instance, options.select)
+        instance = SingleInstance(profile)
+        try:
+            if not instance.claim(options.select):
+                print(
+                    "decision-inbox: already running for this profile; brought its window forward."
+                )
+                return 0
+            if not request.demo and is_first_run(profile, options.store, options.user):
+                chosen = first_run(request)
+                if chosen is None:
+                    return 0
+                request = chosen
+            return _main(app, tasks, request, instance, options.select)
+        finally:
+            instance.close()
     finally:
         tasks.shutdown()
-        if instance is not None:
-            instance.close()
+
+
+class _Session:
+    """What the running app holds once the store is open, closed in reverse at the end."""
+
+    def __init__(self) -> None:
+        self.lock: InstanceLock | None = None
+        self.started: Started | None = None
+        self.notes: NotificationService | None = None
+        self.tray: TrayController | None = None
+        self.error: InboxError | None = None
+
+    def lock_folder(self, folder: Path) -> None:
+        """The client folder's lock (`watch` holds it while it runs for this profile)."""
+        path = ClientPaths(folder).lock
+        if self.lock is not None and self.lock.path == path:
+            return
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = None
+        lock = InstanceLock(path)
+        lock.acquire()  # AlreadyRunningError: `watch` holds this profile
+        self.lock = lock
+
+    def close(self, sync: SyncService) -> None:
+        sync.stop()
+        if self.tray is not None:
+            self.tray.stop()
+        if self.notes is not None:
+            self.notes.close()
+        if self.started is not None:
+            self.started.client.close()
+            self.started.client.store.dispose()
+        elif sync.local is not None:
+            sync.local.close()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def _main(
     app: QApplication,
     tasks: TaskRunner,
-    started: Started,
     request: StartRequest,
     instance: SingleInstance,
     select: str | None,
 ) -> int:
+    """The window from the cache first; the store, the notifications and the tray after the
+    first frame (docs/architecture.md, "Start-up")."""
     profile = request.profile
-    client = started.client
-    lock = InstanceLock(client.paths.lock)
-    lock.acquire()  # AlreadyRunningError: `watch` holds this profile
-    sync, decisions = services(started, tasks, profile)
+    session = _Session()
+    sync, decisions, folder = early_services(request, tasks)
     window = MainWindow(sync, decisions)
-    notes = wiring.notifications(sync, window, profile)
+    painted = FirstPaint(window, sync)
+    sync.open_local(folder, sync.user)  # now that the window listens
+    background = BackgroundStart(request, sync, window)
 
     def quit_app() -> None:
         # QApplication.quit() first closes every window, and stops at the first that refuses:
@@ -107,35 +152,64 @@ def _main(
         window.keep_in_tray = False
         app.exit(0)
 
-    window.quit_requested.connect(quit_app)
-    tray = wiring.tray(app, sync, window, notes, profile, quit_app=quit_app)
+    def refuse(error: InboxError) -> None:
+        session.error = error  # raised after the loop: the command line says it
+        app.exit(1)
+
+    def local_opened(cached: bool) -> None:
+        if not cached or sync.local is None:
+            return
+        try:
+            session.lock_folder(sync.local.paths.folder)
+        except InboxError as exc:
+            refuse(exc)
+            return
+        if select:
+            window.select_key(select)
+
+    def connected(started: Started) -> None:
+        session.started = started
+        client = started.client
+        try:
+            session.lock_folder(client.paths.folder)
+        except InboxError as exc:
+            refuse(exc)
+            return
+        sync.attach(client)
+        window.setWindowTitle(window_title(sync.user))
+        session.notes = notes = wiring.notifications(sync, window, profile)
+        session.tray = wiring.tray(app, sync, window, notes, profile, quit_app=quit_app)
+        wiring.offline_note(sync, window)
+        if started.seeded:
+            window.banner.say(started.seeded)
+        if client.recovery is not None:  # a damaged state file: what came back, what did not
+            window.banner.say(client.recovery.message, "error")
+        if select and window.current_item is None:
+            window.select_key(select)
+        sync.start()
 
     def open_settings() -> None:
-        if settings_dialog(profile, window, session=session_of(request)):
-            wiring.settings_saved(window, notes, profile)
+        saved = settings_dialog(profile, window, session=session_of(request))
+        if saved and session.notes is not None:  # before the store opened, it reads them anyway
+            wiring.settings_saved(window, session.notes, profile)
 
+    sync.local_opened.connect(local_opened)
+    painted.shown.connect(background.begin)
+    background.started.connect(connected)
+    background.gave_up.connect(lambda: app.exit(1))
+    window.quit_requested.connect(quit_app)
     window.settings_requested.connect(open_settings)
     instance.raise_requested.connect(lambda key: wiring.raise_window(window, key))
-    if started.seeded:
-        window.banner.say(started.seeded)
-    if started.client.recovery is not None:  # a damaged state file: what came back, what did not
-        window.banner.say(started.client.recovery.message, "error")
-    if select:
-        window.select_key(select)
-    marks.install(app, window, sync)
     window.show()
-    sync.start()
     _quit_on_signals(app, quit_app)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        sync.stop()
-        tray.stop()
-        notes.close()
-        client.close()
-        client.store.dispose()
-        lock.release()
-        instance.close()
+        background.shutdown()
+        session.close(sync)
+    if session.error is not None:
+        raise session.error
+    return code
 
 
 def _quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from inbox.app.startup import services
 from inbox.config.profile import Profile
 from inbox.core.errors import InboxError, UsageError
-from inbox.services.bootstrap import Started
+from inbox.services.launch import Started
 from inbox.services.tasks import TaskRunner
 from inbox.ui.main_window import MainWindow
 

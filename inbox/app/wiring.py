@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -17,10 +18,13 @@ from inbox.config.clients import notification_settings
 from inbox.config.profile import Profile
 from inbox.core.errors import UsageError
 from inbox.notify.values import Popup, Settings
-from inbox.services.notification_service import NotificationService
 from inbox.services.sync_service import SyncService
+from inbox.sync.status import OFFLINE, SyncStatus
 from inbox.ui.main_window import MainWindow
-from inbox.ui.tray import TrayController
+
+if TYPE_CHECKING:  # both are made after the window's first frame: imported then
+    from inbox.services.notification_service import NotificationService
+    from inbox.ui.tray import TrayController
 
 
 def raise_window(window: MainWindow, key: str | None) -> None:
@@ -57,6 +61,10 @@ def notification_settings_for(window: MainWindow, profile: Profile) -> tuple[Set
 
 
 def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> NotificationService:
+    # Deferred: the notifier adapters bring asyncio and the D-Bus client, which the window's
+    # first frame does not wait for.
+    from inbox.services.notification_service import NotificationService
+
     settings, pinned = notification_settings_for(window, profile)
     notes = NotificationService(sync, settings, pinned=pinned)
 
@@ -67,6 +75,24 @@ def notifications(sync: SyncService, window: MainWindow, profile: Profile) -> No
     notes.open_requested.connect(lambda key: raise_window(window, key or None))
     notes.acknowledge_requested.connect(sync.acknowledge)
     return notes
+
+
+def offline_note(sync: SyncService, window: MainWindow) -> None:
+    """If the first try to reach the store fails, the banner says once that what is shown is
+    this computer's copy (the status bar keeps saying how the connection stands)."""
+
+    def first(status: SyncStatus) -> None:
+        if status.state == "syncing":
+            return  # the try itself: wait for how it ended
+        sync.status_changed.disconnect(first)
+        if status.state == OFFLINE and window.all_items:
+            window.banner.say(
+                f"{status.message.rstrip('.')}. Showing what this computer synced last; "
+                "Decision Inbox keeps trying.",
+                "error",
+            )
+
+    sync.status_changed.connect(first)
 
 
 def settings_saved(window: MainWindow, notes: NotificationService, profile: Profile) -> None:
@@ -89,6 +115,8 @@ def tray(
     quit_app: Callable[[], None],
 ) -> TrayController:
     """The tray icon, or the window alone where no tray exists (a timer keeps trying)."""
+    from inbox.ui.tray import TrayController  # made after the first frame, like the notifier
+
     controller = TrayController(app)
     last_popup: dict[str, str | None] = {"key": None}
 

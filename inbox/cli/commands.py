@@ -1,4 +1,4 @@
-"""Which function runs each command; the desktop app is started through its typed options."""
+"""Which function runs each command (the desktop app starts in ``inbox.cli.gui``)."""
 
 from __future__ import annotations
 
@@ -34,30 +34,8 @@ HANDLERS: dict[str, Handler] = {
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.command in (None, "gui"):
-        return _gui(args)
     context = Context(args)
     try:
         return HANDLERS[args.command](context, args)
     finally:
         context.close()
-
-
-def _gui(args: argparse.Namespace) -> int:
-    # Deferred: every other command must not pay for importing Qt.
-    from inbox.app.main import run as run_app
-    from inbox.app.options import AppOptions
-
-    gui = args.command == "gui"
-    return run_app(
-        AppOptions(
-            store=args.store,
-            user=args.user,
-            profile_dir=args.profile_dir,
-            allow_network_fs=bool(args.allow_network_filesystem),
-            demo=bool(args.demo),
-            screenshot=args.screenshot if gui else None,
-            select=args.select if gui else None,
-            size=args.size if gui else None,
-        )
-    )

@@ -28,6 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         args = build_parser().parse_args(argv)
+        if args.command in (None, "gui"):
+            # The desktop app imports what it needs itself, after its window shows; the other
+            # commands' modules would pull in SQLAlchemy first.
+            from inbox.cli.gui import run_gui
+
+            return run_gui(args)
         from inbox.cli import commands  # deferred: --help must not pay for SQLAlchemy
 
         return commands.run(args)

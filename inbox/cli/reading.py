@@ -17,8 +17,8 @@ from inbox.core.inbox import compute_inbox
 from inbox.core.model import Snapshot
 from inbox.store.clock import utcnow
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
+from inbox.sync.overlay import overlay, recorded
 from inbox.sync.state import SENT, OutboxEntry
-from inbox.sync.syncer import overlay, recorded
 
 
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from inbox.config.values import NotificationConfig, SyncConfig
 from inbox.notify.values import Settings
-from inbox.sync.engine import EngineSettings
+from inbox.sync.status import EngineSettings
 
 
 def notification_settings(config: NotificationConfig) -> Settings:

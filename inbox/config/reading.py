@@ -29,8 +29,7 @@ from inbox.config.values import (
     SyncConfig,
 )
 from inbox.core.errors import UsageError
-from inbox.notify.chain import NOTIFIER_NAMES
-from inbox.notify.values import POPUP_ORDER, POPUP_REASONS
+from inbox.notify.values import NOTIFIER_NAMES, POPUP_ORDER, POPUP_REASONS
 
 _T = TypeVar("_T")
 

@@ -29,15 +29,11 @@ from pathlib import Path
 
 from inbox.notify.callback_notifier import BannerNotifier, TrayMessageNotifier
 from inbox.notify.notifier import ActionHandler, Notifier, NotifierUnavailableError
-from inbox.notify.values import Popup
+from inbox.notify.values import BANNER, DESKTOP, PLYER, TRAY, Popup
+from inbox.notify.values import NOTIFIER_NAMES as NOTIFIER_NAMES  # where tests and callers look
 
 log = logging.getLogger(__name__)
 
-DESKTOP = "desktop-notifier"
-PLYER = "plyer"
-TRAY = "tray"
-BANNER = "banner"
-NOTIFIER_NAMES: tuple[str, ...] = (DESKTOP, PLYER, TRAY, BANNER)  # the standard order
 
 Factory = Callable[[], Notifier]
 

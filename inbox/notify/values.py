@@ -14,6 +14,15 @@ from inbox.core.model import Reason
 from inbox.core.times import as_utc, iso_utc
 from inbox.notify import messages
 
+# The notifier adapters by name (``notifications.notifier`` in config.json), in the order the
+# chain tries them. Here, not in ``chain``, so that reading config.json does not import the
+# adapters (asyncio, the D-Bus client) before the window shows.
+DESKTOP = "desktop-notifier"
+PLYER = "plyer"
+TRAY = "tray"
+BANNER = "banner"
+NOTIFIER_NAMES: tuple[str, ...] = (DESKTOP, PLYER, TRAY, BANNER)  # the standard order
+
 REMINDER_24H = "reminder_24h"
 REMINDER_1H = "reminder_1h"
 OBJECTION = "objection"

@@ -5,55 +5,23 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy.engine import URL
 
-from inbox.config.profile import Profile, StoreChoice, choose_store, choose_user
-from inbox.core.errors import InboxError, UsageError
+from inbox.config.profile import choose_store, choose_user
+from inbox.core.errors import StoreUnavailableError, UsageError
+from inbox.services.launch import PasswordNeededError, Started, StartRequest, is_first_run
 from inbox.store import roles
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.engine import parse_store_url, redact
+from inbox.sync import last_start
 from inbox.sync.client import Client
+from inbox.sync.local import LocalClient
+
+__all__ = ["PasswordNeededError", "StartRequest", "Started", "is_first_run", "start"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StartRequest:
-    profile: Profile
-    store: str | None = None  # --store
-    user: str | None = None  # --user
-    demo: bool = False
-    password: str | None = None  # asked this session, when no keyring keeps it
-    allow_network_fs: bool = False
-
-
-@dataclass
-class Started:
-    client: Client
-    choice: StoreChoice
-    seeded: str | None  # what the demo seeding said, if it ran
-
-
-class PasswordNeededError(InboxError):
-    """The store wants a password that no keyring holds: ask the person, then start again."""
-
-    def __init__(self, message: str, shown_url: str, user: str) -> None:
-        super().__init__(message)
-        self.shown_url = shown_url
-        self.user = user
-
-
-def is_first_run(profile: Profile, store: str | None, user: str | None) -> bool:
-    """Nothing configured and no embedded store yet: offer the embedded store and the demo."""
-    config = profile.load().config
-    choice = choose_store(profile, store, config)
-    return (
-        choice.embedded
-        and not choose_user(profile, user, config)
-        and not profile.embedded_store.exists()
-    )
 
 
 def _saved_password(url: URL) -> str | None:
@@ -74,9 +42,11 @@ def _saved_password(url: URL) -> str | None:
 
 # Complexity C (radon): start-up's steps in order (store, keyring, demo, identity, client), each
 # with its own failure sentence.
-def start(request: StartRequest) -> Started:
+def start(request: StartRequest, local: LocalClient | None = None) -> Started:
     """Worker thread only: opens the store (and the keyring), seeds the demo when asked, checks
-    who the person is, and opens their client."""
+    who the person is, and opens their client. ``local``: the cache and state the window already
+    shows (a previous start's); the client takes them over when they are its own, and on a
+    PostgreSQL store that cannot be reached now they say who the person is."""
     profile = request.profile
     config = profile.load().config
     choice = choose_store(profile, request.store, config)
@@ -114,9 +84,17 @@ def start(request: StartRequest) -> Started:
                         exc.message, redact(choice.url), url.username
                     ) from None
                 raise
+            except StoreUnavailableError:
+                if local is None or not local.synced:
+                    raise
+                # Offline: the person a previous start verified, with what their cache holds;
+                # the engine retries, and the server checks the login again when it is back.
+                log.info("the store is unreachable; starting offline as %s", local.user)
+                user = local.user
         if not user:
             raise UsageError("Who are you? Set your identity in Settings (or pass --user HANDLE).")
-        client = Client.open(store, user, profile.data_dir)
+        client = Client.open(store, user, profile.data_dir, local=local)
+        last_start.remember(profile.data_dir, choice.url, client.paths.folder, user)
     except BaseException:
         store.dispose()
         raise

@@ -15,12 +15,12 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from inbox.core.delta import InboxDelta
 from inbox.core.detail import build_detail
-from inbox.core.digest import build_digest
 from inbox.core.errors import InboxError, StoreUnavailableError
 from inbox.core.model import Change, Snapshot
 from inbox.core.requests import (
@@ -33,10 +33,13 @@ from inbox.core.requests import (
 from inbox.core.triage import Triage
 from inbox.services.sync_service import SyncService
 from inbox.store.clock import utcnow
-from inbox.store.reader import load_decisions, load_events, load_snapshot
-from inbox.store.service import StoreService
+from inbox.sync.local import LocalClient
+from inbox.sync.overlay import overlay
 from inbox.sync.state import PENDING, SENT
-from inbox.sync.syncer import overlay
+
+if TYPE_CHECKING:  # imported when the store is first used: see DecisionService.store
+    from inbox.store.service import StoreService
+    from inbox.sync.client import Client
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +70,46 @@ class DecisionService(QObject):
     def __init__(self, sync: SyncService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.sync = sync
-        self.client = sync.client
         self.tasks = sync.tasks
-        self.store = StoreService(self.client.store)
+        self._service: StoreService | None = None
         self._indexed = False
         sync.synced.connect(self._on_sync_synced)
+        sync.local_changed.connect(self.load_triage)
 
     @property
     def user(self) -> str:
-        return self.client.user
+        return self.sync.user
+
+    @property
+    def client(self) -> Client | None:
+        """The open client; None while the app is still opening the store."""
+        return self.sync.client
+
+    def _local(self) -> LocalClient:
+        """The cache and state files (task thread)."""
+        local = self.sync.local
+        if local is None:
+            raise StoreUnavailableError("Decision Inbox is still connecting to the store.")
+        return local
+
+    def _client(self) -> Client:
+        """The client, for work that needs the store (task thread)."""
+        client = self.sync.client
+        if client is None:
+            raise StoreUnavailableError(
+                "Decision Inbox is still connecting to the store; try again in a moment."
+            )
+        return client
+
+    @property
+    def store(self) -> StoreService:
+        """The store's write service (task thread), made when first needed: its module brings
+        SQLAlchemy, which the window does not wait for."""
+        if self._service is None:
+            from inbox.store.service import StoreService
+
+            self._service = StoreService(self._client().store)
+        return self._service
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -85,12 +119,13 @@ class DecisionService(QObject):
         next sync round), or from the cache when the store cannot be reached."""
 
         def work() -> object:
+            local = self._local()
             queued = [
                 e.revision
-                for e in self.client.state.entries(PENDING, SENT)
+                for e in local.state.entries(PENDING, SENT)
                 if e.kind == "ack" and e.decision == key and e.revision is not None
             ]
-            snapshot = self._fresh_snapshot(key) if fresh else self.client.syncer.snapshot()
+            snapshot = self._fresh_snapshot(key) if fresh else local.inbox.snapshot()
             return build_detail(snapshot, key, self.user, utcnow(), queued)
 
         def failed(error: InboxError) -> None:
@@ -99,19 +134,25 @@ class DecisionService(QObject):
         self.tasks.submit(work, self.detail_loaded.emit, failed)
 
     def _fresh_snapshot(self, key: str) -> Snapshot:
-        cached = self.client.cache.snapshot()
+        local = self._local()
+        if self.sync.client is None:
+            return local.inbox.snapshot()
+        from inbox.store.reader import load_decisions
+
+        cached = local.cache.snapshot()
         try:
-            with self.client.store.read() as session:
+            with self.sync.client.store.read() as session:
                 found = {d.key: d for d in load_decisions(session, {key})}
         except StoreUnavailableError:
-            return self.client.syncer.snapshot()
+            return local.inbox.snapshot()
         decisions = [found.pop(d.key, d) for d in cached.decisions] + list(found.values())
-        entries = self.client.state.entries(PENDING, SENT)
+        entries = local.state.entries(PENDING, SENT)
         return overlay(Snapshot(tuple(decisions), cached.people), entries, self.user)
 
     def load_triage(self) -> None:
         def work() -> Triage:
-            saved = self.client.state.get(TRIAGE_KEY)
+            local = self.sync.local
+            saved = local.state.get(TRIAGE_KEY) if local is not None else None
             try:
                 return Triage.from_json(json.loads(saved)) if saved else Triage()
             except ValueError:
@@ -122,13 +163,16 @@ class DecisionService(QObject):
 
     def save_triage(self, triage: Triage) -> None:
         text = json.dumps(triage.to_json())
-        self.tasks.submit(lambda: self.client.state.put(TRIAGE_KEY, text))
+        self.tasks.submit(lambda: self._local().state.put(TRIAGE_KEY, text))
 
     def load_digest(self, days: int = 7) -> None:
         def work() -> object:
+            from inbox.core.digest import build_digest
+            from inbox.store.reader import load_events, load_snapshot
+
             until = utcnow()
             since = until - timedelta(days=days)
-            with self.client.store.read() as session:
+            with self._client().store.read() as session:
                 return build_digest(
                     load_snapshot(session), load_events(session, since), since, until
                 )
@@ -144,7 +188,7 @@ class DecisionService(QObject):
         self._indexed = True
 
         def work() -> tuple[dict[str, str], list[str], Mapping[str, object], list[object]]:
-            snapshot = self.client.syncer.snapshot()
+            snapshot = self._local().inbox.snapshot()
             teams = sorted({t for p in snapshot.people.values() for t in p.teams})
             decisions: list[object] = [(d.key, d.title, d.state) for d in snapshot.decisions]
             return search_index(snapshot), teams, dict(snapshot.people), decisions

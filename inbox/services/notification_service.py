@@ -66,7 +66,8 @@ class NotificationService(QObject):
             ),
             pinned=pinned,
         )
-        state = sync.client.state
+        assert sync.local is not None, "made once the client is attached"
+        state = sync.local.state
         self.runner = PolicyRunner(
             sync.user,
             settings,

@@ -21,15 +21,18 @@ class ReadMarksService(QObject):
 
     loaded = Signal(object)  # ReadMarks
 
-    def __init__(self, client: Any, tasks: Any, parent: QObject | None = None) -> None:
-        """``client``: the profile's ``inbox.sync.client.Client``; ``tasks``: the task runner."""
+    def __init__(self, sync: Any, tasks: Any, parent: QObject | None = None) -> None:
+        """``sync``: the ``SyncService``, whose local client holds the state file (read again
+        when it opens other files than before); ``tasks``: the task runner."""
         super().__init__(parent)
-        self._client = client
+        self._sync = sync
         self._tasks = tasks
+        sync.local_changed.connect(self.load)
 
     def load(self) -> None:
         def work() -> ReadMarks:
-            saved = self._client.state.get(READ_MARKS_KEY)
+            local = self._sync.local
+            saved = local.state.get(READ_MARKS_KEY) if local is not None else None
             try:
                 return ReadMarks.from_json(json.loads(saved)) if saved else ReadMarks()
             except ValueError:
@@ -40,4 +43,10 @@ class ReadMarksService(QObject):
 
     def save(self, marks: ReadMarks) -> None:
         text = json.dumps(marks.to_json())
-        self._tasks.submit(lambda: self._client.state.put(READ_MARKS_KEY, text))
+
+        def work() -> None:
+            local = self._sync.local
+            if local is not None:  # nothing shown yet, so nothing was opened
+                local.state.put(READ_MARKS_KEY, text)
+
+        self._tasks.submit(work)

@@ -34,17 +34,23 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from inbox.core.delta import InboxDelta, compare
-from inbox.core.errors import InboxError
+from inbox.core.errors import InboxError, RevisionUnknownError
 from inbox.core.inbox import InboxItem
 from inbox.core.model import Change
 from inbox.services.tasks import TaskRunner
-from inbox.sync.client import Client
-from inbox.sync.engine import EngineSettings, SyncEngine, SyncStatus
-from inbox.sync.state import PENDING, REFUSED, SENT, OutboxEntry
+from inbox.sync.local import LocalClient
+from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
+from inbox.sync.status import EngineSettings, SyncStatus
+
+if TYPE_CHECKING:  # the store and the engine are imported once they are needed: see attach()
+    from inbox.sync.client import Client
+    from inbox.sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 10.0  # at quit: how long held acknowledgments may take to reach the outbox
@@ -61,6 +67,10 @@ class _Held:
 
 
 class SyncService(QObject):
+    """Starts either with an open client, or with none: then :meth:`open_local` shows the cache a
+    previous start used, and :meth:`attach` brings the client once the store was opened (the
+    window shows first; see docs/architecture.md, "Start-up")."""
+
     delta_ready = Signal(object)  # InboxDelta for the views, on the GUI thread
     synced = Signal(object)  # InboxDelta of one sync round, for the notification policy
     status_changed = Signal(object)  # SyncStatus
@@ -68,23 +78,26 @@ class SyncService(QObject):
     action_finished = Signal(str)  # the sentence to show: done, queued
     action_failed = Signal(object)  # InboxError: refused, and why
     changed = Signal(object, object)  # Change, initiator (the view that asked, or None)
+    local_opened = Signal(bool)  # open_local ended: whether the cache held a synced inbox
+    local_changed = Signal()  # other cache and state files than before: read what they keep
 
     def __init__(
         self,
-        client: Client,
+        client: Client | None = None,
         settings: EngineSettings | None = None,
         parent: QObject | None = None,
         tasks: TaskRunner | None = None,
+        *,
+        user: str = "",
     ) -> None:
+        """``client``: attached at once; None: :meth:`open_local` and :meth:`attach` come
+        later. ``user``: who the window is for meanwhile."""
         super().__init__(parent)
-        self.client = client
-        self.engine = SyncEngine(
-            client.store,
-            client.syncer,
-            on_delta=self._on_engine_delta,
-            on_status=self._on_engine_status,
-            settings=settings,
-        )
+        self.client: Client | None = None
+        self.local: LocalClient | None = None  # set on the task thread by open_local
+        self.engine: SyncEngine | None = None
+        self.settings = settings
+        self._user = user
         self._thread: threading.Thread | None = None
         self._own_tasks = tasks is None
         self.tasks = tasks or TaskRunner(self)
@@ -99,17 +112,73 @@ class SyncService(QObject):
         # Called on the engine thread with each round's delta, before the views hear of it:
         # the notification policy runs there, as in `watch`.
         self.round_hooks: list[Callable[[InboxDelta], None]] = []
+        if client is not None:
+            self.attach(client)
 
     @property
     def user(self) -> str:
-        return self.client.user
+        if self.client is not None:
+            return self.client.user
+        return self.local.user if self.local is not None else self._user
+
+    def open_local(self, folder: Path | None, user: str) -> None:
+        """Show the inbox of the cache in ``folder`` (a previous start's), before the store is
+        reached: opened and computed on the task thread, like every other local read, and
+        shown only if that cache was ever synced (an empty one is no inbox yet).
+        ``local_opened`` says when it ended, and whether there was something to show."""
+
+        def work() -> bool:
+            if folder is None:
+                return False
+            try:
+                local = LocalClient.open_existing(folder, user)
+            except InboxError as exc:  # the start opens it again, and says so if it must
+                log.warning("the cache of the last start cannot be read: %s", exc)
+                return False
+            if local is None:
+                return False
+            self.local = local
+            synced = local.synced
+            if synced:
+                self._show_local()
+            return synced
+
+        def done(synced: bool) -> None:
+            if self.local is not None:
+                self.local_changed.emit()
+            self.local_opened.emit(synced)
+
+        self.tasks.submit(work, done, lambda _error: self.local_opened.emit(False))
+
+    def attach(self, client: Client) -> None:
+        """GUI thread: the client, once its store is open; the engine is made here (and its
+        module imported: it brings SQLAlchemy, and psycopg for PostgreSQL)."""
+        from inbox.sync.engine import SyncEngine
+
+        early, self.client = self.local, client
+        self.local = client.local
+        self.engine = SyncEngine(
+            client.store,
+            client.syncer,
+            on_delta=self._on_engine_delta,
+            on_status=self._on_engine_status,
+            settings=self.settings,
+        )
+        if early is not client.local:  # another person or store than the last start's
+            if early is not None:
+                self.tasks.submit(early.close)
+            self.local_changed.emit()
+            if early is not None:
+                self.tasks.submit(self._show_local)
 
     def start(self) -> None:
+        assert self.engine is not None, "attach() first"
         self._thread = threading.Thread(target=self.engine.run, name="inbox-sync", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self.engine.stop()
+        if self.engine is not None:
+            self.engine.stop()
         if self._thread is not None:
             self._thread.join(timeout)
         self._flush_held()
@@ -117,7 +186,14 @@ class SyncService(QObject):
             self.tasks.shutdown()
 
     def sync_now(self) -> None:
-        self.engine.sync_now()
+        if self.engine is not None:
+            self.engine.sync_now()
+
+    def _state(self) -> ClientState:
+        """The outbox's file (task thread): there once open_local or attach has run."""
+        if self.local is None:
+            raise InboxError("Decision Inbox is still starting; try again in a moment.")
+        return self.local.state
 
     def acknowledge(
         self, key: str, revision: int, initiator: object = None, *, hold_ms: int = 0
@@ -128,7 +204,7 @@ class SyncService(QObject):
         at once): the returned id undoes it with :meth:`cancel_held`."""
         if hold_ms <= 0:
             self._respond(
-                lambda: self.client.state.queue_ack(key, revision), "acknowledgment", initiator
+                lambda: self._state().queue_ack(key, revision), "acknowledgment", initiator
             )
             return None
         self._next_hold += 1
@@ -140,7 +216,7 @@ class SyncService(QObject):
         until = datetime.now(UTC) + timedelta(milliseconds=hold_ms)
 
         def queue() -> None:
-            entry = self.client.state.queue_ack(key, revision, hold_until=until)
+            entry = self._state().queue_ack(key, revision, hold_until=until)
             with self._shown_lock:
                 self._held_entries[hold] = entry
             self._show_local()
@@ -161,7 +237,7 @@ class SyncService(QObject):
             with self._shown_lock:
                 entry = self._held_entries.pop(hold, None)
             if entry is not None:
-                self.client.state.cancel(entry.id)
+                self._state().cancel(entry.id)
             self._show_local()  # its row comes back
             self.outbox_changed.emit(self._outbox())
 
@@ -180,7 +256,7 @@ class SyncService(QObject):
         def release() -> OutboxEntry:
             with self._shown_lock:
                 entry = self._held_entries.pop(hold)
-            self.client.state.release(entry.id)
+            self._state().release(entry.id)
             return entry
 
         self._respond(release, "acknowledgment", held.initiator)
@@ -199,7 +275,9 @@ class SyncService(QObject):
 
         def work() -> None:
             for entry in entries:
-                self.client.state.release(entry.id)
+                self._state().release(entry.id)
+                if self.client is None:
+                    continue  # never connected: it waits in the outbox for the next start
                 try:
                     self.client.push(entry, "queued")
                 except InboxError as exc:
@@ -213,8 +291,8 @@ class SyncService(QObject):
 
     def give_feedback(self, key: str, body: str, objection: bool, initiator: object = None) -> None:
         def queue() -> OutboxEntry:
-            revision = self.client.current_revision(key)
-            return self.client.state.queue_feedback(key, revision, body, objection)
+            revision = self._current_revision(key)
+            return self._state().queue_feedback(key, revision, body, objection)
 
         self._respond(queue, "objection" if objection else "feedback", initiator)
 
@@ -222,10 +300,12 @@ class SyncService(QObject):
         def work() -> Change:
             entry = queue()
             self._show_local()  # the row changes now, before the store answers
+            queued = f"Queued your {what} of {entry.decision} r{entry.revision}"
             try:
-                change, message = self.client.push(
-                    entry, f"Queued your {what} of {entry.decision} r{entry.revision}"
-                )
+                if self.client is None:  # still connecting: the first sync round sends it
+                    change, message = None, f"{queued}; it is sent once the store is reached."
+                else:
+                    change, message = self.client.push(entry, queued)
             finally:
                 self._show_local()  # a refusal puts the row back
                 self.outbox_changed.emit(self._outbox())
@@ -234,20 +314,29 @@ class SyncService(QObject):
         def done(change: Change) -> None:
             self.action_finished.emit(change.message)
             self.changed.emit(change, initiator)
-            self.engine.sync_now()  # confirm from the feed, and show others' news meanwhile
+            self.sync_now()  # confirm from the feed, and show others' news meanwhile
 
         def failed(error: InboxError) -> None:
             self.action_failed.emit(error)
 
         self.tasks.submit(work, done, failed)
 
+    def _current_revision(self, key: str) -> int:
+        if self.client is not None:
+            return self.client.current_revision(key)
+        for decision in self.local.cache.snapshot().decisions if self.local else ():
+            if decision.key == key:
+                return decision.revision
+        raise RevisionUnknownError(key)
+
     def _outbox(self) -> tuple[OutboxEntry, ...]:
-        return tuple(self.client.state.entries(PENDING, SENT, REFUSED))
+        return tuple(self._state().entries(PENDING, SENT, REFUSED))
 
     # -- worker threads ---------------------------------------------------------------------------
 
     def _show_local(self) -> None:
-        self._show(self.client.syncer.items(), None)
+        if self.local is not None:
+            self._show(self.local.inbox.items(), None)
 
     def _show(self, items: Sequence[InboxItem], round_delta: InboxDelta | None) -> None:
         with self._shown_lock:

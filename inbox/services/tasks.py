@@ -39,9 +39,9 @@ def as_inbox_error(exc: Exception) -> InboxError:
 class TaskRunner(QObject):
     _finished = Signal(object, object)  # callback, its argument; queued to the GUI thread
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, name: str = "inbox-task") -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-task")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._finished.connect(self._on_self_finished)
         self._closed = False
 

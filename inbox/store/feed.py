@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from inbox.core.errors import UsageError
 from inbox.core.model import Event
+from inbox.store.cursors import outdated
 from inbox.store.models import ChangeRow, UtcDateTime
 
 NOTIFY_CHANNEL = "decision_inbox"
@@ -122,12 +123,6 @@ def end(connection: Connection) -> str:
         return str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
     last = connection.execute(text("SELECT max(seq) FROM change_log")).scalar()
     return str(last) if last else START
-
-
-def outdated(cursor: str) -> bool:
-    """Is this a PostgreSQL cursor of the older ``"<txid>:<seq>"`` form, which no reader takes
-    any more? Its holder must load the store afresh."""
-    return re.fullmatch(r"\d+:\d+", cursor) is not None
 
 
 _COLUMNS = "seq, kind, decision, revision, actor, at, data"

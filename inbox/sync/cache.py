@@ -18,7 +18,7 @@ from pathlib import Path
 from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Decision, Person, Snapshot
-from inbox.store import feed
+from inbox.store.cursors import outdated
 from inbox.sync.localdb import LocalFile, synchronized, transaction
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class Cache(LocalFile):
         events twice or not at all: forget it, so that the next sync loads the store afresh
         (what a new cache costs), and say so once."""
         cursor = self.get("cursor")
-        if cursor is None or not feed.outdated(cursor):
+        if cursor is None or not outdated(cursor):
             return
         with transaction(self._db):
             # Another process of this profile may have done this (and synced) meanwhile.

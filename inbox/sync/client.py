@@ -10,6 +10,7 @@ from inbox.core.model import Change
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import find_decision
 from inbox.sync.cache import Cache
+from inbox.sync.local import LocalClient
 from inbox.sync.paths import ClientPaths
 from inbox.sync.state import ClientState, OutboxEntry, Recovery
 from inbox.sync.syncer import Syncer
@@ -18,10 +19,7 @@ from inbox.sync.syncer import Syncer
 @dataclass
 class Client:
     store: StoreConnection
-    user: str
-    paths: ClientPaths
-    cache: Cache
-    state: ClientState
+    local: LocalClient
     syncer: Syncer
 
     @classmethod
@@ -33,14 +31,33 @@ class Client:
         paths: ClientPaths | None = None,
         *,
         read_only: bool = False,
+        local: LocalClient | None = None,
     ) -> Client:
         """``read_only``: the profile cannot be written; its cache and outbox are read as they
-        are (or as empty), for a command that only shows them."""
+        are (or as empty), for a command that only shows them. ``local``: the files the window
+        opened before the store was reached, used when they are this client's (else left to
+        their owner to close)."""
         paths = paths or ClientPaths.for_client(data_dir, store.shown_url, user)
-        # First: the outbox must survive a bad cache.
-        state = ClientState(paths.state, read_only=read_only)
-        cache = Cache(paths.cache, read_only=read_only)
-        return cls(store, user, paths, cache, state, Syncer(store, cache, state, user))
+        if local is None or local.paths != paths or local.user != user:
+            local = LocalClient.open(paths, user, read_only=read_only)
+        syncer = Syncer(store, local.cache, local.state, user, view=local.inbox)
+        return cls(store, local, syncer)
+
+    @property
+    def user(self) -> str:
+        return self.local.user
+
+    @property
+    def paths(self) -> ClientPaths:
+        return self.local.paths
+
+    @property
+    def cache(self) -> Cache:
+        return self.local.cache
+
+    @property
+    def state(self) -> ClientState:
+        return self.local.state
 
     @property
     def recovery(self) -> Recovery | None:
@@ -49,8 +66,7 @@ class Client:
         return self.state.recovery
 
     def close(self) -> None:
-        self.cache.close()
-        self.state.close()
+        self.local.close()
 
     def acknowledge(self, key: str, revision: int | None) -> tuple[Change | None, str]:
         """Queue and try to deliver at once; (change, message) or (None, queued message)."""

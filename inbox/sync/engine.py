@@ -13,36 +13,18 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from inbox.core.delta import InboxDelta
 from inbox.core.errors import InboxError, StoreUnavailableError
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection
+from inbox.sync.status import ERROR, OFFLINE, ONLINE, SYNCING, EngineSettings, SyncStatus
 from inbox.sync.syncer import Syncer
 from inbox.sync.wakeup import Interrupt, Poller, PostgresListener, SqliteWatcher, Waker
 
 log = logging.getLogger(__name__)
-
-ONLINE, SYNCING, OFFLINE, ERROR = "online", "syncing", "offline", "error"
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    state: str
-    message: str = ""
-    retry_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    mode: str = "listen"  # or "poll": no LISTEN, for deployments behind a transaction pooler
-    slow_timer: float = 30.0  # seconds between catch-ups without any wake-up
-    poll_interval: float = 0.3  # SQLite data_version polling
-    backoff_base: float = 0.5
-    backoff_cap: float = 30.0
-    error_retry: float = 60.0
+__all__ = ["ERROR", "OFFLINE", "ONLINE", "SYNCING", "EngineSettings", "SyncEngine", "SyncStatus"]
 
 
 class SyncEngine:

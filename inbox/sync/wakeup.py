@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
-import psycopg
 from sqlalchemy.engine import URL
 
 from inbox.core.errors import StoreUnavailableError
@@ -57,6 +56,10 @@ class Interrupt:
 
 class PostgresListener:
     def __init__(self, url: URL, interrupt: Interrupt) -> None:
+        # Deferred: a SQLite store never needs psycopg, and its import costs start-up time.
+        import psycopg
+
+        self._psycopg = psycopg
         self._interrupt = interrupt
         self._shown = redact(url)
         params = url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -84,7 +87,7 @@ class PostgresListener:
             try:
                 for _ in self._conn.notifies(timeout=min(left, 0.2), stop_after=1):
                     return True
-            except psycopg.Error as exc:
+            except self._psycopg.Error as exc:
                 raise StoreUnavailableError(
                     f"The change listener lost the store at {self._shown}: {first_line(exc)}."
                 ) from None

@@ -101,8 +101,10 @@ class InboxListView(QWidget):
         self._delegate = InboxRowDelegate.install(self._table, len(COLUMNS), REASON_COLUMN)
         self._model.set_sections(True)
 
+        self._waiting: str | None = None  # no inbox yet: what the empty list says instead
         self._empty = QLabel(EMPTY_INBOX, self)
         self._empty.setAccessibleName("Inbox empty state")
+        self._empty.setWordWrap(True)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._pages = QStackedWidget(self)
         self._pages.addWidget(self._table)
@@ -220,6 +222,16 @@ class InboxListView(QWidget):
         self._filters.fill(teams, owners, replace=False)
         self._sync_current()
 
+    @property
+    def waiting(self) -> bool:
+        return self._waiting is not None
+
+    def set_waiting(self, text: str | None) -> None:
+        """``text``: there is no inbox to show yet (the first sync has not come), and the empty
+        list says this instead of "Nothing in your inbox"; None: the inbox is here."""
+        self._waiting = text
+        self._on_model_rows_changed()
+
     def set_search_index(self, mapping: Mapping[str, str], *, casefolded: bool = False) -> None:
         self._model.set_search_index(mapping, casefolded=casefolded)
 
@@ -322,7 +334,8 @@ class InboxListView(QWidget):
         empty = self._model.rowCount() == 0
         if empty:
             nothing = not self._model.item_count() and not self._model.triaged_count()
-            self._empty.setText(EMPTY_INBOX if nothing else NOTHING_MATCHES)
+            text = EMPTY_INBOX if nothing else NOTHING_MATCHES
+            self._empty.setText(self._waiting if self._waiting and nothing else text)
         self._pages.setCurrentIndex(1 if empty else 0)
 
     @Slot()

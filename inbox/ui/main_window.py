@@ -26,19 +26,21 @@ from inbox.core.requests import GiveFeedback
 from inbox.core.triage import Triage
 from inbox.services.read_marks import ReadMarksService
 from inbox.services.wording import During, sentence
-from inbox.ui import owner_actions
 from inbox.ui.action_answers import why_not
 from inbox.ui.banner import BannerBar
 from inbox.ui.detail_view import DecisionDetailView
-from inbox.ui.digest_dialog import DigestDialog
-from inbox.ui.help_overlay import HelpOverlay
 from inbox.ui.inbox_view import InboxListView
-from inbox.ui.lifecycle_dialogs import FeedbackDialog
+from inbox.ui.owner_menu import MENU as OWNER_MENU
 from inbox.ui.status_widget import ConnectionStatusWidget
 from inbox.ui.window_menus import STATUS_SECONDS, build_menus
 from inbox.ui.window_triage import TriageActions
 
 UNDO_SECONDS = 6  # how long Acknowledge, Snooze and Done can be taken back
+SYNCING_TEXT = "Syncing with the store… your inbox appears here after the first sync."
+UNREACHED_TEXT = (
+    "Not synced yet: your inbox appears here once the store is reached (the status bar says why "
+    "it is not)."
+)
 
 
 class MainWindow(TriageActions, QMainWindow):
@@ -63,7 +65,7 @@ class MainWindow(TriageActions, QMainWindow):
         self.undo_seconds = UNDO_SECONDS
 
         self.inbox = InboxListView(own_shortcuts=False)  # the window's own "/" action
-        self.inbox.use_read_marks(ReadMarksService(decisions.client, decisions.tasks, self))
+        self.inbox.use_read_marks(ReadMarksService(sync, decisions.tasks, self))
         self.detail_view = DecisionDetailView()
         self.status = ConnectionStatusWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -84,6 +86,9 @@ class MainWindow(TriageActions, QMainWindow):
         self._connect()
         decisions.load_triage()
         self._update_actions()
+        # Until the first inbox arrives (from the cache, or the first sync when there is no
+        # cache yet), the list says so instead of "Nothing in your inbox".
+        self.inbox.set_waiting(SYNCING_TEXT)
 
     def _connect(self) -> None:
         self.sync.delta_ready.connect(self._on_sync_delta_ready)
@@ -155,6 +160,7 @@ class MainWindow(TriageActions, QMainWindow):
 
     @Slot(object)
     def _on_sync_delta_ready(self, delta: InboxDelta) -> None:
+        self.inbox.set_waiting(None)
         self.all_items = delta.items
         self.inbox.apply(delta)
         self._announce_items()
@@ -170,6 +176,8 @@ class MainWindow(TriageActions, QMainWindow):
     @Slot(object)
     def _on_sync_status_changed(self, status: Any) -> None:
         self.status.show_status(status.state, status.message, status.retry_at)
+        if self.inbox.waiting:  # no inbox yet: say why the list is empty
+            self.inbox.set_waiting(SYNCING_TEXT if status.state == "syncing" else UNREACHED_TEXT)
 
     @Slot(object)
     def _on_decisions_detail_loaded(self, detail: DecisionDetail) -> None:
@@ -271,7 +279,7 @@ class MainWindow(TriageActions, QMainWindow):
             item is not None and item_id(item) in self.triage.ids()
         )
         self.actions_by_name["done"].setEnabled(item is not None and item.reason is Reason.INFORMED)
-        for name, _text, _keys in owner_actions.MENU:
+        for name, _text, _keys in OWNER_MENU:
             self.actions_by_name[name].setEnabled(name in allowed)
 
     def _on_acknowledge(self) -> None:
@@ -304,6 +312,8 @@ class MainWindow(TriageActions, QMainWindow):
         if key is None or detail is None:
             self.say_why_not("object" if objection else "feedback")
             return
+        from inbox.ui.lifecycle_dialogs import FeedbackDialog  # dialogs: imported when used
+
         dialog = FeedbackDialog(key, detail.decision.title, objection, self)
         if dialog.exec():
             request: GiveFeedback = dialog.request()
@@ -318,15 +328,20 @@ class MainWindow(TriageActions, QMainWindow):
         self.items_changed.emit([i for i in self.all_items if not self.triage.hides(i, now)])
 
     def _owner(self, action: str) -> None:
+        # Dialogs are imported when first used: the first frame does not wait for them.
+        from inbox.ui import owner_actions
+
         owner_actions.run(self, action)
 
     def _on_new(self) -> None:
-        owner_actions.run(self, "new")
+        self._owner("new")
 
     def _on_search(self) -> None:
         self.inbox.focus_search()
 
     def _on_digest(self) -> None:
+        from inbox.ui.digest_dialog import DigestDialog
+
         dialog = DigestDialog(self)
         self.decisions.digest_loaded.connect(dialog.show_digest)
         self.decisions.digest_failed.connect(dialog.show_error)
@@ -339,6 +354,8 @@ class MainWindow(TriageActions, QMainWindow):
             dialog.deleteLater()
 
     def _on_help(self) -> None:
+        from inbox.ui.help_overlay import HelpOverlay
+
         HelpOverlay(self.actions_by_name.values(), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -352,5 +369,6 @@ class MainWindow(TriageActions, QMainWindow):
 
 def window_title(user: str) -> str:
     """One title: Qt appends the application's display name to a window title unless the title
-    already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here."""
-    return f"{user} — {DISPLAY_NAME}"
+    already ends with it (QPlatformWindow::formatWindowTitle), so it goes last here. No user
+    (a first start, before the store said who is logged in): the name alone."""
+    return f"{user} — {DISPLAY_NAME}" if user else DISPLAY_NAME

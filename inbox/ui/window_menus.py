@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow
 
-from inbox.ui import owner_actions
+from inbox.ui.owner_menu import MENU as OWNER_MENU
 
 STATUS_SECONDS = 6
 
@@ -86,7 +86,7 @@ def build_menus(window: Any) -> None:
     item_menu.addAction(add_action(window, "done", "&Done", ["E"], act._on_done))
     item_menu.addAction(add_action(window, "restore", "&Restore", ["U"], act._on_restore))
     item_menu.addSeparator()
-    for name, text, keys in owner_actions.MENU:
+    for name, text, keys in OWNER_MENU:
         item_menu.addAction(
             add_action(window, name, text, keys, lambda _=False, n=name: act._owner(n))
         )
