@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.core import lifecycle
+from inbox.core import fields, lifecycle
 from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change
 from inbox.store import feed, pg_writes
@@ -47,6 +47,10 @@ class Directory:
         name = name.strip()
         if not name:
             raise FieldError("name", "empty", "The person needs a display name.")
+        fields.check_name(name)
+        teams = list(teams)
+        for team in teams:
+            lifecycle.check_team_name(team)
         now = self.clock()
         if self.store.dialect == "postgresql":
             return self._add_person_postgres(handle, name, list(dict.fromkeys(teams)), actor)

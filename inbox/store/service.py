@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from inbox.core import lifecycle
+from inbox.core import fields, lifecycle
 from inbox.core.errors import (
     ConflictError,
     FieldError,
@@ -53,8 +53,9 @@ class StoreService(ResponseWrites):
         """Create a draft owned by ``actor``; ``audience`` holds (kind, name, role) triples."""
         title = lifecycle.check_title(title)
         body = lifecycle.check_body(body)
-        for key in assertions or {}:
+        for key, value in (assertions or {}).items():
             lifecycle.check_assertion_key(key)
+            fields.check_assertion_value(key, value)
         now = self.clock()
         if self._on_postgres:
             with self.store.write() as session:
@@ -138,6 +139,15 @@ class StoreService(ResponseWrites):
         summary = summary.strip()
         if not summary:
             raise FieldError("summary", "empty", "A revision needs a summary of the change.")
+        # Both backends refuse the same input with the same sentence (inbox.core.fields).
+        fields.check_summary(summary)
+        title = None if title is None else lifecycle.check_title(title)
+        body = None if body is None else lifecycle.check_body(body)
+        for name, value in (set_assertions or {}).items():
+            lifecycle.check_assertion_key(name)
+            fields.check_assertion_value(name, value)
+        for name in unset_assertions:
+            lifecycle.check_assertion_key(name)
         now = self.clock()
         if self._on_postgres:
             with self.store.write() as session:
@@ -233,6 +243,7 @@ class StoreService(ResponseWrites):
                 f"The deadline {deadline.isoformat(timespec='minutes')} is in the past; give a "
                 "future time."
             )
+        fields.check_deadline(deadline, now)
         if self._on_postgres:
             with self.store.write() as session:
                 number = pg_writes.call(
