@@ -82,7 +82,9 @@ def test_an_unknown_key_to_select_still_renders_and_a_bad_folder_is_a_sentence(
 ) -> None:
     shot = tmp_path / "shot.png"
     done = gui("--demo", "gui", "--screenshot", str(shot), "--select", "D-99", profile=tmp_path)
-    assert done.code == 0, done.err
+    assert done.code == 1, done  # the error is in the picture and on stderr
+    one_sentence(done.err, "D-99")
+    assert f"Wrote {shot}" in done.out
     assert shot.exists()
     done = gui("gui", "--screenshot", str(tmp_path / "no" / "such" / "s.png"), profile=tmp_path)
     assert done.code == 2 and "check the folder exists" in done.err
