@@ -115,7 +115,10 @@ def start(request: StartRequest) -> Started:
                     ) from None
                 raise
         if not user:
-            raise UsageError("Who are you? Set your identity in Settings (or pass --user HANDLE).")
+            raise UsageError(
+                "Who are you? Pass --user HANDLE, set your identity in Settings, or try the "
+                "app on a sample store with `decision-inbox --demo`."
+            )
         client = Client.open(store, user, profile.data_dir)
     except BaseException:
         store.dispose()

@@ -102,6 +102,17 @@ def test_without_a_display_the_app_renders_a_picture_and_says_so(tmp_path: Path)
     assert (tmp_path / "inbox.png").exists()
 
 
+def test_a_fresh_profile_without_a_display_suggests_the_demo_and_user(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = cli("--profile-dir", str(tmp_path), env=env, check=False, timeout=120)
+    assert done.code == 2, done
+    one_sentence(done.err, "--user HANDLE", "`decision-inbox --demo`")
+
+
 def test_a_second_launch_raises_the_first_and_exits(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     seed_demo(url)

@@ -90,6 +90,7 @@ def test_eight_writers_three_clients_every_cache_ends_equal_and_every_event_seen
     shared_lock = threading.Lock()
     writers = [Writer(f"w{n}") for n in range(WRITERS)]
     failures: list[BaseException] = []
+    refused: list[tuple[str, str, str, str]] = []
 
     # Each client starts from a full load; its cursor is where its feed begins.
     readers = []
@@ -115,7 +116,7 @@ def test_eight_writers_three_clients_every_cache_ends_equal_and_every_event_seen
 
     def write_loop(writer: Writer, rng: random.Random) -> None:
         try:
-            _write_stream(service, writer, rng, shared, shared_lock)
+            _write_stream(service, writer, rng, shared, shared_lock, refused)
         except BaseException as exc:
             failures.append(exc)
 
@@ -177,6 +178,12 @@ def test_eight_writers_three_clients_every_cache_ends_equal_and_every_event_seen
         _assert_commit_order(reader.events, writers)
         sizes.append(f"{user} {len(compute_inbox(user, snapshot, now))}")
     written = sum(len(events) for w in writers for *_, events in w.windows)
+    if len(feed_events) != written:
+        import collections
+        rec = collections.Counter((w.handle, k) for w in writers for *_, k, ev in w.windows for _ in ev)
+        fe = collections.Counter((e.actor, e.decision) for e in feed_events)
+        print("DIAG extra", fe - rec, "missing", rec - fe)
+        print("DIAG refused", [r for r in refused if r[2] not in ("LifecycleError",)])
     assert len(feed_events) == written, why  # the feed holds exactly what the writers wrote
     print(
         f"seed {seed}: {len(snapshot.decisions)} decisions, {written} events by {WRITERS} "
@@ -192,6 +199,7 @@ def _write_stream(
     rng: random.Random,
     shared: list[str],
     shared_lock: threading.Lock,
+    refused: list[tuple[str, str, str, str]],
 ) -> None:
     """OPS random writes; refused ones (finalizing twice, acknowledging a draft, feedback on a
     finalized decision) write nothing, and only the accepted ones are recorded with their
@@ -250,6 +258,7 @@ def _write_stream(
                 )
             else:
                 continue
-        except InboxError:
+        except InboxError as exc:
+            refused.append((writer.handle, op, type(exc).__name__, str(exc)))
             continue
         writer.windows.append((start, time.monotonic(), change.key, change.events))
