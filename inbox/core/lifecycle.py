@@ -28,16 +28,34 @@ TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {
 }
 
 
-def check_transition(key: str, state: State, action: str) -> State | None:
-    """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot."""
+def check_transition(
+    key: str, state: State, action: str, *, revision: int | None = None
+) -> State | None:
+    """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot;
+    ``revision`` (the current one) is named when the decision is in that state already."""
     allowed, target = TRANSITIONS[action]
     if state not in allowed:
+        if state is target:
+            raise LifecycleError(key, str(state), action, already(key, state, revision))
         if action == "feedback":
             sentence = f"{key} is {state}; feedback is taken only while a decision is open."
         else:
             sentence = f"{key} is {state}; it cannot {_verb(action)}."
         raise LifecycleError(key, str(state), action, sentence)
     return target
+
+
+def already(key: str, state: State, revision: int | None) -> str:
+    """The sentence for a move into the state the decision is in already, and what one can do."""
+    at = f" at r{revision}" if revision is not None else ""
+    if state is State.FINALIZED:
+        return (
+            f"{key} is already finalized{at}; to change it, revise it (`decision-inbox revise "
+            f"{key}`) or replace it (`decision-inbox supersede {key} --by KEY`)."
+        )
+    if state is State.OPEN:
+        return f"{key} is already open for feedback{at}; finalize it when the feedback is in."
+    return f"{key} is already {state}{at}; nothing changes."
 
 
 def _verb(action: str) -> str:

@@ -17,6 +17,7 @@ from inbox.core import fields, lifecycle
 from inbox.core.errors import (
     ConflictError,
     FieldError,
+    LifecycleError,
     MaterialChangeError,
     PermissionDeniedError,
     StaleRevisionError,
@@ -259,7 +260,9 @@ class StoreService(ResponseWrites):
             )
         with self.store.write() as session:
             row = self._owned(session, actor, key, "open")
-            lifecycle.check_transition(row.key, State(row.state), "open")
+            lifecycle.check_transition(
+                row.key, State(row.state), "open", revision=row.current_revision
+            )
             self._bump(session, row, state=State.OPEN.value, deadline=deadline)
             feed.append(
                 session,
@@ -318,16 +321,25 @@ class StoreService(ResponseWrites):
             target = lifecycle.TRANSITIONS[action][1]
             assert target is not None
             extra = {"p_by": values["by"]} if action == "supersede" else {}
-            with self.store.write() as session:
-                number = pg_writes.call(
-                    session, action, p_actor=actor, p_key=key, p_at=now, **extra
-                )[0]
-                feed.notify(session)
+            try:
+                with self.store.write() as session:
+                    number = pg_writes.call(
+                        session, action, p_actor=actor, p_key=key, p_at=now, **extra
+                    )[0]
+                    feed.notify(session)
+            except LifecycleError as exc:
+                if exc.state != target.value:
+                    raise
+                # The database's refusal carries no revision; the sentence names it.
+                sentence = lifecycle.already(exc.key, target, self._current_revision(key))
+                raise LifecycleError(exc.key, exc.state, action, sentence) from None
             key = key.strip().upper()
             return Change(key, number, (event,), f"{key} is {target.value} at r{number}.")
         with self.store.write() as session:
             row = self._owned(session, actor, key, action)
-            target = lifecycle.check_transition(row.key, State(row.state), action)
+            target = lifecycle.check_transition(
+                row.key, State(row.state), action, revision=row.current_revision
+            )
             assert target is not None
             self._bump(session, row, state=target.value, **values)
             feed.append(
