@@ -92,22 +92,28 @@ class Directory:
     def _add_person_postgres(
         self, handle: str, name: str, teams: list[str], actor: str | None
     ) -> Change:
-        with self.store.write() as session:
-            existing = session.get(PersonRow, handle)
-            kept = existing.name if existing is not None else None
-            before = set(self._teams_of(session, handle))
+        kept: str | None = None
+        before: set[str] = set()
+        try:
+            with self.store.write() as session:
+                existing = session.get(PersonRow, handle)
+                kept = existing.name if existing is not None else None
+                before = set(self._teams_of(session, handle))
+                events = pg_writes.call(
+                    session,
+                    "add_person",
+                    p_actor=actor,
+                    p_handle=handle,
+                    p_name=name,
+                    p_teams=teams,
+                    p_at=self.clock(),
+                )[0]
+                feed.notify(session)
+        except ValidationError:
+            # Refused after the database's own admin check: say what became of the name.
             if kept is not None and before.issuperset(teams):
-                raise _unchanged(handle, kept, name)
-            events = pg_writes.call(
-                session,
-                "add_person",
-                p_actor=actor,
-                p_handle=handle,
-                p_name=name,
-                p_teams=teams,
-                p_at=self.clock(),
-            )[0]
-            feed.notify(session)
+                raise _unchanged(handle, kept, name) from None
+            raise
         added = [team for team in teams if team not in before]
         return Change(None, None, tuple(events), _added(handle, kept, name, added))
 
@@ -144,9 +150,7 @@ def _kept(existing: str, given: str) -> str:
     """What to say of a display name given for someone already in the store: it is kept."""
     if existing == given:
         return ""
-    return (
-        f"; the name stays {existing!r}, since `person add` never renames anyone"
-    )
+    return f"; the name stays {existing!r}, since `person add` never renames anyone"
 
 
 def _unchanged(handle: str, existing: str, given: str) -> ValidationError:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from inbox.core import fields, lifecycle
 from inbox.core.errors import (
     ConflictError,
-    FieldError,
     LifecycleError,
     MaterialChangeError,
     PermissionDeniedError,
@@ -137,18 +136,10 @@ class StoreService(ResponseWrites):
         minor: bool = False,
         expect_revision: int | None = None,
     ) -> Change:
-        summary = summary.strip()
-        if not summary:
-            raise FieldError("summary", "empty", "A revision needs a summary of the change.")
-        # Both backends refuse the same input with the same sentence (inbox.core.fields).
-        fields.check_summary(summary)
-        title = None if title is None else lifecycle.check_title(title)
-        body = None if body is None else lifecycle.check_body(body)
-        for name, value in (set_assertions or {}).items():
-            lifecycle.check_assertion_key(name)
-            fields.check_assertion_value(name, value)
-        for name in unset_assertions:
-            lifecycle.check_assertion_key(name)
+        unset_assertions = list(unset_assertions)
+        summary, title, body = revisions.checked_input(
+            summary, title, body, set_assertions or {}, unset_assertions
+        )
         now = self.clock()
         if self._on_postgres:
             with self.store.write() as session:

@@ -20,6 +20,7 @@ from inbox.services import decision_service
 from tests.app.actions import WAIT, show, tasks_settled
 from tests.app.window import Running, running_window, texts
 
+
 def _failures(run: Running) -> list[tuple[str, Any]]:
     seen: list[tuple[str, Any]] = []
     run.decisions.detail_failed.connect(lambda key, error: seen.append((key, error)))
