@@ -185,8 +185,7 @@ def test_eight_writers_three_clients_every_cache_ends_equal_and_every_event_seen
     # statement (a database function on PostgreSQL), nothing retries it, and nothing after its
     # COMMIT can raise (the wake-up hint swallows its own failures), so a refused write has
     # written nothing; only a COMMIT whose answer was lost with its connection could differ.
-    # A refused write must have written nothing;
-    # when the counts differ, say which events no writer was told about and what the writers
+    # When the counts differ, say which events no writer was told about and what the writers
     # were told instead, so a write that committed but was reported failed shows itself.
     assert len(feed_events) == written, _unrecorded(feed_events, writers, refused, why)
     print(
