@@ -45,6 +45,12 @@ class ConcurrentWriteError(ConflictError):
     """Another transaction wrote the same unique row first (PostgreSQL, concurrent writers)."""
 
 
+class CommitUnknownError(StoreUnavailableError):
+    """The connection was lost while the server committed: the write may have been saved.
+    Acknowledgments and feedback may be sent again (their id makes a repeat harmless); any
+    other write must be checked before it is made again."""
+
+
 class StoreRefusedError(InboxError):
     """The server answered and refused this client: wrong password, unknown role or database,
     a URL its driver rejects. Not an outage: retrying cannot help until someone changes the
@@ -147,12 +153,32 @@ class StoreConnection:
             if not self._checked_write:
                 schema.check(self.engine, self.shown_url, write=True)
                 self._checked_write = self._checked_read = True
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(self._writer, expire_on_commit=False) as session:
+                session.begin()
+                try:
+                    yield session
+                    session.flush()
+                except BaseException:
+                    session.rollback()
+                    raise
+                self._commit(session)
         if session.info.get(feed.HINT):
             # After the commit and with the write's connection back in the pool: a full NOTIFY
             # queue must not fail the write, and the hint must not wait for a second connection.
             feed.send_hint(self.engine)
+
+    def _commit(self, session: Session) -> None:
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            # No SQLSTATE: the server gave no answer to the COMMIT, which it may have carried
+            # out. Saying "failed" would make a person do the write again.
+            if self.dialect == "postgresql" and not getattr(exc.orig, "sqlstate", None):
+                raise CommitUnknownError(
+                    f"The store at {self.shown_url} stopped answering while saving this change, "
+                    "so it may or may not have been saved; look before doing it again."
+                ) from exc
+            raise
 
     def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
         """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
