@@ -66,7 +66,13 @@ def screenshot(
 
     sync.delta_ready.connect(on_delta)
     decisions.detail_loaded.connect(on_detail)
-    decisions.detail_failed.connect(lambda _key, _text: loop.quit())
+    failures: list[InboxError] = []
+
+    def on_detail_failed(_key: str, error: InboxError) -> None:
+        failures.append(error)
+        loop.quit()
+
+    decisions.detail_failed.connect(on_detail_failed)
     sync.status_changed.connect(on_status)
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
     window.show()
@@ -82,6 +88,9 @@ def screenshot(
         if not window.grab().save(path, "PNG"):
             raise UsageError(f"Cannot write the screenshot to {path}; check the folder exists.")
         print(f"Wrote {path}")
+        if failures:
+            # The picture shows the failure; a script must see it too, not only a person.
+            raise failures[0]
         return 0
     finally:
         window.close()

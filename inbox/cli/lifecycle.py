@@ -11,6 +11,7 @@ from inbox.cli.context import Context
 from inbox.cli.output import say
 from inbox.core import lifecycle
 from inbox.core.errors import UsageError
+from inbox.core.fields import DEADLINE_YEARS_AHEAD
 from inbox.core.model import Role
 from inbox.core.times import from_local
 
@@ -93,7 +94,6 @@ def _body(args: argparse.Namespace) -> str | None:
         ) from None
 
 
-DEADLINE_YEARS_AHEAD = 10
 """A feedback deadline lies days or weeks ahead; ten years leaves room for any real one and keeps
 every deadline representable in every time zone (9999-12-31 in UTC-12 is past year 9999)."""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from inbox.core import fields
 from inbox.core.errors import FieldError, LifecycleError
+from inbox.core.fields import BODY_MAX, TITLE_MAX
 from inbox.core.model import Decision, Revision, Role, Snapshot, State
 
-TITLE_MAX = 200
-BODY_MAX = 1_000_000
+__all__ = ["BODY_MAX", "TITLE_MAX"]  # where the dialogs and older callers find them
 # \Z, not $: $ also matches before a trailing newline, so 'ana\n' would pass as a look-alike.
 ASSERTION_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*\Z", re.IGNORECASE)
 HANDLE = re.compile(r"^[a-z][a-z0-9_.-]{0,62}\Z")
@@ -27,16 +28,34 @@ TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {
 }
 
 
-def check_transition(key: str, state: State, action: str) -> State | None:
-    """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot."""
+def check_transition(
+    key: str, state: State, action: str, *, revision: int | None = None
+) -> State | None:
+    """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot;
+    ``revision`` (the current one) is named when the decision is in that state already."""
     allowed, target = TRANSITIONS[action]
     if state not in allowed:
+        if state is target:
+            raise LifecycleError(key, str(state), action, already(key, state, revision))
         if action == "feedback":
             sentence = f"{key} is {state}; feedback is taken only while a decision is open."
         else:
             sentence = f"{key} is {state}; it cannot {_verb(action)}."
         raise LifecycleError(key, str(state), action, sentence)
     return target
+
+
+def already(key: str, state: State, revision: int | None) -> str:
+    """The sentence for a move into the state the decision is in already, and what one can do."""
+    at = f" at r{revision}" if revision is not None else ""
+    if state is State.FINALIZED:
+        return (
+            f"{key} is already finalized{at}; to change it, revise it (`decision-inbox revise "
+            f"{key}`) or replace it (`decision-inbox supersede {key} --by KEY`)."
+        )
+    if state is State.OPEN:
+        return f"{key} is already open for feedback{at}; finalize it when the feedback is in."
+    return f"{key} is already {state}{at}; nothing changes."
 
 
 def _verb(action: str) -> str:
@@ -121,43 +140,48 @@ def check_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise FieldError("title", "empty", "The title is empty; give a short title.")
-    if len(title) > TITLE_MAX:
-        raise FieldError(
-            "title",
-            "too_long",
-            f"The title has {len(title)} characters; shorten it to {TITLE_MAX} or fewer.",
-            limit=TITLE_MAX,
-        )
-    return title
+    return fields.check_length("title", "title", title, TITLE_MAX, one_line=True)
 
 
-def check_body(body: str) -> str:
+def check_body(body: str, *, field: str = "body") -> str:
+    """A body, or feedback (``field``): at most 1 MB, and no control character but newlines
+    and tabs."""
     if len(body.encode("utf-8")) > BODY_MAX:
         raise FieldError(
-            "body",
+            field,
             "too_long",
-            "The body is larger than 1 MB; link to a longer document instead.",
+            f"The {field} is larger than 1 MB; link to a longer document instead.",
             limit=BODY_MAX,
         )
-    return body
+    return fields.check_characters(field, field, body)
 
 
 def parse_assertion(text: str) -> tuple[str, str]:
     """Parse ``key=value`` (dotted key, any text value) or raise a usage sentence."""
     key, sep, value = text.partition("=")
     key = key.strip()
-    if not sep or not ASSERTION_KEY.match(key):
-        raise FieldError(
-            "assertion",
-            "malformed",
-            f"The assertion {text!r} is malformed; write it as KEY=VALUE with a dotted key, "
-            "like auth.token.refresh_minutes=60.",
-            value=text,
-        )
-    return key, value.strip()
+    if sep and ASSERTION_KEY.match(key):
+        check_assertion_key(key)
+        return key, fields.check_assertion_value(key, value.strip())
+    shown = text if len(text) <= 80 else text[:40] + "…"  # the start says which one
+    raise FieldError(
+        "assertion",
+        "malformed",
+        f"The assertion {shown!r} is malformed; write it as KEY=VALUE with a dotted key, "
+        "like auth.token.refresh_minutes=60.",
+        value=text,
+    )
 
 
 def check_assertion_key(key: str) -> str:
+    if len(key) > fields.ASSERTION_KEY_MAX:
+        raise FieldError(
+            "assertion",
+            "too_long",
+            f"The assertion key {key[:40]!r}… has {len(key):,} characters; use "
+            f"{fields.ASSERTION_KEY_MAX} or fewer.",
+            limit=fields.ASSERTION_KEY_MAX,
+        )
     if not ASSERTION_KEY.match(key):
         raise FieldError(
             "assertion",
@@ -169,6 +193,7 @@ def check_assertion_key(key: str) -> str:
 
 
 def check_handle(handle: str) -> str:
+    fields.check_handle_length("handle", "handle", handle)
     if not HANDLE.match(handle):
         raise FieldError(
             "handle",
@@ -181,6 +206,7 @@ def check_handle(handle: str) -> str:
 
 
 def check_team_name(name: str) -> str:
+    fields.check_handle_length("team", "team name", name)
     if not TEAM.match(name):
         raise FieldError(
             "team",

@@ -92,7 +92,10 @@ def start(request: StartRequest, local: LocalClient | None = None) -> Started:
                 log.info("the store is unreachable; starting offline as %s", local.user)
                 user = local.user
         if not user:
-            raise UsageError("Who are you? Set your identity in Settings (or pass --user HANDLE).")
+            raise UsageError(
+                "Who are you? Pass --user HANDLE, set your identity in Settings, or try the "
+                "app on a sample store with `decision-inbox --demo`."
+            )
         client = Client.open(store, user, profile.data_dir, local=local)
         last_start.remember(profile.data_dir, choice.url, client.paths.folder, user)
     except BaseException:

@@ -45,6 +45,12 @@ class ConcurrentWriteError(ConflictError):
     """Another transaction wrote the same unique row first (PostgreSQL, concurrent writers)."""
 
 
+class CommitUnknownError(StoreUnavailableError):
+    """The connection was lost while the server committed: the write may have been saved.
+    Acknowledgments and feedback may be sent again (their id makes a repeat harmless); any
+    other write must be checked before it is made again."""
+
+
 class StoreRefusedError(InboxError):
     """The server answered and refused this client: wrong password, unknown role or database,
     a URL its driver rejects. Not an outage: retrying cannot help until someone changes the
@@ -106,7 +112,7 @@ class StoreConnection:
 
     def initialise(self) -> tuple[int | None, int]:
         """Create (a SQLite file only here, never by opening) or upgrade the store's schema."""
-        with self._translated():
+        with self._translated(init=True):
             if self.sqlite_file is not None and not self.sqlite_file.exists():
                 self._create_file(self.sqlite_file)
             result = schema.upgrade(self.engine)
@@ -147,12 +153,32 @@ class StoreConnection:
             if not self._checked_write:
                 schema.check(self.engine, self.shown_url, write=True)
                 self._checked_write = self._checked_read = True
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                yield session
+            with Session(self._writer, expire_on_commit=False) as session:
+                session.begin()
+                try:
+                    yield session
+                    session.flush()
+                except BaseException:
+                    session.rollback()
+                    raise
+                self._commit(session)
         if session.info.get(feed.HINT):
             # After the commit and with the write's connection back in the pool: a full NOTIFY
             # queue must not fail the write, and the hint must not wait for a second connection.
             feed.send_hint(self.engine)
+
+    def _commit(self, session: Session) -> None:
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            # No SQLSTATE: the server gave no answer to the COMMIT, which it may have carried
+            # out. Saying "failed" would make a person do the write again.
+            if self.dialect == "postgresql" and not getattr(exc.orig, "sqlstate", None):
+                raise CommitUnknownError(
+                    f"The store at {self.shown_url} stopped answering while saving this change, "
+                    "so it may or may not have been saved; look before doing it again."
+                ) from exc
+            raise
 
     def feed_page(self, cursor: str, limit: int = 500) -> feed.FeedPage:
         """Events after ``cursor``; see ``inbox.store.feed`` for why this order is safe."""
@@ -182,7 +208,7 @@ class StoreConnection:
     # Complexity C (radon): one branch per kind of database error and the sentence it becomes; the
     # one place that translates them.
     @contextmanager
-    def _translated(self) -> Iterator[None]:
+    def _translated(self, *, init: bool = False) -> Iterator[None]:
         try:
             yield
         except InboxError:
@@ -201,7 +227,7 @@ class StoreConnection:
                 said = folders.sentence(self.sqlite_file.parent, exc.orig, folders.STORE)
                 if said is not None:  # read-only, not permitted or full: say which folder
                     raise StoreUnavailableError(said) from exc
-            raise translate(exc, self.shown_url) from exc
+            raise translate(exc, self.shown_url, init=init) from exc
         except SQLAlchemyError as exc:
             raise StoreUnavailableError(
                 f"The store at {self.shown_url} failed: {first_line(exc)}."
@@ -217,8 +243,10 @@ def missing_store_file(path: Path) -> StoreRefusedError:
     )
 
 
-def translate(exc: DBAPIError, shown_url: str) -> InboxError:
-    """One sentence for a driver error: permission, unreachable, or the driver's own words."""
+# Complexity C (radon): one branch per cause with a sentence of its own; the fallbacks last.
+def translate(exc: DBAPIError, shown_url: str, *, init: bool = False) -> InboxError:
+    """One sentence for a driver error: permission, unreachable, or the driver's own words;
+    ``init``: the error came while creating or upgrading the store's tables."""
     refused = refusal(exc.orig, shown_url)
     if refused is not None:
         return refused
@@ -226,6 +254,17 @@ def translate(exc: DBAPIError, shown_url: str) -> InboxError:
     if sqlstate in _WAITED:
         return StoreUnavailableError(
             f"The store at {shown_url} {_WAITED[sqlstate]}; try again in a moment."
+        )
+    if sqlstate in _SERVER_SHORT:
+        return StoreUnavailableError(
+            f"The server of the store at {shown_url} {_SERVER_SHORT[sqlstate]} "
+            f"({first_line(exc.orig)}); {_SERVER_NEXT[sqlstate]}."
+        )
+    if sqlstate == "42501" and init:  # insufficient_privilege, creating the tables
+        return PermissionDeniedError(
+            f"The login of {shown_url} may not create the store's tables there "
+            f"({first_line(exc.orig)}); `init` needs a superuser or the database's owner, so "
+            "run it as one of them."
         )
     if sqlstate == "42501":  # insufficient_privilege
         return PermissionDeniedError(
@@ -243,10 +282,35 @@ def translate(exc: DBAPIError, shown_url: str) -> InboxError:
                 f"The store file at {shown_url} cannot be opened; check the path and its "
                 "permissions."
             )
+    if sqlstate:
+        # The server answered, so it is running and the URL is right: say what it said.
+        return StoreUnavailableError(
+            f"The store at {shown_url} refused this: {first_line(exc.orig)} (SQLSTATE "
+            f"{sqlstate}); try again, and tell the store's admin if it keeps happening."
+        )
+    if shown_url.startswith("sqlite"):
+        return StoreUnavailableError(
+            f"The store file at {shown_url} cannot be used: {first_line(exc.orig)}; check the "
+            "file and its folder."
+        )
     return StoreUnavailableError(
         f"The store at {shown_url} cannot be used: {first_line(exc.orig)}; check that it is "
         "running and the URL is right."
     )
+
+
+# The server is short of something (class 53): not this client's fault, and nothing to fix in
+# the URL.
+_SERVER_SHORT = {
+    "53100": "has no disk space left",
+    "53200": "ran out of memory",
+    "53300": "has no connection to spare",
+}
+_SERVER_NEXT = {
+    "53100": "ask its admin to free some, then try again",
+    "53200": "try again in a moment, and tell its admin if it keeps happening",
+    "53300": "try again in a moment, or ask its admin to raise max_connections",
+}
 
 
 # The server's own limits (migration v3 and the member logins' session settings): another
@@ -271,6 +335,11 @@ _REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"role \"([^\"]*)\" does not exist"),
         "The store at {url} has no login role {0}; check the user name in the URL, or ask the "
         "store's admin to create it.",
+    ),
+    (
+        re.compile(r"role \"([^\"]*)\" is not permitted to log in"),
+        "The store at {url} does not let {0} log in any more (the login was disabled); ask the "
+        "store's admin to enable it again (`ALTER ROLE … LOGIN`) or to grant you access anew.",
     ),
     (
         re.compile(r"database \"([^\"]*)\" does not exist"),

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox.core import lifecycle
+from inbox.core import fields, lifecycle
 from inbox.core.errors import FieldError, NotFoundError, ValidationError
 from inbox.core.model import Change
 from inbox.store import feed, pg_writes
@@ -47,6 +47,10 @@ class Directory:
         name = name.strip()
         if not name:
             raise FieldError("name", "empty", "The person needs a display name.")
+        fields.check_name(name)
+        teams = list(teams)
+        for team in teams:
+            lifecycle.check_team_name(team)
         now = self.clock()
         if self.store.dialect == "postgresql":
             return self._add_person_postgres(handle, name, list(dict.fromkeys(teams)), actor)
@@ -80,34 +84,38 @@ class Directory:
                     events.append("member_added")
                     added.append(team)
             if not events:
-                raise ValidationError(
-                    f"{handle} is already in the store with those teams; nothing to add."
-                )
+                raise _unchanged(handle, existing.name if existing else name, name)
             feed.notify(session)
-        what = f"Added {handle}" if existing is None else f"{handle} was already in the store"
-        joined = f"; member of {', '.join(added)}" if added else ""
-        return Change(None, None, tuple(events), f"{what}{joined}.")
+        kept = existing.name if existing is not None else None
+        return Change(None, None, tuple(events), _added(handle, kept, name, added))
 
     def _add_person_postgres(
         self, handle: str, name: str, teams: list[str], actor: str | None
     ) -> Change:
-        with self.store.write() as session:
-            existed = session.get(PersonRow, handle) is not None
-            before = set(self._teams_of(session, handle))
-            events = pg_writes.call(
-                session,
-                "add_person",
-                p_actor=actor,
-                p_handle=handle,
-                p_name=name,
-                p_teams=teams,
-                p_at=self.clock(),
-            )[0]
-            feed.notify(session)
+        kept: str | None = None
+        before: set[str] = set()
+        try:
+            with self.store.write() as session:
+                existing = session.get(PersonRow, handle)
+                kept = existing.name if existing is not None else None
+                before = set(self._teams_of(session, handle))
+                events = pg_writes.call(
+                    session,
+                    "add_person",
+                    p_actor=actor,
+                    p_handle=handle,
+                    p_name=name,
+                    p_teams=teams,
+                    p_at=self.clock(),
+                )[0]
+                feed.notify(session)
+        except ValidationError:
+            # Refused after the database's own admin check: say what became of the name.
+            if kept is not None and before.issuperset(teams):
+                raise _unchanged(handle, kept, name) from None
+            raise
         added = [team for team in teams if team not in before]
-        what = f"{handle} was already in the store" if existed else f"Added {handle}"
-        joined = f"; member of {', '.join(added)}" if added else ""
-        return Change(None, None, tuple(events), f"{what}{joined}.")
+        return Change(None, None, tuple(events), _added(handle, kept, name, added))
 
     @staticmethod
     def _person(session: Session, handle: str) -> PersonRow:
@@ -136,3 +144,22 @@ class Directory:
         return sorted(
             session.scalars(select(MembershipRow.team).where(MembershipRow.person == handle))
         )
+
+
+def _kept(existing: str, given: str) -> str:
+    """What to say of a display name given for someone already in the store: it is kept."""
+    if existing == given:
+        return ""
+    return f"; the name stays {existing!r}, since `person add` never renames anyone"
+
+
+def _unchanged(handle: str, existing: str, given: str) -> ValidationError:
+    return ValidationError(
+        f"{handle} is already in the store with those teams; nothing to add{_kept(existing, given)}."
+    )
+
+
+def _added(handle: str, kept: str | None, given: str, teams: list[str]) -> str:
+    what = f"Added {handle}" if kept is None else f"{handle} was already in the store"
+    joined = f"; member of {', '.join(teams)}" if teams else ""
+    return f"{what}{joined}{'' if kept is None else _kept(kept, given)}."

@@ -87,7 +87,7 @@ class ResponseWrites(Directory):
         body = body.strip()
         if not body:
             raise FieldError("feedback", "empty", "The feedback is empty; write some first.")
-        lifecycle.check_body(body)
+        lifecycle.check_body(body, field="feedback")
         feedback_id = str(uuid.UUID(feedback_id)) if feedback_id else str(uuid.uuid4())
         now = self.clock()
         if self.store.dialect == "postgresql":

@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from inbox.core import lifecycle
+from inbox.core import fields, lifecycle
 from inbox.core.errors import (
     ConflictError,
-    FieldError,
+    LifecycleError,
     MaterialChangeError,
     PermissionDeniedError,
     StaleRevisionError,
@@ -53,8 +53,9 @@ class StoreService(ResponseWrites):
         """Create a draft owned by ``actor``; ``audience`` holds (kind, name, role) triples."""
         title = lifecycle.check_title(title)
         body = lifecycle.check_body(body)
-        for key in assertions or {}:
+        for key, value in (assertions or {}).items():
             lifecycle.check_assertion_key(key)
+            fields.check_assertion_value(key, value)
         now = self.clock()
         if self._on_postgres:
             with self.store.write() as session:
@@ -135,9 +136,10 @@ class StoreService(ResponseWrites):
         minor: bool = False,
         expect_revision: int | None = None,
     ) -> Change:
-        summary = summary.strip()
-        if not summary:
-            raise FieldError("summary", "empty", "A revision needs a summary of the change.")
+        unset_assertions = list(unset_assertions)
+        summary, title, body = revisions.checked_input(
+            summary, title, body, set_assertions or {}, unset_assertions
+        )
         now = self.clock()
         if self._on_postgres:
             with self.store.write() as session:
@@ -233,6 +235,7 @@ class StoreService(ResponseWrites):
                 f"The deadline {deadline.isoformat(timespec='minutes')} is in the past; give a "
                 "future time."
             )
+        fields.check_deadline(deadline, now)
         if self._on_postgres:
             with self.store.write() as session:
                 number = pg_writes.call(
@@ -248,7 +251,9 @@ class StoreService(ResponseWrites):
             )
         with self.store.write() as session:
             row = self._owned(session, actor, key, "open")
-            lifecycle.check_transition(row.key, State(row.state), "open")
+            lifecycle.check_transition(
+                row.key, State(row.state), "open", revision=row.current_revision
+            )
             self._bump(session, row, state=State.OPEN.value, deadline=deadline)
             feed.append(
                 session,
@@ -307,16 +312,25 @@ class StoreService(ResponseWrites):
             target = lifecycle.TRANSITIONS[action][1]
             assert target is not None
             extra = {"p_by": values["by"]} if action == "supersede" else {}
-            with self.store.write() as session:
-                number = pg_writes.call(
-                    session, action, p_actor=actor, p_key=key, p_at=now, **extra
-                )[0]
-                feed.notify(session)
+            try:
+                with self.store.write() as session:
+                    number = pg_writes.call(
+                        session, action, p_actor=actor, p_key=key, p_at=now, **extra
+                    )[0]
+                    feed.notify(session)
+            except LifecycleError as exc:
+                if exc.state != target.value:
+                    raise
+                # The database's refusal carries no revision; the sentence names it.
+                sentence = lifecycle.already(exc.key, target, self._current_revision(key))
+                raise LifecycleError(exc.key, exc.state, action, sentence) from None
             key = key.strip().upper()
             return Change(key, number, (event,), f"{key} is {target.value} at r{number}.")
         with self.store.write() as session:
             row = self._owned(session, actor, key, action)
-            target = lifecycle.check_transition(row.key, State(row.state), action)
+            target = lifecycle.check_transition(
+                row.key, State(row.state), action, revision=row.current_revision
+            )
             assert target is not None
             self._bump(session, row, state=target.value, **values)
             feed.append(

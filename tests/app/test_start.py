@@ -82,7 +82,9 @@ def test_an_unknown_key_to_select_still_renders_and_a_bad_folder_is_a_sentence(
 ) -> None:
     shot = tmp_path / "shot.png"
     done = gui("--demo", "gui", "--screenshot", str(shot), "--select", "D-99", profile=tmp_path)
-    assert done.code == 0, done.err
+    assert done.code == 1, done  # the error is in the picture and on stderr
+    one_sentence(done.err, "D-99")
+    assert f"Wrote {shot}" in done.out
     assert shot.exists()
     done = gui("gui", "--screenshot", str(tmp_path / "no" / "such" / "s.png"), profile=tmp_path)
     assert done.code == 2 and "check the folder exists" in done.err
@@ -98,6 +100,17 @@ def test_without_a_display_the_app_renders_a_picture_and_says_so(tmp_path: Path)
     assert done.code == 0, done.err
     assert "no display" in done.out
     assert (tmp_path / "inbox.png").exists()
+
+
+def test_a_fresh_profile_without_a_display_suggests_the_demo_and_user(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    done = cli("--profile-dir", str(tmp_path), env=env, check=False, timeout=120)
+    assert done.code == 2, done
+    one_sentence(done.err, "--user HANDLE", "`decision-inbox --demo`")
 
 
 def test_a_second_launch_raises_the_first_and_exits(tmp_path: Path) -> None:

@@ -239,13 +239,21 @@ def test_pending_order_puts_feedback_by_soonest_deadline_and_undated_last() -> N
 @pytest.mark.qt_log_ignore("systemTrayWindowChanged")
 def test_without_a_tray_start_fails_and_retries_until_one_appears(qtbot: QtBot) -> None:
     present = False
-    tray = TrayController(probe=lambda: present, retry_interval_ms=20)
+    probes: list[bool] = []
+
+    def probe() -> bool:
+        probes.append(present)
+        return present
+
+    tray = TrayController(probe=probe, retry_interval_ms=20)
     assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen has none: the real probe
     assert TrayController().available() is False
     assert tray.start() is False
     assert tray.retry_timer.isActive() and not tray.shown()
-    with qtbot.assertNotEmitted(tray.tray_appeared, wait=100):
-        pass
+    # Not a fixed wait: the retry timer has asked the probe (and heard "no tray") three times.
+    asked = len(probes)
+    with qtbot.assertNotEmitted(tray.tray_appeared):
+        qtbot.waitUntil(lambda: len(probes) >= asked + 3, timeout=2000)
     present = True
     with qtbot.waitSignal(tray.tray_appeared, timeout=2000):
         pass
