@@ -15,18 +15,27 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from inbox.core.delta import InboxDelta, ItemId, item_id
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
-from inbox.core.model import Acknowledgment, Change, Decision, Event, Feedback, Snapshot
+from inbox.core.model import (
+    Acknowledgment,
+    Change,
+    Decision,
+    Event,
+    Feedback,
+    Person,
+    Snapshot,
+)
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
-from inbox.store.reader import load_decisions, load_people, load_snapshot
+from inbox.store.reader import load_decisions, load_people
 from inbox.store.service import StoreService
+from inbox.store.stream import stream_decisions
 from inbox.sync.cache import Cache
 from inbox.sync.mirror import CacheMirror
 from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
@@ -190,7 +199,7 @@ class Syncer:
                 decisions = load_decisions(session, keys)
                 directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
                 people = load_people(session) if directory else None
-            self.cache.apply(decisions, people, page.cursor)
+            self._took(decisions, people, self.cache.apply(decisions, people, page.cursor))
             touched |= {k for k in keys if k}
             applied += page.events
             cursor = page.cursor
@@ -199,9 +208,35 @@ class Syncer:
         # The cursor first, then the data: anything committed in between is in the data and
         # will be fetched again by the next catch-up, which is harmless.
         cursor = self.store.feed_end()
+        loaded: dict[str, Decision] = {}
+
+        def kept(decisions: Iterable[Decision]) -> Iterator[Decision]:
+            # Streamed from the store into the cache, and kept for the mirror on the way: the
+            # values just loaded are used, never decoded back from the file.
+            for decision in decisions:
+                loaded[decision.key] = decision
+                yield decision
+
         with self.store.read() as session:
-            snapshot = load_snapshot(session)
-        self.cache.replace_all(snapshot, cursor)
+            people = load_people(session)
+            stamp = self.cache.replace_all(kept(stream_decisions(session)), people, cursor)
+        with self._lock:
+            self._mirror.reset(loaded, people, stamp)
+            self._inbox = None
+            self._dirty, self._directory_dirty = set(), False
+
+    def _took(
+        self,
+        decisions: list[Decision],
+        people: Mapping[str, Person] | None,
+        stamps: tuple[int, int],
+    ) -> None:
+        """What this round wrote to the cache goes to the mirror as it is."""
+        with self._lock:
+            keys = self._mirror.wrote(decisions, people, stamps)
+            if keys is not None:
+                self._dirty |= keys
+                self._directory_dirty |= people is not None
 
     def reached(self) -> bool:
         """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""
