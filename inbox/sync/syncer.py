@@ -31,8 +31,10 @@ from inbox.core.model import (
     Person,
     Snapshot,
 )
+from inbox.store import catch_up, feed
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
+from inbox.store.feed import FeedPage
 from inbox.store.reader import load_decisions, load_people
 from inbox.store.service import StoreService
 from inbox.store.stream import stream_decisions
@@ -43,7 +45,7 @@ from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
 log = logging.getLogger(__name__)
 
 REACHED = "store.reached"  # in the state file: this profile has synced with this store once
-DIRECTORY_KINDS = frozenset({"team_added", "person_added", "member_added", "member_removed"})
+DIRECTORY_KINDS = frozenset(catch_up.DIRECTORY_KINDS)
 BATCH = 500
 
 
@@ -191,18 +193,35 @@ class Syncer:
         touched: set[str] = set()
         applied: list[Event] = []
         while True:
-            page = self.store.feed_page(cursor, BATCH)
+            page, decisions, people = self._next_page(cursor)
             if not page.events:
                 return touched, applied
-            keys = {e.decision for e in page.events if e.decision}
-            with self.store.read() as session:
-                decisions = load_decisions(session, keys)
-                directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
-                people = load_people(session) if directory else None
             self._took(decisions, people, self.cache.apply(decisions, people, page.cursor))
-            touched |= {k for k in keys if k}
+            touched |= {e.decision for e in page.events if e.decision}
             applied += page.events
             cursor = page.cursor
+            if len(page.events) < BATCH and not feed.partway(cursor):
+                # The rest of the feed as of this read: a later write wakes another round. One
+                # more read to find nothing would double what every wake-up costs.
+                return touched, applied
+
+    def _next_page(
+        self, cursor: str
+    ) -> tuple[FeedPage, list[Decision], Mapping[str, Person] | None]:
+        """The page after ``cursor``, the decisions its events touched, and the directory if
+        it changed: in one round trip on PostgreSQL."""
+        together = self.store.catch_up_page(cursor, BATCH)
+        if together is not None:
+            return together.page, list(together.decisions), together.people
+        page = self.store.feed_page(cursor, BATCH)
+        if not page.events:
+            return page, [], None
+        keys = {e.decision for e in page.events if e.decision}
+        with self.store.read() as session:
+            decisions = load_decisions(session, keys)
+            directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
+            people = load_people(session) if directory else None
+        return page, decisions, people
 
     def _full_load(self) -> None:
         # The cursor first, then the data: anything committed in between is in the data and
