@@ -90,8 +90,6 @@ _FEEDBACK = select(
     _FB.c.at,
 ).order_by(_FB.c.decision_id, _FB.c.at, _FB.c.id)
 
-STATEMENTS = 6  # what one full load of the decisions executes, whatever the store's size
-
 
 class _Rows:
     """One ordered stream of rows, taken decision by decision."""
@@ -123,13 +121,13 @@ class _Driver:
     def __init__(self, session: Session) -> None:
         connection = session.connection()
         self._dialect = connection.dialect
-        self._dbapi: Any = connection.connection.dbapi_connection
+        self._dbapi = cast(Any, connection.connection.dbapi_connection)
         self._postgres = self._dialect.name == "postgresql"
         self._count = 0
         if self._postgres:
             # Timestamps come back as UTC already, which costs nothing to check; in the
             # session's zone each needed a conversion that took as long as reading it.
-            self._dbapi.execute("SET LOCAL TimeZone = 'UTC'")
+            connection.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
 
     def rows(self, query: Select[Any]) -> Iterator[Any]:
         sql = str(query.compile(dialect=self._dialect))
@@ -208,7 +206,8 @@ def _revisions(
     when: Callable[[Any], Any],
 ) -> tuple[Revision, ...]:
     out: list[Revision] = []
-    title = body = None
+    title: str = ""
+    body: str = ""
     for _, rid, number, t, b, summary, minor, author, created_at in rows:
         # An unchanged title or body (a minor revision, an assertion edit) is kept once.
         title = title if t == title else t

@@ -118,11 +118,12 @@ class Cache(LocalFile):
         self._db.execute("BEGIN")
         try:
             stamp = self._stamp("stamp")
-            everything = since is None or since < self._stamp("reset_stamp") or since > stamp
-            if everything:
+            if since is None or since < self._stamp("reset_stamp") or since > stamp:
+                everything = True
                 rows = self._db.execute("SELECT data FROM decisions")
                 people: dict[str, Person] | None = self._people()
             else:
+                everything = False
                 rows = self._db.execute("SELECT data FROM decisions WHERE stamp > ?", (since,))
                 people = self._people() if self._stamp("people_stamp") > since else None
             # Decoded as the rows come: never the whole file's text and its values at once.

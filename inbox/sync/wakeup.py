@@ -110,7 +110,7 @@ class PostgresListener:
             if left <= 0:
                 return False
             try:
-                select.select([self._conn.fileno(), self._interrupt], [], [], left)
+                select.select([self._conn.fileno(), self._interrupt.fileno()], [], [], left)
             except (OSError, ValueError) as exc:  # the socket went away under us
                 raise self._lost(exc) from None
         return True
