@@ -11,6 +11,7 @@ millions of times.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -164,7 +165,9 @@ class _Driver:
 def stream_decisions(session: Session) -> Iterator[Decision]:
     """Every decision, in id order, built while the rows stream in."""
     driver = _Driver(session)
-    s, when = _Sharing().str, driver.when
+    # One object per distinct short string: sys.intern is a C call, and interned strings go
+    # when nothing holds them any more.
+    s, when = sys.intern, driver.when
     # Assertions become the revisions' dicts as they are read: no order, no join needed.
     asserted: dict[int, dict[str, str]] = {}
     for revision_id, key, value in driver.rows(_ASSERTIONS):
@@ -177,7 +180,7 @@ def stream_decisions(session: Session) -> Iterator[Decision]:
         yield Decision(
             key=key,
             owner=s(owner),
-            team=s(team),
+            team=None if team is None else s(team),
             state=State(state),
             version=version,
             deadline=when(deadline),
@@ -202,7 +205,7 @@ def stream_decisions(session: Session) -> Iterator[Decision]:
 def _revisions(
     rows: list[Any],
     asserted: dict[int, dict[str, str]],
-    s: Callable[[Any], Any],
+    s: Callable[[str], str],
     when: Callable[[Any], Any],
 ) -> tuple[Revision, ...]:
     out: list[Revision] = []
@@ -225,15 +228,3 @@ def _revisions(
             )
         )
     return tuple(out)
-
-
-class _Sharing:
-    """One object per distinct short string."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
-
-    def str(self, value: Any) -> Any:
-        if value is None:
-            return None
-        return self._seen.setdefault(value, value)
