@@ -98,7 +98,7 @@ SELECT
     (SELECT coalesce(json_agg(json_build_array(
         seq, kind, decision, revision, actor, {_iso("at")}, data
     ) ORDER BY seq), '[]') FROM page) AS events,
-    (SELECT coalesce(json_agg({_DECISION_JSON}), '[]')
+    (SELECT coalesce(json_agg({_DECISION_JSON} ORDER BY d.number), '[]')
      FROM decisions d WHERE d.key IN (SELECT decision FROM page)) AS decisions,
     CASE WHEN EXISTS (SELECT 1 FROM page WHERE kind = ANY(CAST(:directory AS text[])))
          THEN {_PEOPLE_JSON} END AS people

@@ -190,7 +190,14 @@ class StoreConnection:
 
     def _wakeup_connection(self) -> Connection:
         if self._wakeup is None:
-            self._wakeup = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            # Planned once for the connection, not at every wake-up: planning the statement
+            # took longer than running it, and a hundred clients woken together plan it a
+            # hundred times on one server. psycopg prepares it at its first use.
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            driver = connection.connection.dbapi_connection
+            driver.prepare_threshold = 0  # type: ignore[union-attr]
+            self._wakeup = connection
         return self._wakeup
 
     def _drop_wakeup_connection(self) -> None:

@@ -139,7 +139,7 @@ def test_the_one_statement_reads_what_the_separate_reads_do(pg_url: str, tmp_pat
         assert page.people is not None  # the directory's events are on this page
         with store.read() as session:
             keys = {e.decision for e in page.page.events if e.decision}
-            assert list(page.decisions) == load_decisions(session, keys)
+            assert list(page.decisions) == load_decisions(session, keys)  # in number order
             assert page.people == load_people(session)
         later = store.catch_up_page(page.page.cursor, 1000)
         assert later is not None and later.page.events == () and later.people is None
