@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -41,8 +41,8 @@ def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
 # Complexity C (radon): one branch per inbox reason's detail line.
 def _details(item: InboxItem, now: datetime) -> list[str]:
     if item.reason is Reason.CHANGED_SINCE_ACK and item.diff is not None:
-        body = " (the body changed too)" if item.diff.body else ""
-        facts = format_diff(replace(item.diff, body=""))
+        body = " (the body changed too)" if item.diff.body_changed else ""
+        facts = format_diff(item.diff.without_body())
         return [f"you acknowledged r{item.acked_revision}{body}", *facts]
     if item.reason in (Reason.FEEDBACK_REQUESTED, Reason.DEADLINE_PASSED) and item.deadline:
         late = "OVERDUE, " if item.overdue or item.reason is Reason.DEADLINE_PASSED else ""

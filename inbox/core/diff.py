@@ -6,9 +6,11 @@ assertion changes come first and are exact; the body is a plain unified diff.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from inbox.core.model import Decision, Revision
@@ -29,15 +31,63 @@ class AssertionChange:
 
 
 @dataclass(frozen=True)
+class BodyChange:
+    """Two different bodies; their unified diff is computed when first read, then kept.
+
+    An inbox item carries the diff of every decision that changed since the person acknowledged
+    it, and items are rebuilt whenever their decision is touched: computing each body diff
+    then, for items nobody opens, cost more than the rest of the item. Two of these are equal
+    when their bodies are, so comparing items never computes one."""
+
+    old_number: int
+    old: str
+    new_number: int
+    new: str
+
+    @cached_property
+    def text(self) -> str:
+        lines = difflib.unified_diff(
+            # keepends so that a body differing only in its final newline still yields a diff
+            self.old.splitlines(keepends=True),
+            self.new.splitlines(keepends=True),
+            fromfile=f"r{self.old_number}",
+            tofile=f"r{self.new_number}",
+        )
+        out: list[str] = []
+        for line in lines:
+            if line.endswith("\n"):
+                out.append(line[:-1])
+            else:
+                out.append(line)
+                out.append(NO_NEWLINE)
+        return "\n".join(out)
+
+
+@dataclass(frozen=True)
 class RevisionDiff:
     from_revision: int
     to_revision: int
     title: tuple[str, str] | None
-    body: str
+    body_change: str | BodyChange  # the diff as text, or the two bodies to diff when read
     assertions: tuple[AssertionChange, ...]
 
+    @property
+    def body(self) -> str:
+        """The body's unified diff; empty when the body did not change."""
+        change = self.body_change
+        return change if isinstance(change, str) else change.text
+
+    @property
+    def body_changed(self) -> bool:
+        """Without computing the diff."""
+        return bool(self.body_change)
+
+    def without_body(self) -> RevisionDiff:
+        """The title and assertion changes only."""
+        return dataclasses.replace(self, body_change="")
+
     def is_empty(self) -> bool:
-        return self.title is None and not self.body and not self.assertions
+        return self.title is None and not self.body_changed and not self.assertions
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,7 +105,7 @@ def diff_revisions(old: Revision, new: Revision) -> RevisionDiff:
         from_revision=old.number,
         to_revision=new.number,
         title=title,
-        body=_body_diff(old, new),
+        body_change=_body_diff(old, new),
         assertions=diff_assertions(old.assertions, new.assertions),
     )
 
@@ -93,24 +143,10 @@ def apply_assertion_changes(
     return result
 
 
-def _body_diff(old: Revision, new: Revision) -> str:
+def _body_diff(old: Revision, new: Revision) -> str | BodyChange:
     if old.body == new.body:
         return ""
-    # keepends so that a body differing only in its final newline still yields a diff
-    lines = difflib.unified_diff(
-        old.body.splitlines(keepends=True),
-        new.body.splitlines(keepends=True),
-        fromfile=f"r{old.number}",
-        tofile=f"r{new.number}",
-    )
-    out: list[str] = []
-    for line in lines:
-        if line.endswith("\n"):
-            out.append(line[:-1])
-        else:
-            out.append(line)
-            out.append(NO_NEWLINE)
-    return "\n".join(out)
+    return BodyChange(old.number, old.body, new.number, new.body)
 
 
 def format_diff(diff: RevisionDiff) -> list[str]:
@@ -125,7 +161,7 @@ def format_diff(diff: RevisionDiff) -> list[str]:
             lines.append(f"- {change.key} (was {change.old})")
         else:
             lines.append(f"{change.key}: {change.old} → {change.new}")
-    if diff.body:
+    if diff.body_changed:
         lines.extend(diff.body.split("\n"))
     return lines
 

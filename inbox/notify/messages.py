@@ -122,7 +122,7 @@ def changed_since_ack(item: InboxItem, revisions: Sequence[Revised] = ()) -> Wor
     if item.diff is None:
         changes = "" if who else f"Now at r{item.revision}"
     else:
-        facts = format_diff(item.diff)[: len(item.diff.assertions) + (item.diff.title is not None)]
+        facts = format_diff(item.diff.without_body())
         changes = "; ".join(facts) if facts else "The text changed"
     room = MAX_BODY - len(suffix) - (len(who) + 1 if who else 0) - 1
     changes = _sentence(clip(changes, room)) if changes else ""

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import re
 import shlex
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import (
     DBAPIError,
@@ -31,7 +32,7 @@ from inbox.core.errors import (
 )
 from inbox.core.threads import check_off_gui_thread
 from inbox.platform import folders
-from inbox.store import feed, refusals, schema
+from inbox.store import catch_up, feed, refusals, schema
 from inbox.store.engine import (
     SavedPassword,
     create_store_engine,
@@ -67,6 +68,8 @@ class StoreConnection:
         self._writer = writer(engine)
         self._checked_write = False
         self._checked_read = False
+        self._wakeup: Connection | None = None  # catch_up_page's own connection
+        self._wakeup_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -188,6 +191,47 @@ class StoreConnection:
             with self.engine.connect() as connection:
                 return feed.read(connection, cursor, limit)
 
+    def catch_up_page(self, cursor: str, limit: int = 500) -> catch_up.CatchUpPage | None:
+        """The feed's next page with the decisions (and directory) it touched, in one round
+        trip on PostgreSQL (``inbox.store.catch_up``); None on SQLite, which reads them apart.
+
+        It runs on a connection kept for it, in autocommit and without the pool's pre-ping (a
+        wake-up's whole cost would otherwise be its round trips). A connection the server
+        dropped since is noticed by the statement itself and replaced once."""
+        if self.dialect != "postgresql":
+            return None
+        check_off_gui_thread("a change feed read")
+        with self._translated():
+            self._check_read()
+            with self._wakeup_lock:
+                for attempt in (1, 2):
+                    connection = self._wakeup_connection()
+                    try:
+                        return catch_up.read(connection, cursor, limit)
+                    except DBAPIError as exc:
+                        self._drop_wakeup_connection()
+                        if attempt == 2 or not exc.connection_invalidated:
+                            raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wakeup_connection(self) -> Connection:
+        if self._wakeup is None:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            # Planned once for the connection, not at every wake-up: planning the statement
+            # took longer than running it, and a hundred clients woken together plan it a
+            # hundred times on one server. psycopg prepares it at its first use.
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            driver = connection.connection.dbapi_connection
+            driver.prepare_threshold = 0  # type: ignore[union-attr]
+            self._wakeup = connection
+        return self._wakeup
+
+    def _drop_wakeup_connection(self) -> None:
+        if self._wakeup is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                self._wakeup.close()
+            self._wakeup = None
+
     def feed_end(self) -> str:
         check_off_gui_thread("a change feed read")
         with self._translated():
@@ -203,6 +247,8 @@ class StoreConnection:
             self._checked_read = True
 
     def dispose(self) -> None:
+        with self._wakeup_lock:
+            self._drop_wakeup_connection()
         self.engine.dispose()
 
     # Complexity C (radon): one branch per kind of database error and the sentence it becomes; the

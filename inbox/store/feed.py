@@ -138,48 +138,74 @@ def _read_sqlite(connection: Connection, cursor: str, limit: int) -> FeedPage:
     return FeedPage(events, str(events[-1].seq) if events else cursor)
 
 
-# Rows visible in :cur and not in :prev. "Not visible in prev" is "txid >= xmax(prev), or txid
+# Rows visible in {cur} and not in :prev. "Not visible in prev" is "txid >= xmax(prev), or txid
 # among prev's in-progress ids", written as two index ranges on (txid, seq) so that neither
 # scans the rows of transactions that prev already saw, however old prev's xmin is.
-_WINDOW = f"""
+def window_sql(cur: str) -> str:
+    """The rows of the window from :prev to the snapshot ``cur`` (an SQL expression), after
+    seq :after, at most :limit; ``inbox.store.catch_up`` reads it with a snapshot of its own."""
+    return f"""
 SELECT {_COLUMNS} FROM (
     SELECT {_COLUMNS} FROM change_log
     WHERE txid >= pg_snapshot_xmax(CAST(:prev AS pg_snapshot))
-      AND txid < pg_snapshot_xmax(CAST(:cur AS pg_snapshot))
-      AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+      AND txid < pg_snapshot_xmax({cur})
+      AND pg_visible_in_snapshot(txid, {cur})
       AND seq > :after
     UNION ALL
     SELECT {_COLUMNS} FROM change_log
     WHERE txid = ANY(CAST(:prev_xip AS xid8[]))
-      AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+      AND pg_visible_in_snapshot(txid, {cur})
       AND seq > :after
 ) AS window_rows
 ORDER BY seq LIMIT :limit
 """
 
-# From the start: everything visible in :cur.
-_FIRST_WINDOW = f"""
+
+def first_window_sql(cur: str) -> str:
+    """From the start: everything visible in ``cur``."""
+    return f"""
 SELECT {_COLUMNS} FROM change_log
-WHERE txid < pg_snapshot_xmax(CAST(:cur AS pg_snapshot))
-  AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
+WHERE txid < pg_snapshot_xmax({cur})
+  AND pg_visible_in_snapshot(txid, {cur})
   AND seq > :after
 ORDER BY seq LIMIT :limit
 """
 
 
+_WINDOW = window_sql("CAST(:cur AS pg_snapshot)")
+_FIRST_WINDOW = first_window_sql("CAST(:cur AS pg_snapshot)")
+
+
 def _read_postgres(connection: Connection, cursor: str, limit: int) -> FeedPage:
-    prev, cur, after = _parse_pg_cursor(cursor)
+    prev, cur, after = parse_pg_cursor(cursor)
     if cur is None:
         # A new window: the snapshot is taken once, and every page of the window uses it.
         cur = str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
+    params = window_params(prev, cur, after, limit)
+    rows = connection.execute(_typed(_WINDOW if prev else _FIRST_WINDOW), params).all()
+    return page_of([to_event(row) for row in rows], prev, cur, limit)
+
+
+def window_params(prev: str, cur: str | None, after: int, limit: int) -> dict[str, object]:
+    """The parameters of :func:`window_sql` (one more row than ``limit``: is there more?)."""
     params: dict[str, object] = {"cur": cur, "after": after, "limit": limit + 1}
     if prev:
         params |= {"prev": prev, "prev_xip": "{" + prev.rsplit(":", 1)[1] + "}"}
-    rows = connection.execute(_typed(_WINDOW if prev else _FIRST_WINDOW), params).all()
-    events = tuple(to_event(row) for row in rows[:limit])
-    if len(rows) > limit:  # more in this window: stay in it
-        return FeedPage(events, _PARTWAY.join((prev, cur, str(events[-1].seq))))
-    return FeedPage(events, cur)
+    return params
+
+
+def page_of(events: list[Event], prev: str, cur: str, limit: int) -> FeedPage:
+    """The page of a window read with one row more than ``limit``, and its cursor."""
+    if len(events) > limit:  # more in this window: stay in it
+        return FeedPage(
+            tuple(events[:limit]), _PARTWAY.join((prev, cur, str(events[limit - 1].seq)))
+        )
+    return FeedPage(tuple(events), cur)
+
+
+def partway(cursor: str) -> bool:
+    """Is this cursor inside a window, with more of it to read?"""
+    return _PARTWAY in cursor
 
 
 def _typed(sql: str) -> TextClause:
@@ -217,7 +243,7 @@ def _parse_int_cursor(cursor: str) -> int:
         raise UsageError(f"The feed cursor {cursor!r} is not a SQLite store's cursor.") from None
 
 
-def _parse_pg_cursor(cursor: str) -> tuple[str, str | None, int]:
+def parse_pg_cursor(cursor: str) -> tuple[str, str | None, int]:
     """(previous snapshot or "" from the start, the window's snapshot or None for a new
     window, the last seq read in the window)."""
     if not cursor:

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Row, Table, select
 from sqlalchemy.orm import Session
 
 from inbox.core.errors import NotFoundError
+from inbox.core.keys import decision_sort_key
 from inbox.core.model import (
     Acknowledgment,
     AudienceEntry,
@@ -35,6 +36,7 @@ from inbox.store.models import (
     PersonRow,
     RevisionRow,
 )
+from inbox.store.stream import stream_decisions
 
 _T = TypeVar("_T")
 _CHUNK = 500  # ids per IN list: far below every driver's limit on bound parameters
@@ -51,23 +53,27 @@ _ASSERTIONS = _table(AssertionRow)
 _AUDIENCE = _table(AudienceRow)
 _ACKS = _table(AcknowledgmentRow)
 _FEEDBACK = _table(FeedbackRow)
+_PEOPLE = _table(PersonRow)
+_MEMBERSHIPS = _table(MembershipRow)
 
 
 def load_people(session: Session) -> dict[str, Person]:
     teams: dict[str, set[str]] = defaultdict(set)
-    for membership in session.scalars(select(MembershipRow)):
-        teams[membership.person].add(membership.team)
+    for person, team in session.execute(select(_MEMBERSHIPS.c.person, _MEMBERSHIPS.c.team)):
+        teams[person].add(team)
+    people = select(_PEOPLE.c.handle, _PEOPLE.c.name).order_by(_PEOPLE.c.handle)
     return {
-        row.handle: Person(row.handle, row.name, frozenset(teams[row.handle]))
-        for row in session.scalars(select(PersonRow).order_by(PersonRow.handle))
+        handle: Person(handle, name, frozenset(teams[handle]))
+        for handle, name in session.execute(people)
     }
 
 
 def load_snapshot(session: Session) -> Snapshot:
-    """Every decision. Whole tables, no bound parameters: a store of any size loads (a list of
-    ids as parameters stops at 65 535 on PostgreSQL and 32 766 on SQLite)."""
-    rows = session.execute(select(_DECISIONS).order_by(_DECISIONS.c.number)).all()
-    return Snapshot(tuple(_assemble(session, rows, None)), load_people(session))
+    """Every decision, in number order: whole tables streamed and merged
+    (:func:`inbox.store.stream.stream_decisions`), so a store of any size loads with the same
+    few statements."""
+    decisions = sorted(stream_decisions(session), key=lambda d: decision_sort_key(d.key))
+    return Snapshot(tuple(decisions), load_people(session))
 
 
 def load_decision(session: Session, key: str) -> Decision:

@@ -119,18 +119,17 @@ class Cache(LocalFile):
         try:
             stamp = self._stamp("stamp")
             if since is None or since < self._stamp("reset_stamp") or since > stamp:
-                rows = self._db.execute("SELECT data FROM decisions").fetchall()
-                people: dict[str, Person] | None = self._people()
                 everything = True
+                rows = self._db.execute("SELECT data FROM decisions")
+                people: dict[str, Person] | None = self._people()
             else:
-                rows = self._db.execute(
-                    "SELECT data FROM decisions WHERE stamp > ?", (since,)
-                ).fetchall()
-                people = self._people() if self._stamp("people_stamp") > since else None
                 everything = False
+                rows = self._db.execute("SELECT data FROM decisions WHERE stamp > ?", (since,))
+                people = self._people() if self._stamp("people_stamp") > since else None
+            # Decoded as the rows come: never the whole file's text and its values at once.
+            decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
         finally:
             self._db.execute("COMMIT")
-        decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
         return CacheChanges(stamp, everything, decisions, people)
 
     def _stamp(self, name: str) -> int:
@@ -146,33 +145,41 @@ class Cache(LocalFile):
         }
 
     @synchronized
-    def replace_all(self, snapshot: Snapshot, cursor: str) -> None:
-        """The first full load (or a rebuild): everything at once, with its cursor."""
+    def replace_all(
+        self, decisions: Iterable[Decision], people: Mapping[str, Person], cursor: str
+    ) -> int:
+        """The first full load (or a rebuild): everything at once, with its cursor; the
+        decisions may be a stream, written as they come. Returns the stamp written."""
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
-            stamp = self._put(snapshot.decisions, snapshot.people)
+            stamp = self._put(decisions, people)
             self._set("reset_stamp", str(stamp))
             self._set("cursor", cursor)
+        return stamp
 
     @synchronized
     def apply(
         self, decisions: Iterable[Decision], people: Mapping[str, Person] | None, cursor: str
-    ) -> None:
+    ) -> tuple[int, int]:
         """One catch-up batch in one local transaction: changed decisions, the directory when
-        it changed, and the cursor, so a crash leaves either all of it or none."""
+        it changed, and the cursor, so a crash leaves either all of it or none. Returns the
+        stamps before and after: a reader that had seen the first has now seen the second
+        plus exactly these decisions."""
         with transaction(self._db):
+            before = self._stamp("stamp")
             if people is not None:
                 self._db.execute("DELETE FROM people")
-            self._put(decisions, people)
+            stamp = self._put(decisions, people)
             self._set("cursor", cursor)
+        return before, stamp
 
     def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person] | None) -> int:
         """Write under the next stamp (inside the caller's transaction); return it."""
         stamp = self._stamp("stamp") + 1
         self._db.executemany(
             "INSERT OR REPLACE INTO decisions (key, data, stamp) VALUES (?, ?, ?)",
-            [(d.key, json.dumps(decision_to_dict(d)), stamp) for d in decisions],
+            ((d.key, _encode(decision_to_dict(d)), stamp) for d in decisions),
         )
         if people is not None:
             self._db.executemany(
@@ -182,3 +189,7 @@ class Cache(LocalFile):
             self._set("people_stamp", str(stamp))
         self._set("stamp", str(stamp))
         return stamp
+
+
+# One encoder made once: json.dumps builds a new one for every call given any option.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode

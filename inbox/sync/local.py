@@ -9,6 +9,7 @@ shares this half, so what was decoded for the first paint is not decoded again.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from inbox.core.delta import ItemId, item_id
 from inbox.core.inbox import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
-from inbox.core.model import Snapshot
+from inbox.core.model import Decision, Person, Snapshot
 from inbox.store.clock import Clock, utcnow
 from inbox.sync.cache import Cache
 from inbox.sync.mirror import CacheMirror
@@ -70,6 +71,30 @@ class LocalInbox:
             self._inbox = None
         self._dirty |= keys
         self._directory_dirty |= directory
+
+    def loaded(
+        self, decisions: dict[str, Decision], people: Mapping[str, Person], stamp: int
+    ) -> None:
+        """A full load just wrote ``decisions`` and ``people`` to the cache (``stamp``): keep
+        them as they are instead of decoding them back from the file."""
+        with self.lock:
+            self.mirror.reset(decisions, people, stamp)
+            self._inbox = None
+            self._dirty, self._directory_dirty = set(), False
+
+    def took(
+        self,
+        decisions: list[Decision],
+        people: Mapping[str, Person] | None,
+        stamps: tuple[int, int],
+    ) -> None:
+        """A catch-up batch just wrote these to the cache (``stamps``): into the mirror as they
+        are."""
+        with self.lock:
+            keys = self.mirror.wrote(decisions, people, stamps)
+            if keys is not None:
+                self._dirty |= keys
+                self._directory_dirty |= people is not None
 
     def current(self, now: datetime) -> LiveInbox:
         """The inbox at ``now`` over the cache and the outbox as they are now. Under

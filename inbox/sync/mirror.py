@@ -5,12 +5,16 @@ store. A mirror decodes the cache once, then asks it only for the rows written a
 it has seen (by this process or by another one of the same profile, such as a one-shot command
 that synced meanwhile).
 
+What this process writes itself it hands over as it writes it (:meth:`CacheMirror.reset` after
+a full load, :meth:`CacheMirror.wrote` after a catch-up batch), so the mirror never reads back
+what it was just given.
+
 Not thread-safe: its owner (the syncer) serialises access.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Decision, Person, Snapshot
@@ -50,3 +54,31 @@ class CacheMirror:
                 sorted(self.decisions.values(), key=lambda d: decision_sort_key(d.key))
             )
         return Snapshot(self._ordered, self.people)
+
+    def reset(
+        self, decisions: dict[str, Decision], people: Mapping[str, Person], stamp: int
+    ) -> None:
+        """The cache now holds exactly ``decisions`` and ``people``, written under ``stamp``."""
+        self.decisions, self.people, self._stamp, self._ordered = decisions, people, stamp, None
+
+    def wrote(
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person] | None,
+        stamps: tuple[int, int],
+    ) -> set[str] | None:
+        """The cache went from stamp ``stamps[0]`` to ``stamps[1]`` by writing exactly these:
+        taken in without reading them back, and their keys returned, if this mirror had seen
+        ``stamps[0]``; otherwise None, and the next :meth:`refresh` reads what it missed."""
+        if self._stamp is None or self._stamp != stamps[0]:
+            return None
+        keys: set[str] = set()
+        for decision in decisions:
+            self.decisions[decision.key] = decision
+            keys.add(decision.key)
+        if keys:
+            self._ordered = None
+        if people is not None:
+            self.people = people
+        self._stamp = stamps[1]
+        return keys

@@ -13,17 +13,20 @@ assertion key with them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from inbox.core.delta import InboxDelta
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem
-from inbox.core.model import Change, Event, Snapshot
+from inbox.core.model import Change, Decision, Event, Person, Snapshot
+from inbox.store import catch_up, feed
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
-from inbox.store.reader import load_decisions, load_people, load_snapshot
+from inbox.store.feed import FeedPage
+from inbox.store.reader import load_decisions, load_people
 from inbox.store.service import StoreService
+from inbox.store.stream import stream_decisions
 from inbox.sync.cache import Cache
 from inbox.sync.local import LocalInbox
 from inbox.sync.overlay import recorded
@@ -32,7 +35,7 @@ from inbox.sync.state import PENDING, REFUSED, SENT, ClientState, OutboxEntry
 log = logging.getLogger(__name__)
 
 REACHED = "store.reached"  # in the state file: this profile has synced with this store once
-DIRECTORY_KINDS = frozenset({"team_added", "person_added", "member_added", "member_removed"})
+DIRECTORY_KINDS = frozenset(catch_up.DIRECTORY_KINDS)
 BATCH = 500
 
 
@@ -149,26 +152,62 @@ class Syncer:
         touched: set[str] = set()
         applied: list[Event] = []
         while True:
-            page = self.store.feed_page(cursor, BATCH)
+            page, decisions, people = self._next_page(cursor)
             if not page.events:
                 return touched, applied
-            keys = {e.decision for e in page.events if e.decision}
-            with self.store.read() as session:
-                decisions = load_decisions(session, keys)
-                directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
-                people = load_people(session) if directory else None
-            self.cache.apply(decisions, people, page.cursor)
-            touched |= {k for k in keys if k}
+            self._took(decisions, people, self.cache.apply(decisions, people, page.cursor))
+            touched |= {e.decision for e in page.events if e.decision}
             applied += page.events
             cursor = page.cursor
+            if len(page.events) < BATCH and not feed.partway(cursor):
+                # The rest of the feed as of this read: a later write wakes another round. One
+                # more read to find nothing would double what every wake-up costs.
+                return touched, applied
+
+    def _next_page(
+        self, cursor: str
+    ) -> tuple[FeedPage, list[Decision], Mapping[str, Person] | None]:
+        """The page after ``cursor``, the decisions its events touched, and the directory if
+        it changed: in one round trip on PostgreSQL."""
+        together = self.store.catch_up_page(cursor, BATCH)
+        if together is not None:
+            return together.page, list(together.decisions), together.people
+        page = self.store.feed_page(cursor, BATCH)
+        if not page.events:
+            return page, [], None
+        keys = {e.decision for e in page.events if e.decision}
+        with self.store.read() as session:
+            decisions = load_decisions(session, keys)
+            directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
+            people = load_people(session) if directory else None
+        return page, decisions, people
 
     def _full_load(self) -> None:
         # The cursor first, then the data: anything committed in between is in the data and
         # will be fetched again by the next catch-up, which is harmless.
         cursor = self.store.feed_end()
+        loaded: dict[str, Decision] = {}
+
+        def kept(decisions: Iterable[Decision]) -> Iterator[Decision]:
+            # Streamed from the store into the cache, and kept for the mirror on the way: the
+            # values just loaded are used, never decoded back from the file.
+            for decision in decisions:
+                loaded[decision.key] = decision
+                yield decision
+
         with self.store.read() as session:
-            snapshot = load_snapshot(session)
-        self.cache.replace_all(snapshot, cursor)
+            people = load_people(session)
+            stamp = self.cache.replace_all(kept(stream_decisions(session)), people, cursor)
+        self.view.loaded(loaded, people, stamp)
+
+    def _took(
+        self,
+        decisions: list[Decision],
+        people: Mapping[str, Person] | None,
+        stamps: tuple[int, int],
+    ) -> None:
+        """What this round wrote to the cache goes to the mirror as it is."""
+        self.view.took(decisions, people, stamps)
 
     def reached(self) -> bool:
         """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""

@@ -9,6 +9,9 @@ up on a slow timer, so a lost hint costs latency, never correctness.
 
 from __future__ import annotations
 
+import contextlib
+import select
+import socket
 import sqlite3
 import threading
 import time
@@ -34,17 +37,29 @@ class Waker(Protocol):
 
 
 class Interrupt:
-    """Lets another thread cut a wait short (Sync now, quit)."""
+    """Lets another thread cut a wait short (Sync now, quit).
+
+    Besides the event, a self-pipe (a socket pair, which ``select`` takes on every platform):
+    a waiter blocked in ``select`` on the store's socket also watches this one's reading end,
+    so it wakes for a notification or an interrupt, whichever comes first, with no polling."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
 
     def set(self) -> None:
         self._event.set()
+        with contextlib.suppress(OSError):  # full (a wake-up is pending anyway) or closed
+            self._writer.send(b"\0")
 
     def take(self) -> bool:
         was = self._event.is_set()
         self._event.clear()
+        with contextlib.suppress(OSError):  # drained
+            while self._reader.recv(4096):
+                pass
         return was
 
     def is_set(self) -> bool:
@@ -53,8 +68,20 @@ class Interrupt:
     def wait(self, timeout: float) -> bool:
         return self._event.wait(timeout)
 
+    def fileno(self) -> int:
+        """Readable while an interrupt is set and not yet taken."""
+        return self._reader.fileno()
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
 
 class PostgresListener:
+    """Blocks in ``select`` on the LISTEN connection's socket and the interrupt's self-pipe:
+    a notification wakes it as soon as the server sends it, and nothing runs while nothing
+    happens."""
+
     def __init__(self, url: URL, interrupt: Interrupt) -> None:
         # Deferred: a SQLite store never needs psycopg, and its import costs start-up time.
         import psycopg
@@ -78,20 +105,36 @@ class PostgresListener:
             ) from None
 
     def wait(self, timeout: float) -> bool:
-        # Short slices so that an interrupt (Sync now, quit) is seen within 0.2 s.
         deadline = time.monotonic() + timeout
         while not self._interrupt.is_set():
+            if self._received():
+                return True
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             try:
-                for _ in self._conn.notifies(timeout=min(left, 0.2), stop_after=1):
-                    return True
-            except self._psycopg.Error as exc:
-                raise StoreUnavailableError(
-                    f"The change listener lost the store at {self._shown}: {first_line(exc)}."
-                ) from None
+                select.select([self._conn.fileno(), self._interrupt.fileno()], [], [], left)
+            except (OSError, ValueError) as exc:  # the socket went away under us
+                raise self._lost(exc) from None
         return True
+
+    def _received(self) -> bool:
+        """Read what the socket holds, without blocking; True if it held notifications (all
+        of them are taken: a burst of writes wakes one round, not one each)."""
+        pgconn = self._conn.pgconn
+        try:
+            pgconn.consume_input()
+        except self._psycopg.Error as exc:
+            raise self._lost(exc) from None
+        got = False
+        while pgconn.notifies() is not None:
+            got = True
+        return got
+
+    def _lost(self, exc: BaseException) -> StoreUnavailableError:
+        return StoreUnavailableError(
+            f"The change listener lost the store at {self._shown}: {first_line(exc)}."
+        )
 
     def close(self) -> None:
         self._conn.close()
@@ -124,7 +167,7 @@ class SqliteWatcher:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
-            time.sleep(min(self._poll, left))
+            self._interrupt.wait(min(self._poll, left))
         return True
 
     def close(self) -> None:
@@ -138,10 +181,7 @@ class Poller:
         self._interrupt = interrupt
 
     def wait(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while not self._interrupt.is_set() and time.monotonic() < deadline:
-            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        return self._interrupt.is_set()
+        return self._interrupt.wait(timeout)
 
     def close(self) -> None:
         pass

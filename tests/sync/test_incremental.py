@@ -69,13 +69,15 @@ def test_a_round_decodes_and_diffs_only_the_decision_that_changed(
     first = client.syncer.sync()
     assert [i.reason for i in first.items].count(Reason.CHANGED_SINCE_ACK) == DECISIONS
     decoded = counting(monkeypatch, cache_module, "decision_from_dict")
-    diffed = counting(monkeypatch, diff, "_body_diff")
+    diffed = counting(monkeypatch, diff.difflib, "unified_diff")
     service.revise("ana", keys[3], summary="Again", body="one\nfour\n")
     delta = client.syncer.sync()
     assert [(i.key, i.revision) for i in delta.changed] == [(keys[3], 3)]
+    assert decoded[0] == 0, "a round decoded back from the cache what it had just written"
+    assert diffed[0] == 0, "a round diffed bodies nobody looked at"
     assert delta.changed[0].diff is not None and "+four" in delta.changed[0].diff.body
-    assert decoded[0] == 1, "a round decoded decisions it did not touch"
-    assert diffed[0] == 1, "a round diffed bodies of items it did not touch"
+    assert delta.changed[0].diff.body.startswith("--- r1")  # computed once, then kept
+    assert diffed[0] == 1
     with service.store.read() as session:
         truth = load_snapshot(session)
     assert list(delta.items) == compute_inbox("fred", truth, client.syncer.clock())
