@@ -24,6 +24,7 @@ from inbox.core.model import (
     State,
 )
 from inbox.store import feed
+from inbox.store.code_checks import load_code_checks
 from inbox.store.models import (
     AcknowledgmentRow,
     AssertionRow,
@@ -67,7 +68,9 @@ def load_snapshot(session: Session) -> Snapshot:
     """Every decision. Whole tables, no bound parameters: a store of any size loads (a list of
     ids as parameters stops at 65 535 on PostgreSQL and 32 766 on SQLite)."""
     rows = session.execute(select(_DECISIONS).order_by(_DECISIONS.c.number)).all()
-    return Snapshot(tuple(_assemble(session, rows, None)), load_people(session))
+    return Snapshot(
+        tuple(_assemble(session, rows, None)), load_people(session), load_code_checks(session)
+    )
 
 
 def load_decision(session: Session, key: str) -> Decision:
