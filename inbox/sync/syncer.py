@@ -25,6 +25,7 @@ from inbox.core.live_inbox import LiveInbox
 from inbox.core.model import Acknowledgment, Change, Decision, Event, Feedback, Snapshot
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
+from inbox.store.code_checks import load_code_checks
 from inbox.store.reader import load_decisions, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.cache import Cache
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 REACHED = "store.reached"  # in the state file: this profile has synced with this store once
 DIRECTORY_KINDS = frozenset({"team_added", "person_added", "member_added", "member_removed"})
+CODE_CHECKED = "code_checked"  # a team reported what its code says (check --report)
 BATCH = 500
 
 
@@ -59,6 +61,7 @@ class Syncer:
         self._inbox: LiveInbox | None = None
         self._dirty: set[str] = set()  # decisions changed in the mirror, not yet in the inbox
         self._directory_dirty = False
+        self._checks_dirty = False
         self._overlaid: dict[str, tuple[OutboxEntry, ...]] = {}  # entries laid over, per key
         self._reported: dict[ItemId, InboxItem] = {}  # the inbox as the last sync() said it
         self._unreported: set[ItemId] = set()  # items changed since
@@ -186,11 +189,14 @@ class Syncer:
             if not page.events:
                 return touched, applied
             keys = {e.decision for e in page.events if e.decision}
+            checked = self.cache.checks_missing or any(e.kind == CODE_CHECKED for e in page.events)
             with self.store.read() as session:
                 decisions = load_decisions(session, keys)
                 directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
                 people = load_people(session) if directory else None
-            self.cache.apply(decisions, people, page.cursor)
+                # The latest check of every repository: one row each, however many reports.
+                checks = load_code_checks(session) if checked else None
+            self.cache.apply(decisions, people, page.cursor, checks)
             touched |= {k for k in keys if k}
             applied += page.events
             cursor = page.cursor
@@ -226,11 +232,12 @@ class Syncer:
     def _pull(self) -> None:
         """Take in what the cache gained since the last look (this process's catch-up, or
         another process of this profile syncing meanwhile)."""
-        keys, directory, everything = self._mirror.refresh()
+        keys, directory, everything, checks = self._mirror.refresh()
         if everything:
             self._inbox = None
         self._dirty |= keys
         self._directory_dirty |= directory
+        self._checks_dirty |= checks
 
     def _current(self, now: datetime) -> LiveInbox:
         """The inbox at ``now`` over the cache and the outbox as they are now."""
@@ -253,10 +260,12 @@ class Syncer:
                 if k in self._mirror.decisions
             ]
             people = self._mirror.people if self._directory_dirty else None
-            self._unreported |= self._inbox.update(decisions, people, now)
+            checks = self._mirror.code_checks if self._checks_dirty else None
+            self._unreported |= self._inbox.update(decisions, people, now, checks)
         self._overlaid = groups
         self._dirty = set()
         self._directory_dirty = False
+        self._checks_dirty = False
         return self._inbox
 
 
@@ -281,7 +290,7 @@ def overlay_groups(
     if not groups:
         return snapshot
     decisions = tuple(overlay_decision(d, groups.get(d.key, ()), user) for d in snapshot.decisions)
-    return Snapshot(decisions, snapshot.people)
+    return Snapshot(decisions, snapshot.people, snapshot.code_checks)
 
 
 def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:
