@@ -117,9 +117,10 @@ class LiveInbox:
             touched.add(heapq.heappop(self._deadlines)[1])
         for key in touched:
             assertion_keys |= self._reindex(self._decisions[key])
-        for assertion_key in code_keys:
-            touched |= self._by_assertion.get(assertion_key, set())
-        assertion_keys |= code_keys
+        relied = {k for a in code_keys for k in self._by_assertion.get(a, ())}
+        touched |= relied
+        # Whom a decision concerns changed, so do its conflicts on every key it asserts.
+        assertion_keys |= code_keys.union(*(self._asserted.get(k, ()) for k in relied))
         changes: dict[ItemId, InboxItem | None] = {}
         for key in touched:
             old = self._own.get(key, ())

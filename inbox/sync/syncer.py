@@ -24,8 +24,8 @@ from inbox.core.inbox import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
 from inbox.core.model import Acknowledgment, Change, Decision, Event, Feedback, Snapshot
 from inbox.store.clock import Clock, utcnow
-from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.code_checks import load_code_checks
+from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.reader import load_decisions, load_people, load_snapshot
 from inbox.store.service import StoreService
 from inbox.sync.cache import Cache

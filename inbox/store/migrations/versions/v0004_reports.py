@@ -96,7 +96,7 @@ def _postgres() -> None:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
         op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
         op.execute(f"GRANT SELECT ON {table} TO {MEMBER}")
-    script = (resources.files("inbox.store") / "migrations" / "sql" / "v0004_reports.sql")
+    script = resources.files("inbox.store") / "migrations" / "sql" / "v0004_reports.sql"
     # The driver's own execute, as in v3: many statements, and ':name' inside function bodies.
     bind.connection.dbapi_connection.execute(script.read_text())  # type: ignore[union-attr]
     functions = bind.exec_driver_sql(
