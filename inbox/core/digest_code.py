@@ -21,7 +21,9 @@ class DigestDrift:
     drift: CodeDrift
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "owner": self.owner, **self.drift.to_json()}
+        drift = self.drift.to_json()
+        drift["assertion_key"] = drift.pop("key")  # "key" is the decision's, as elsewhere
+        return {"key": self.key, "title": self.title, "owner": self.owner, **drift}
 
     def to_markdown(self) -> str:
         d = self.drift
