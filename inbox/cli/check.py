@@ -36,6 +36,8 @@ from inbox.sync.paths import ClientPaths
 DEMO_REPO = "demo_repo"  # package data of inbox.store, beside the demo scenario it belongs to
 
 
+# Complexity C (radon): the command's steps in the contract's order (bindings, store or cache,
+# check, output, report), each a branch a user can see.
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     path = Path(args.bindings) if args.bindings else find_bindings(cwd)

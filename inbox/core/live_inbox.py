@@ -94,10 +94,7 @@ class LiveInbox:
             self._decisions[decision.key] = decision
             touched.add(decision.key)
         rebuild = now < self._now
-        code_keys: set[str] = set()
-        if code_checks is not None:
-            code_keys = checks_touch(self._directory.code_checks, code_checks)
-            self._directory = Snapshot((), self._directory.people, code_checks)
+        code_keys = self._take_code_checks(code_checks)
         if people is not None:
             directory = Snapshot((), people, self._directory.code_checks)
             teams = directory.teams_of(self.user)
@@ -117,10 +114,9 @@ class LiveInbox:
             touched.add(heapq.heappop(self._deadlines)[1])
         for key in touched:
             assertion_keys |= self._reindex(self._decisions[key])
-        relied = {k for a in code_keys for k in self._by_assertion.get(a, ())}
+        relied, keys = self._relying_on(code_keys)
         touched |= relied
-        # Whom a decision concerns changed, so do its conflicts on every key it asserts.
-        assertion_keys |= code_keys.union(*(self._asserted.get(k, ()) for k in relied))
+        assertion_keys |= keys
         changes: dict[ItemId, InboxItem | None] = {}
         for key in touched:
             old = self._own.get(key, ())
@@ -146,6 +142,21 @@ class LiveInbox:
         return self._apply(changes)
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _take_code_checks(self, code_checks: tuple[CodeCheck, ...] | None) -> set[str]:
+        """Take in the latest code checks when they changed; the assertion keys they touch."""
+        if code_checks is None:
+            return set()
+        keys = checks_touch(self._directory.code_checks, code_checks)
+        self._directory = Snapshot((), self._directory.people, code_checks)
+        return keys
+
+    def _relying_on(self, code_keys: set[str]) -> tuple[set[str], set[str]]:
+        """(the live decisions asserting one of ``code_keys``, the assertion keys whose
+        conflicts to recompute): whom such a decision concerns changed, so its conflicts on
+        every key it asserts may have too."""
+        relied = {k for a in code_keys for k in self._by_assertion.get(a, ())}
+        return relied, code_keys.union(*(self._asserted.get(k, ()) for k in relied))
 
     def _rebuild(self) -> None:
         self._by_assertion, self._asserted, self._own, self._conflicts = {}, {}, {}, {}

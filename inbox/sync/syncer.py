@@ -176,6 +176,8 @@ class Syncer:
 
     # -- catch-up ------------------------------------------------------------------------------
 
+    # Complexity C (radon): one page loop that reloads what the page's events name (decisions,
+    # the directory, the code checks), so a crash between pages loses nothing.
     def catch_up(self) -> tuple[set[str], list[Event]]:
         """Apply every new feed event to the cache; cost follows the number of new events."""
         cursor = self.cache.cursor
