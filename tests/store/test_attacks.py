@@ -345,6 +345,12 @@ def _reports(m: Matrix) -> None:
             m.refuse("postgres", f"superuser {label}", sql, code="DI010")
     m.refuse("postgres", "superuser adds a value to a report", writes["INSERT code_check_values"],
              code="DI010")  # fmt: skip
+    # Row-level security stands behind the function: even as the role it runs as (which only
+    # a superuser can become, and a superuser may write for a member), a report whose reporter
+    # is not in the team is refused.
+    m.refuse("postgres", "as the owner role, a report for frontend by mallory",
+             "SET ROLE decision_inbox_owner; INSERT INTO code_checks (team, repo, reporter, at) "
+             "VALUES ('frontend', 'web', 'mallory', now())", code="42501")  # fmt: skip
 
     def untouched() -> bool:
         with w.connect("fred") as conn:
