@@ -186,12 +186,15 @@ class Syncer:
             return set(), []
         touched: set[str] = set()
         applied: list[Event] = []
+        if self.cache.checks_missing:  # a cache of before code checks: take them in once
+            with self.store.read() as session:
+                self.cache.apply([], None, cursor, load_code_checks(session))
         while True:
             page = self.store.feed_page(cursor, BATCH)
             if not page.events:
                 return touched, applied
             keys = {e.decision for e in page.events if e.decision}
-            checked = self.cache.checks_missing or any(e.kind == CODE_CHECKED for e in page.events)
+            checked = any(e.kind == CODE_CHECKED for e in page.events)
             with self.store.read() as session:
                 decisions = load_decisions(session, keys)
                 directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
