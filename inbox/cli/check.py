@@ -1,8 +1,10 @@
 """``check``: does this repository's code say what the live decisions say? (docs/check.md)
 
-Reads the store (never writes to it); when the store cannot be reached it checks against this
-profile's synced cache and says so, unless ``--require-store``. Exit 0 when nothing fails, 1
+Reads the store; when the store cannot be reached it checks against this profile's synced
+cache and says so, unless ``--require-store`` or ``--report``. Exit 0 when nothing fails, 1
 when a binding drifts, conflicts or does not resolve, 2 for a bindings file that is not valid.
+With ``--report`` it also records what the code says in the store (inbox/cli/check_report.py),
+the one write ``check`` makes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from inbox.check.locate import Files
 from inbox.check.output import Run, as_json, github, text
 from inbox.check.sarif import sarif
 from inbox.check.status import check_all
+from inbox.cli import check_report
 from inbox.cli.context import Context
 from inbox.config.profile import choose_user
 from inbox.core.errors import InboxError, StoreUnavailableError, UsageError
@@ -33,12 +36,9 @@ from inbox.sync.paths import ClientPaths
 DEMO_REPO = "demo_repo"  # package data of inbox.store, beside the demo scenario it belongs to
 
 
+# Complexity C (radon): the command's steps in the contract's order (bindings, store or cache,
+# check, output, report), each a branch a user can see.
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
-    if args.report:
-        raise UsageError(
-            "check --report is not available yet (the store cannot record code checks); run "
-            "check without --report."
-        )
     cwd = Path.cwd()
     path = Path(args.bindings) if args.bindings else find_bindings(cwd)
     if path is None:
@@ -48,18 +48,21 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         )
     path = path.absolute()
     bindings = load_bindings(path, _shown(path, cwd))
+    if args.report:
+        check_report.require_team(bindings, _shown(path, cwd))
 
     def display(file: str) -> str:
         return _shown(bindings.root / file, cwd)
 
-    decisions, store, from_cache = _live_decisions(ctx, args.require_store)
+    # A report of a stale copy would tell the store what it already knows better: no cache.
+    decisions, store, from_cache = _live_decisions(ctx, args.require_store or args.report)
     results = check_all(bindings.bindings, decisions, Files(bindings.root, display))
     run = Run(
         results=results,
         bindings=_shown(path, cwd),
         display=display,
         team=bindings.team,
-        repo=_repo_name(bindings),
+        repo=repo_name(bindings),
         store=store,
         from_cache=from_cache,
         strict=args.strict,
@@ -76,6 +79,8 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
             sys.stdout.write(text(run))  # the job's log shows the problems too
     else:
         sys.stdout.write(rendered)
+    if args.report:
+        check_report.send(ctx, bindings, run)
     return 1 if run.failed else 0
 
 
@@ -177,7 +182,7 @@ def _is_cache_of(folder: Path, data_dir: Path, shown: str) -> bool:
     )
 
 
-def _repo_name(bindings: BindingsFile) -> str:
+def repo_name(bindings: BindingsFile) -> str:
     """``repo`` from the bindings file, else the git remote's name, else the folder's."""
     if bindings.repo:
         return bindings.repo

@@ -252,7 +252,10 @@ def _check_command(check: argparse.ArgumentParser) -> None:
         help="fail when the store cannot be reached instead of using this profile's cache",
     )
     check.add_argument(
-        "--report", action="store_true", help="record this check in the store (not available yet)"
+        "--report",
+        action="store_true",
+        help="also record what the code says in the store, for the bindings file's team "
+        "(needs the store, never the cache)",
     )
 
 

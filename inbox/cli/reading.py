@@ -16,6 +16,7 @@ from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Snapshot
 from inbox.store.clock import utcnow
+from inbox.store.code_checks import load_code_checks
 from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
 from inbox.sync.overlay import overlay, recorded
 from inbox.sync.state import SENT, OutboxEntry
@@ -88,13 +89,14 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.store.read() as session:
         decision = load_decision(session, args.key)
         people = load_people(session)
+        code_checks = load_code_checks(session)
     if args.diff_from is not None and not 1 <= args.diff_from <= decision.revision:
         raise NotFoundError(
             f"{decision.key} has no revision {args.diff_from}; its revisions "
             f"are r1 to r{decision.revision}."
         )
     user = choose_user(ctx.profile, ctx.given_user, ctx.config)
-    view = render.DecisionView(decision, people, user, args.diff_from)
+    view = render.DecisionView(decision, people, user, args.diff_from, code_checks)
     if args.json:
         print_json(view.to_json())
     else:

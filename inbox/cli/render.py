@@ -11,7 +11,8 @@ from inbox.cli.terminal import inline
 from inbox.core import lifecycle
 from inbox.core.diff import diff_revisions, format_diff
 from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
-from inbox.core.model import Decision, Person, Reason, Role, Snapshot
+from inbox.core.model import CodeCheck, Decision, Person, Reason, Snapshot
+from inbox.core.reliance import ack_audience, code_of, relied_on_by
 from inbox.core.times import iso_utc, relative
 from inbox.sync.state import PENDING, REFUSED, OutboxEntry
 
@@ -35,6 +36,7 @@ def inbox_text(user: str, items: Sequence[InboxItem], now: datetime) -> str:
                 f"owner {inline(item.owner)}]"
             )
             lines += [f"         {inline(detail)}" for detail in _details(item, now)]
+            lines += [f"         you rely on {inline(what)}" for what in item.relies_on]
     return "\n".join(lines)
 
 
@@ -57,6 +59,12 @@ def _details(item: InboxItem, now: datetime) -> list[str]:
         return [f"{item.conflict_key} = {item.value} here; {others}"]
     if item.reason is Reason.NEEDS_ACK:
         return [f"acknowledge with: decision-inbox ack {item.key}"]
+    if item.reason is Reason.CODE_DRIFT:
+        return [
+            f"{d.where}: {d.key} is {d.found} in the code, {item.key} says {d.expected} "
+            f"({relative(d.at, now)})"
+            for d in item.drifts
+        ]
     return []
 
 
@@ -66,10 +74,14 @@ class DecisionView:
     people: Mapping[str, Person]
     user: str | None
     diff_from: int | None
+    code_checks: tuple[CodeCheck, ...] = ()
+
+    @property
+    def _snapshot(self) -> Snapshot:
+        return Snapshot((self.decision,), self.people, self.code_checks)
 
     def coverage(self) -> dict[str, Any]:
-        snapshot = Snapshot((self.decision,), self.people)
-        members = lifecycle.members_with_role(self.decision, snapshot, Role.ACK)
+        members = ack_audience(self.decision, self._snapshot)
         material = lifecycle.latest_material(self.decision)
         missing = lifecycle.missing_acks(self.decision, members, material)
         return {
@@ -96,6 +108,11 @@ class DecisionView:
             "assertions": dict(sorted(d.current.assertions.items())),
             "audience": [{"kind": a.kind, "name": a.name, "role": str(a.role)} for a in d.audience],
             "coverage": self.coverage(),
+            "code": [a.to_json() for a in code_of(d, self._snapshot)],
+            "relied_on_by": [
+                {"team": r.team, "repo": r.repo, "key": r.key}
+                for r in relied_on_by(d, self._snapshot)
+            ],
             "revisions": [
                 {
                     "number": r.number,
@@ -150,6 +167,7 @@ class DecisionView:
                 f"  {inline(k)} = {inline(v)}" for k, v in sorted(d.current.assertions.items())
             ]
         lines += self._audience_lines()
+        lines += self._code_lines(now)
         lines += self._history_lines()
         if self.diff_from is not None:
             diff = diff_revisions(d.revision_number(self.diff_from), d.current)
@@ -173,6 +191,22 @@ class DecisionView:
         if self.user:
             acked = lifecycle.acked_revision(d, self.user)
             lines.append(f"You acknowledged: {'r' + str(acked) if acked else 'nothing yet'}")
+        return lines
+
+    def _code_lines(self, now: datetime) -> list[str]:
+        """What the code says (per repository and key) and who relies on the keys."""
+        lines: list[str] = []
+        agreements = code_of(self.decision, self._snapshot)
+        if agreements:
+            lines += ["", "What the code says:"]
+            lines += [
+                f"  {inline(a.value.key)}: {inline(a.label)}, {relative(a.check.at, now)}"
+                for a in agreements
+            ]
+        relied = relied_on_by(self.decision, self._snapshot)
+        if relied:
+            labels = ", ".join(dict.fromkeys(inline(r.label) for r in relied))
+            lines.append(f"Relied on by: {labels}")
         return lines
 
     def _history_lines(self) -> list[str]:

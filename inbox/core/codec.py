@@ -8,6 +8,8 @@ from typing import Any
 from inbox.core.model import (
     Acknowledgment,
     AudienceEntry,
+    CodeCheck,
+    CodeValue,
     Decision,
     Feedback,
     Person,
@@ -97,3 +99,27 @@ def person_to_dict(p: Person) -> dict[str, Any]:
 
 def person_from_dict(data: dict[str, Any]) -> Person:
     return Person(data["handle"], data["name"], frozenset(data["teams"]))
+
+
+def code_check_to_dict(c: CodeCheck) -> dict[str, Any]:
+    return {
+        "team": c.team,
+        "repo": c.repo,
+        "commit": c.commit,
+        "reporter": c.reporter,
+        "at": iso_utc(c.at),
+        "values": [[v.key, v.found, v.status, v.decision, v.revision] for v in c.values],
+    }
+
+
+def code_check_from_dict(data: dict[str, Any]) -> CodeCheck:
+    return CodeCheck(
+        team=data["team"],
+        repo=data["repo"],
+        commit=data["commit"],
+        reporter=data["reporter"],
+        at=_req_time(data["at"]),
+        values=tuple(
+            CodeValue(k, f, s, d, None if r is None else int(r)) for k, f, s, d, r in data["values"]
+        ),
+    )

@@ -21,11 +21,18 @@ from inbox.core.lifecycle import (
     check_transition,
     latest_material,
     material_revisions,
-    members_with_role,
     missing_acks,
-    roles_of,
 )
 from inbox.core.model import Decision, Feedback, Role, Snapshot, State
+from inbox.core.reliance import (
+    CodeAgreement,
+    Reliance,
+    ack_audience,
+    code_of,
+    relied_by_user,
+    relied_on_by,
+    roles_with_reliance,
+)
 from inbox.core.times import as_utc
 
 OWNER_ACTIONS: tuple[str, ...] = ("revise", "open", "finalize", "supersede", "withdraw")
@@ -87,6 +94,17 @@ class DecisionDetail:
     conflicts: tuple[DetailConflict, ...]
     actions: frozenset[str]
     queued_acks: frozenset[int] = frozenset()
+    # What the code of each repository says about the decision's keys, who relies on them
+    # (for a draft too: who a new assertion will reach), and the user's own teams' reliance.
+    code: tuple[CodeAgreement, ...] = ()
+    relied_on_by: tuple[Reliance, ...] = ()
+    relies_on: tuple[Reliance, ...] = ()
+
+    @property
+    def relied_on_label(self) -> str:
+        """``relied on by: frontend (web), mobile (app)``, or "" when nobody is."""
+        labels = dict.fromkeys(r.label for r in self.relied_on_by)
+        return f"relied on by: {', '.join(labels)}" if labels else ""
 
     @property
     def key(self) -> str:
@@ -130,7 +148,7 @@ def build_detail(
     """
     decision = _find(snapshot, key)
     teams = snapshot.teams_of(user)
-    roles = roles_of(decision, user, teams)
+    roles = roles_with_reliance(decision, user, teams, snapshot)
     owner = decision.owner == user
     acked = acked_revision(decision, user)
     material = latest_material(decision)
@@ -150,6 +168,9 @@ def build_detail(
         conflicts=_conflicts(decision, snapshot),
         actions=_actions(decision, roles, owner, acked, material),
         queued_acks=queued,
+        code=code_of(decision, snapshot),
+        relied_on_by=relied_on_by(decision, snapshot),
+        relies_on=relied_by_user(decision, snapshot, teams),
     )
 
 
@@ -169,7 +190,7 @@ def _diff_since(decision: Decision, acked: int | None) -> RevisionDiff | None:
 def _coverage(
     decision: Decision, snapshot: Snapshot, user: str, queued: frozenset[int]
 ) -> tuple[RevisionCoverage, ...]:
-    audience = members_with_role(decision, snapshot, Role.ACK)
+    audience = ack_audience(decision, snapshot)
     # the newest of the user's acknowledgments the store has confirmed
     confirmed = max(
         (

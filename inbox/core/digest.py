@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from inbox.core.conflicts import find_conflicts
+from inbox.core.digest_code import DigestDrift, code_drifts
 from inbox.core.keys import decision_sort_key
 from inbox.core.lifecycle import latest_material, members_with_role, missing_acks
 from inbox.core.model import Decision, Event, Role, Snapshot, State
@@ -172,9 +173,10 @@ class Digest:
     pairs: tuple[TeamPair, ...]
     conflicts: tuple[DigestConflict, ...]
     deadlines: tuple[DigestDeadline, ...]
+    drifts: tuple[DigestDrift, ...] = ()
 
     def is_empty(self) -> bool:
-        return not (self.pairs or self.conflicts or self.deadlines)
+        return not (self.pairs or self.conflicts or self.deadlines or self.drifts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -182,6 +184,7 @@ class Digest:
             "pairs": [p.to_json() for p in self.pairs],
             "conflicts": [c.to_json() for c in self.conflicts],
             "deadlines": [d.to_json() for d in self.deadlines],
+            "drifts": [d.to_json() for d in self.drifts],
         }
 
     def to_markdown(self) -> str:
@@ -201,6 +204,10 @@ class Digest:
         if self.deadlines:
             lines += ["## Deadlines", ""]
             lines += [d.to_markdown() for d in self.deadlines]
+            lines.append("")
+        if self.drifts:
+            lines += ["## Code drifts", ""]
+            lines += [d.to_markdown() for d in self.drifts]
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -232,6 +239,7 @@ def build_digest(
         pairs=pairs,
         conflicts=_conflicts(snapshot, by_key),
         deadlines=_deadlines(snapshot.decisions, until),
+        drifts=code_drifts(snapshot),
     )
 
 

@@ -6,7 +6,7 @@ all agree, and every rule can be tested without a store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,14 +14,15 @@ from typing import Any
 from inbox.core.conflicts import Conflict, find_conflicts
 from inbox.core.diff import RevisionDiff, diff_since
 from inbox.core.keys import decision_sort_key
-from inbox.core.lifecycle import (
-    acked_revision,
-    latest_material,
-    members_with_role,
-    missing_acks,
-    roles_of,
-)
+from inbox.core.lifecycle import acked_revision, latest_material, missing_acks
 from inbox.core.model import Decision, Reason, Role, Snapshot, State
+from inbox.core.reliance import (
+    CodeDrift,
+    ack_audience,
+    drifts_for,
+    relied_by_user,
+    roles_with_reliance,
+)
 from inbox.core.times import as_utc, iso_utc
 
 # What the user owes comes before what they should merely see.
@@ -30,6 +31,7 @@ REASON_ORDER: tuple[Reason, ...] = (
     Reason.CHANGED_SINCE_ACK,
     Reason.FEEDBACK_REQUESTED,
     Reason.CONFLICT,
+    Reason.CODE_DRIFT,
     Reason.DEADLINE_PASSED,
     Reason.AWAITING_ACKS,
     Reason.INFORMED,
@@ -43,6 +45,7 @@ _LABELS = {
     Reason.AWAITING_ACKS: "awaiting acknowledgments",
     Reason.DEADLINE_PASSED: "deadline passed",
     Reason.CONFLICT: "conflicting assertion",
+    Reason.CODE_DRIFT: "the code disagrees",
     Reason.INFORMED: "for your information",
 }
 
@@ -92,10 +95,15 @@ class InboxItem:
     conflict_key: str | None = None
     value: str | None = None
     conflicts_with: tuple[ConflictPeer, ...] = ()
+    # Why a person outside the audience is asked to acknowledge: "auth.token.ttl in web", the
+    # keys their team's code relies on.
+    relies_on: tuple[str, ...] = ()
+    drifts: tuple[CodeDrift, ...] = ()
     # When the decision's current revision was made: the list's "2 h ago". Not in to_json,
     # whose shape the command line documents.
     changed_at: datetime | None = None
 
+    # Complexity C (radon): one branch per reason's fields, the shape docs/cli.md documents.
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "key": self.key,
@@ -114,6 +122,8 @@ class InboxItem:
         elif self.reason is Reason.CHANGED_SINCE_ACK:
             out["acked_revision"] = self.acked_revision
             out["diff"] = None if self.diff is None else self.diff.to_json()
+        elif self.reason is Reason.CODE_DRIFT:
+            out["drifts"] = [drift.to_json() for drift in self.drifts]
         elif self.reason is Reason.AWAITING_ACKS:
             out["missing"] = list(self.missing)
             out["coverage"] = {"acked": self.acked_count, "total": self.audience_count}
@@ -121,6 +131,8 @@ class InboxItem:
             out["conflict_key"] = self.conflict_key
             out["value"] = self.value
             out["conflicts_with"] = [peer.to_json() for peer in self.conflicts_with]
+        if self.relies_on:
+            out["relies_on"] = list(self.relies_on)
         return out
 
 
@@ -148,8 +160,8 @@ def compute_inbox(
     return sorted(items, key=display_order)
 
 
-def is_relevant(decision: Decision, user: str, teams: Iterable[str]) -> bool:
-    return decision.owner == user or bool(roles_of(decision, user, teams))
+def is_relevant(decision: Decision, user: str, teams: frozenset[str], snapshot: Snapshot) -> bool:
+    return decision.owner == user or bool(roles_with_reliance(decision, user, teams, snapshot))
 
 
 # Complexity C (radon): one branch per inbox reason: the reasons table of docs/architecture.md,
@@ -163,17 +175,19 @@ def decision_items(
     dismissed: frozenset[tuple[str, int]],
 ) -> Iterator[InboxItem]:
     """The items ``decision`` itself gives ``user`` (conflicts aside); ``snapshot`` is read
-    for the directory only (who is in which team), ``now`` must be UTC."""
-    roles = roles_of(decision, user, teams)
+    for the directory (who is in which team) and the code checks (who relies on which key,
+    whose code drifts) only, ``now`` must be UTC."""
+    roles = roles_with_reliance(decision, user, teams, snapshot)
     owner = decision.owner == user
     if decision.state is State.FINALIZED:
         material = latest_material(decision)
         if Role.ACK in roles and not owner:
-            yield from _ack_items(decision, user, material)
+            yield from _ack_items(decision, user, material, _relies(decision, snapshot, teams))
         elif Role.INFORM in roles and not owner and (decision.key, material) not in dismissed:
             yield _item(decision, Reason.INFORMED)
         if owner:
             yield from _awaiting_items(decision, snapshot, material)
+        yield from _drift_items(decision, user, teams, snapshot)
     elif decision.state is State.OPEN:
         deadline = None if decision.deadline is None else as_utc(decision.deadline)
         if Role.CONSULT in roles and not owner and not _gave_feedback(decision, user):
@@ -184,21 +198,36 @@ def decision_items(
     # drafts are not promises yet; superseded and withdrawn decisions ask nothing any more
 
 
-def _ack_items(decision: Decision, user: str, material: int) -> Iterator[InboxItem]:
+def _relies(decision: Decision, snapshot: Snapshot, teams: frozenset[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.yours for r in relied_by_user(decision, snapshot, teams)))
+
+
+def _ack_items(
+    decision: Decision, user: str, material: int, relies: tuple[str, ...]
+) -> Iterator[InboxItem]:
     acked = acked_revision(decision, user)
     if acked is None:
-        yield _item(decision, Reason.NEEDS_ACK)
+        yield _item(decision, Reason.NEEDS_ACK, relies_on=relies)
     elif acked < material:
         yield _item(
             decision,
             Reason.CHANGED_SINCE_ACK,
             acked_revision=acked,
             diff=diff_since(decision, acked),
+            relies_on=relies,
         )
 
 
+def _drift_items(
+    decision: Decision, user: str, teams: frozenset[str], snapshot: Snapshot
+) -> Iterator[InboxItem]:
+    drifts = drifts_for(decision, user, teams, snapshot)
+    if drifts:
+        yield _item(decision, Reason.CODE_DRIFT, drifts=drifts)
+
+
 def _awaiting_items(decision: Decision, snapshot: Snapshot, material: int) -> Iterator[InboxItem]:
-    audience = members_with_role(decision, snapshot, Role.ACK)
+    audience = ack_audience(decision, snapshot)
     missing = missing_acks(decision, audience, material)
     if missing:
         yield _item(
@@ -217,20 +246,24 @@ def _gave_feedback(decision: Decision, user: str) -> bool:
 def _conflict_items(user: str, teams: frozenset[str], snapshot: Snapshot) -> Iterator[InboxItem]:
     by_key = {decision.key: decision for decision in snapshot.decisions}
     for conflict in find_conflicts(snapshot.decisions):
-        item = conflict_item(conflict, user, teams, by_key)
+        item = conflict_item(conflict, user, teams, by_key, snapshot)
         if item is not None:
             yield item
 
 
 def conflict_item(
-    conflict: Conflict, user: str, teams: frozenset[str], by_key: Mapping[str, Decision]
+    conflict: Conflict,
+    user: str,
+    teams: frozenset[str],
+    by_key: Mapping[str, Decision],
+    snapshot: Snapshot,
 ) -> InboxItem | None:
     """The one item ``conflict`` gives ``user``, or None when none of its decisions concerns
     them."""
     # involved decisions arrive sorted by number, so [0] is the lowest-numbered
     involved = [by_key[key] for key in conflict.decisions]
     owned = [d for d in involved if d.owner == user]
-    relevant = [d for d in involved if is_relevant(d, user, teams)]
+    relevant = [d for d in involved if is_relevant(d, user, teams, snapshot)]
     if not relevant:
         return None
     # one item per assertion key, shown on the decision the user can act on if there is one

@@ -3,7 +3,8 @@
 A sync round touches a handful of decisions; recomputing the whole inbox for it made a round
 cost the size of the store. :class:`LiveInbox` holds the decisions and the items each one gives,
 and an update recomputes only the items of the decisions it was handed, of the decisions sharing
-an assertion key with them (conflicts), and of those whose deadline passed since the last update.
+an assertion key with them (conflicts), of those asserting a key whose code checks changed
+(reliance, code drift), and of those whose deadline passed since the last update.
 The result is always what :func:`compute_inbox` would return for the same decisions, directory
 and time (a property test holds the two equal); when the person's own teams change, or time runs
 backwards, every item is recomputed.
@@ -22,7 +23,8 @@ from typing import Any
 from inbox.core.conflicts import conflict_on
 from inbox.core.delta import ItemId, item_id
 from inbox.core.inbox import InboxItem, conflict_item, decision_items, display_order
-from inbox.core.model import LIVE_STATES, Decision, Person, Snapshot, State
+from inbox.core.model import LIVE_STATES, CodeCheck, Decision, Person, Snapshot, State
+from inbox.core.reliance import checks_touch, relying_teams
 from inbox.core.times import as_utc
 
 # Above this many changed items, sorting everything again beats inserting one by one.
@@ -40,7 +42,8 @@ class LiveInbox:
         self.user = user
         self._dismissed = dismissed
         self._decisions: dict[str, Decision] = {d.key: d for d in snapshot.decisions}
-        self._directory = Snapshot((), snapshot.people)
+        # The directory and the code checks: what decision_items reads besides the decision.
+        self._directory = Snapshot((), snapshot.people, snapshot.code_checks)
         self._teams = snapshot.teams_of(user)
         self._now = as_utc(now)
         self._by_assertion: dict[str, set[str]] = {}  # live decisions asserting each key
@@ -79,10 +82,11 @@ class LiveInbox:
         decisions: Iterable[Decision],
         people: Mapping[str, Person] | None,
         now: datetime,
+        code_checks: tuple[CodeCheck, ...] | None = None,
     ) -> set[ItemId]:
         """Take in new versions of ``decisions`` (new ones too), the directory when it changed
-        (None: unchanged), and the time; return the identities of the items that appeared,
-        went away or changed."""
+        (None: unchanged), the time, and the latest code checks when they changed (None:
+        unchanged); return the identities of the items that appeared, went away or changed."""
         now = as_utc(now)
         touched: set[str] = set()
         assertion_keys: set[str] = set()
@@ -90,8 +94,9 @@ class LiveInbox:
             self._decisions[decision.key] = decision
             touched.add(decision.key)
         rebuild = now < self._now
+        code_keys = self._take_code_checks(code_checks)
         if people is not None:
-            directory = Snapshot((), people)
+            directory = Snapshot((), people, self._directory.code_checks)
             teams = directory.teams_of(self.user)
             if teams != self._teams:
                 rebuild = True
@@ -109,6 +114,9 @@ class LiveInbox:
             touched.add(heapq.heappop(self._deadlines)[1])
         for key in touched:
             assertion_keys |= self._reindex(self._decisions[key])
+        relied, keys = self._relying_on(code_keys)
+        touched |= relied
+        assertion_keys |= keys
         changes: dict[ItemId, InboxItem | None] = {}
         for key in touched:
             old = self._own.get(key, ())
@@ -134,6 +142,21 @@ class LiveInbox:
         return self._apply(changes)
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _take_code_checks(self, code_checks: tuple[CodeCheck, ...] | None) -> set[str]:
+        """Take in the latest code checks when they changed; the assertion keys they touch."""
+        if code_checks is None:
+            return set()
+        keys = checks_touch(self._directory.code_checks, code_checks)
+        self._directory = Snapshot((), self._directory.people, code_checks)
+        return keys
+
+    def _relying_on(self, code_keys: set[str]) -> tuple[set[str], set[str]]:
+        """(the live decisions asserting one of ``code_keys``, the assertion keys whose
+        conflicts to recompute): whom such a decision concerns changed, so its conflicts on
+        every key it asserts may have too."""
+        relied = {k for a in code_keys for k in self._by_assertion.get(a, ())}
+        return relied, code_keys.union(*(self._asserted.get(k, ()) for k in relied))
 
     def _rebuild(self) -> None:
         self._by_assertion, self._asserted, self._own, self._conflicts = {}, {}, {}, {}
@@ -198,11 +221,11 @@ class LiveInbox:
         conflict = conflict_on(assertion_key, (self._decisions[k] for k in group))
         if conflict is None:
             return None
-        return conflict_item(conflict, self.user, self._teams, self._decisions)
+        return conflict_item(conflict, self.user, self._teams, self._decisions, self._directory)
 
     def _awaiting_teams_changed(self, old: Snapshot, new: Snapshot) -> set[str]:
-        """Owned decisions whose acknowledging audience names a team whose members changed:
-        their "awaiting acknowledgments" items count those members."""
+        """Owned decisions whose acknowledging audience names a team whose members changed, or
+        that a team relies on: their "awaiting acknowledgments" items count those members."""
         changed = {
             team
             for team in _teams(old) | _teams(new)
@@ -212,6 +235,7 @@ class LiveInbox:
             key
             for key in self._owned
             if any(e.kind == "team" and e.name in changed for e in self._decisions[key].audience)
+            or relying_teams(self._decisions[key], new) & changed
         }
 
     def _apply(self, changes: Mapping[ItemId, InboxItem | None]) -> set[ItemId]:

@@ -10,6 +10,11 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inbox.core.reliance import CodeIndex
 
 
 class State(enum.StrEnum):
@@ -36,6 +41,7 @@ class Reason(enum.StrEnum):
     AWAITING_ACKS = "awaiting_acks"
     DEADLINE_PASSED = "deadline_passed"
     CONFLICT = "conflict"
+    CODE_DRIFT = "code_drift"
     INFORMED = "informed"
 
 
@@ -149,11 +155,53 @@ class Event:
 
 
 @dataclass(frozen=True)
+class CodeValue:
+    """What one binding of a repository held when it was reported (``check --report``):
+    ``status`` is the check's (holds, drift, conflict, proposed, no_decision, unresolved),
+    ``decision`` and ``revision`` the decision it was checked against, if any."""
+
+    key: str
+    found: str | None
+    status: str
+    decision: str | None = None
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """One code check: what a team's repository said, at a commit, when it was reported.
+    A snapshot holds the latest one of each (team, repo)."""
+
+    team: str
+    repo: str
+    commit: str | None
+    reporter: str
+    at: datetime
+    values: tuple[CodeValue, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """``frontend · web @ 3f2a9c1``."""
+        commit = f" @ {self.commit[:7]}" if self.commit else ""
+        return f"{self.team} · {self.repo}{commit}"
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """Everything the inbox rules look at: decisions and who is in which team."""
+    """Everything the inbox rules look at: decisions, who is in which team, and the latest
+    code check of each repository (what the code says, and so which teams rely on which
+    assertion keys)."""
 
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person]
+    code_checks: tuple[CodeCheck, ...] = ()
+
+    @cached_property
+    def code_index(self) -> CodeIndex:
+        """The code checks by assertion key, built on first use (a frozen value's cache)."""
+        from inbox.core.reliance import CodeIndex  # reliance builds on these values
+
+        return CodeIndex(self.code_checks)
 
     def teams_of(self, handle: str) -> frozenset[str]:
         person = self.people.get(handle)

@@ -88,7 +88,26 @@ _HAPPENED = {"finalized": "Finalized at r{rev} by {who}", "revised": "Revised to
 
 
 def needs_ack(item: InboxItem, what: str) -> Words:
-    return _words(f"{item.key} needs your acknowledgment: {item.title}", f"{what}.")
+    return _words(f"{item.key} needs your acknowledgment: {item.title}", f"{what}.{_relied(item)}")
+
+
+def _relied(item: InboxItem) -> str:
+    """Why someone outside the audience is asked: the keys their team's code relies on."""
+    return f" You rely on {', '.join(item.relies_on)}." if item.relies_on else ""
+
+
+def drift_tag(item: InboxItem) -> str:
+    """What makes a drift popup new: which repository holds which value for which key."""
+    return ",".join(f"{d.team}/{d.repo}/{d.key}={d.found}" for d in item.drifts)
+
+
+def code_drift(item: InboxItem) -> Words:
+    """``frontend · web @ 3f2a9c1: auth.token.refresh_minutes is 15 in the code; D-1 says 60.``"""
+    said = [
+        f"{d.where}: {d.key} is {d.found} in the code; {item.key} says {d.expected}"
+        for d in item.drifts
+    ]
+    return _words(f"{item.key}: the code disagrees: {item.title}", _sentence("; ".join(said)))
 
 
 Revised = tuple[int, str, str]  # (revision, author, summary)
@@ -126,7 +145,7 @@ def changed_since_ack(item: InboxItem, revisions: Sequence[Revised] = ()) -> Wor
         changes = "; ".join(facts) if facts else "The text changed"
     room = MAX_BODY - len(suffix) - (len(who) + 1 if who else 0) - 1
     changes = _sentence(clip(changes, room)) if changes else ""
-    body = " ".join(part for part in (who, changes) if part) + suffix
+    body = " ".join(part for part in (who, changes) if part) + suffix + _relied(item)
     return _words(f"{item.key} changed: {item.title}", body)
 
 

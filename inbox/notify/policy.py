@@ -5,13 +5,11 @@ Pure: no clock, no I/O. Time comes in as ``now`` (timezone-aware; a naive value 
 and everything the policy remembers lives in a :class:`PolicyState` the caller persists (its
 ``to_json`` is JSON-safe) and hands back on the next call, across restarts.
 
-Three entry points, all returning the new state and the popups to show now, in display order:
-
-- :func:`decide` after every sync, with the sync's :class:`~inbox.core.delta.InboxDelta`;
-- :func:`reminders_due` on a timer, with the current inbox (computed at ``now``): deadline
-  reminders and an owner's passed deadline;
-- :func:`release` on a timer: popups held back by quiet hours or a pause come out when those end.
-  ``decide`` and ``reminders_due`` release too, so a timer is only needed when nothing syncs.
+Three entry points return the new state and the popups to show now, in display order:
+:func:`decide` after every sync, with its :class:`~inbox.core.delta.InboxDelta`;
+:func:`reminders_due` on a timer, with the inbox at ``now`` (deadline reminders, an owner's
+passed deadline); :func:`release` on a timer, for popups held by quiet hours or a pause
+(``decide`` and ``reminders_due`` release too).
 
 Identity: every popup has an ``id`` built from stable facts (user, reason, decision or assertion
 key, revision, deadline, feedback id). An id in ``state.notified`` never pops again; an id
@@ -63,7 +61,6 @@ from inbox.notify.values import (
 )
 
 _RANK = {reason: index for index, reason in enumerate(POPUP_ORDER)}
-
 REMIND_FIRST = timedelta(hours=24)
 REMIND_LAST = timedelta(hours=1)
 
@@ -258,6 +255,8 @@ def _item_popup(
     elif item.reason is Reason.DEADLINE_PASSED and item.owner == user:
         words = messages.deadline_passed(item, clock, tz)
         tag = _iso(item.deadline)
+    elif item.reason is Reason.CODE_DRIFT:  # one popup per disagreement (repo, key, value)
+        words, tag = messages.code_drift(item), messages.drift_tag(item)
     elif item.reason is Reason.CONFLICT and item.conflict_key is not None:
         values = [(item.key, item.value or "")] + [(p.key, p.value) for p in item.conflicts_with]
         words = messages.conflict(item)

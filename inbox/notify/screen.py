@@ -45,6 +45,7 @@ _STANDS_ON: Mapping[str, str] = {
             Reason.INFORMED,
             Reason.DEADLINE_PASSED,
             Reason.CONFLICT,
+            Reason.CODE_DRIFT,
         )
     },
     REMINDER_24H: str(Reason.FEEDBACK_REQUESTED),

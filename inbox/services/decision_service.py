@@ -147,7 +147,8 @@ class DecisionService(QObject):
             return local.inbox.snapshot()
         decisions = [found.pop(d.key, d) for d in cached.decisions] + list(found.values())
         entries = local.state.entries(PENDING, SENT)
-        return overlay(Snapshot(tuple(decisions), cached.people), entries, self.user)
+        snapshot = Snapshot(tuple(decisions), cached.people, cached.code_checks)
+        return overlay(snapshot, entries, self.user)
 
     def load_triage(self) -> None:
         def work() -> Triage:

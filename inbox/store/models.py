@@ -175,3 +175,37 @@ class SchemaInfoRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     demo_seeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CodeCheckRow(Base):
+    """One ``check --report``: a team's repository at a commit (schema v4)."""
+
+    __tablename__ = "code_checks"
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    team: Mapped[str] = mapped_column(ForeignKey("teams.name"))
+    repo: Mapped[str] = mapped_column(String(100))
+    commit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reporter: Mapped[str] = mapped_column(ForeignKey("people.handle"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (Index("ix_code_checks_where", "team", "repo", "id"),)
+
+
+class CodeValueRow(Base):
+    """What one binding held in a code check, and its status then."""
+
+    __tablename__ = "code_check_values"
+    check_id: Mapped[int] = mapped_column(ForeignKey("code_checks.id"), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    found: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('holds', 'drift', 'conflict', 'proposed', 'no_decision', 'unresolved')",
+            name="ck_code_check_values_status",
+        ),
+    )

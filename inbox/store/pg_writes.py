@@ -47,6 +47,10 @@ SIGNATURES: Mapping[str, tuple[tuple[str, str], ...]] = {
                    ("p_teams", "text[]"), ("p_at", "timestamptz")),
     "set_admin": (("p_handle", "text"), ("p_admin", "boolean")),
     "mark_demo_seeded": (),
+    "report": (("p_actor", "text"), ("p_team", "text"), ("p_repo", "text"),
+               ("p_commit", "text"), ("p_keys", "text[]"), ("p_found", "text[]"),
+               ("p_statuses", "text[]"), ("p_decisions", "text[]"),
+               ("p_revisions", "integer[]"), ("p_at", "timestamptz")),
 }  # fmt: skip
 
 

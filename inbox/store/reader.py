@@ -25,6 +25,7 @@ from inbox.core.model import (
     State,
 )
 from inbox.store import feed
+from inbox.store.code_checks import load_code_checks
 from inbox.store.models import (
     AcknowledgmentRow,
     AssertionRow,
@@ -73,7 +74,7 @@ def load_snapshot(session: Session) -> Snapshot:
     (:func:`inbox.store.stream.stream_decisions`), so a store of any size loads with the same
     few statements."""
     decisions = sorted(stream_decisions(session), key=lambda d: decision_sort_key(d.key))
-    return Snapshot(tuple(decisions), load_people(session))
+    return Snapshot(tuple(decisions), load_people(session), load_code_checks(session))
 
 
 def load_decision(session: Session, key: str) -> Decision:

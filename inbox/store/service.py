@@ -32,10 +32,11 @@ from inbox.store.models import (
     DecisionRow,
 )
 from inbox.store.reader import find_decision
+from inbox.store.reports import ReportWrites
 from inbox.store.responses import ResponseWrites
 
 
-class StoreService(ResponseWrites):
+class StoreService(ReportWrites, ResponseWrites):
     # -- authoring ---------------------------------------------------------------------------
 
     # Complexity C (radon): the create rules in order (owner, team, audience, assertions) inside

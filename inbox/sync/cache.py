@@ -15,9 +15,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from inbox.core.codec import decision_from_dict, decision_to_dict, person_from_dict, person_to_dict
+from inbox.core.codec import (
+    code_check_from_dict,
+    code_check_to_dict,
+    decision_from_dict,
+    decision_to_dict,
+    person_from_dict,
+    person_to_dict,
+)
 from inbox.core.keys import decision_sort_key
-from inbox.core.model import Decision, Person, Snapshot
+from inbox.core.model import CodeCheck, Decision, Person, Snapshot
 from inbox.store.cursors import outdated
 from inbox.sync.localdb import LocalFile, synchronized, transaction
 
@@ -30,6 +37,8 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE decisions (key TEXT PRIMARY KEY, data TEXT NOT NULL, stamp INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX ix_decisions_stamp ON decisions (stamp);
 CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE code_checks (team TEXT NOT NULL, repo TEXT NOT NULL, data TEXT NOT NULL,
+                          PRIMARY KEY (team, repo));
 """
 # Each write transaction takes the next stamp and marks the rows it writes with it, so a reader
 # holding the decoded decisions asks for the rows of later stamps only instead of decoding the
@@ -38,6 +47,15 @@ CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
 _ADD_STAMPS = (
     "ALTER TABLE decisions ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0",
     "CREATE INDEX IF NOT EXISTS ix_decisions_stamp ON decisions (stamp)",
+)
+# The latest code check of each repository (schema v4 of the store), rewritten whole when one
+# changes ("checks_stamp" in meta: the latest stamp that did). A file of before it gets the
+# table, and "checks_missing" until the next catch-up has loaded them: its cursor may be past
+# code checks it never kept.
+_ADD_CODE_CHECKS = (
+    "CREATE TABLE IF NOT EXISTS code_checks (team TEXT NOT NULL, repo TEXT NOT NULL, "
+    "data TEXT NOT NULL, PRIMARY KEY (team, repo))",
+    "INSERT OR REPLACE INTO meta (name, value) VALUES ('checks_missing', '1')",
 )
 
 
@@ -50,6 +68,7 @@ class CacheChanges:
     everything: bool
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person] | None
+    code_checks: tuple[CodeCheck, ...] | None = None  # None: unchanged
 
 
 class Cache(LocalFile):
@@ -63,6 +82,7 @@ class Cache(LocalFile):
         super().__init__(path, read_only=read_only)
         if not read_only:  # a read-only profile keeps its file as it is
             self._add_stamps()
+            self._add_code_checks()
             self._forget_outdated_cursor()
 
     @synchronized
@@ -75,6 +95,27 @@ class Cache(LocalFile):
             if "stamp" not in {row[1] for row in self._db.execute("PRAGMA table_info(decisions)")}:
                 for statement in _ADD_STAMPS:
                     self._db.execute(statement)
+
+    @synchronized
+    def _add_code_checks(self) -> None:
+        if self._has_code_checks():
+            return
+        with transaction(self._db):
+            if not self._has_code_checks():  # another process of this profile may have
+                for statement in _ADD_CODE_CHECKS:
+                    self._db.execute(statement)
+
+    def _has_code_checks(self) -> bool:
+        found = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'code_checks'"
+        ).fetchone()
+        return found is not None
+
+    @property
+    @synchronized
+    def checks_missing(self) -> bool:
+        """Whether this file was made before it kept code checks and has not loaded them yet."""
+        return self.get("checks_missing") is not None
 
     @synchronized
     def _forget_outdated_cursor(self) -> None:
@@ -109,7 +150,7 @@ class Cache(LocalFile):
             for (d,) in self._db.execute("SELECT data FROM decisions")
         ]
         decisions.sort(key=lambda d: decision_sort_key(d.key))
-        return Snapshot(tuple(decisions), self._people())
+        return Snapshot(tuple(decisions), self._people(), self._code_checks())
 
     @synchronized
     def changes(self, since: int | None) -> CacheChanges:
@@ -122,18 +163,26 @@ class Cache(LocalFile):
                 everything = True
                 rows = self._db.execute("SELECT data FROM decisions")
                 people: dict[str, Person] | None = self._people()
+                checks: tuple[CodeCheck, ...] | None = self._code_checks()
             else:
                 everything = False
                 rows = self._db.execute("SELECT data FROM decisions WHERE stamp > ?", (since,))
                 people = self._people() if self._stamp("people_stamp") > since else None
+                checks = self._code_checks() if self._stamp("checks_stamp") > since else None
             # Decoded as the rows come: never the whole file's text and its values at once.
             decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
         finally:
             self._db.execute("COMMIT")
-        return CacheChanges(stamp, everything, decisions, people)
+        return CacheChanges(stamp, everything, decisions, people, checks)
 
     def _stamp(self, name: str) -> int:
         return int(self.get(name) or 0)
+
+    def _code_checks(self) -> tuple[CodeCheck, ...]:
+        if not self._has_code_checks():
+            return ()  # a read-only file of before code checks: it never synced any
+        rows = self._db.execute("SELECT data FROM code_checks ORDER BY team, repo").fetchall()
+        return tuple(code_check_from_dict(json.loads(d)) for (d,) in rows)
 
     def _people(self) -> dict[str, Person]:
         return {
@@ -146,35 +195,48 @@ class Cache(LocalFile):
 
     @synchronized
     def replace_all(
-        self, decisions: Iterable[Decision], people: Mapping[str, Person], cursor: str
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person],
+        cursor: str,
+        code_checks: Iterable[CodeCheck] = (),
     ) -> int:
         """The first full load (or a rebuild): everything at once, with its cursor; the
         decisions may be a stream, written as they come. Returns the stamp written."""
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
-            stamp = self._put(decisions, people)
+            stamp = self._put(decisions, people, code_checks)
             self._set("reset_stamp", str(stamp))
             self._set("cursor", cursor)
         return stamp
 
     @synchronized
     def apply(
-        self, decisions: Iterable[Decision], people: Mapping[str, Person] | None, cursor: str
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person] | None,
+        cursor: str,
+        code_checks: Iterable[CodeCheck] | None = None,
     ) -> tuple[int, int]:
-        """One catch-up batch in one local transaction: changed decisions, the directory when
-        it changed, and the cursor, so a crash leaves either all of it or none. Returns the
-        stamps before and after: a reader that had seen the first has now seen the second
-        plus exactly these decisions."""
+        """One catch-up batch in one local transaction: changed decisions, the directory and
+        the latest code checks when they changed, and the cursor, so a crash leaves either all
+        of it or none. Returns the stamps before and after: a reader that had seen the first
+        has now seen the second plus exactly these decisions (and directory and checks)."""
         with transaction(self._db):
             before = self._stamp("stamp")
             if people is not None:
                 self._db.execute("DELETE FROM people")
-            stamp = self._put(decisions, people)
+            stamp = self._put(decisions, people, code_checks)
             self._set("cursor", cursor)
         return before, stamp
 
-    def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person] | None) -> int:
+    def _put(
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person] | None,
+        code_checks: Iterable[CodeCheck] | None = None,
+    ) -> int:
         """Write under the next stamp (inside the caller's transaction); return it."""
         stamp = self._stamp("stamp") + 1
         self._db.executemany(
@@ -187,6 +249,14 @@ class Cache(LocalFile):
                 [(p.handle, json.dumps(person_to_dict(p))) for p in people.values()],
             )
             self._set("people_stamp", str(stamp))
+        if code_checks is not None:
+            self._db.execute("DELETE FROM code_checks")
+            self._db.executemany(
+                "INSERT INTO code_checks (team, repo, data) VALUES (?, ?, ?)",
+                [(c.team, c.repo, json.dumps(code_check_to_dict(c))) for c in code_checks],
+            )
+            self._set("checks_stamp", str(stamp))
+            self._db.execute("DELETE FROM meta WHERE name = 'checks_missing'")
         self._set("stamp", str(stamp))
         return stamp
 

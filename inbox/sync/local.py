@@ -17,7 +17,7 @@ from pathlib import Path
 from inbox.core.delta import ItemId, item_id
 from inbox.core.inbox import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
-from inbox.core.model import Decision, Person, Snapshot
+from inbox.core.model import CodeCheck, Decision, Person, Snapshot
 from inbox.store.clock import Clock, utcnow
 from inbox.sync.cache import Cache
 from inbox.sync.mirror import CacheMirror
@@ -47,6 +47,7 @@ class LocalInbox:
         self._inbox: LiveInbox | None = None
         self._dirty: set[str] = set()  # decisions changed in the mirror, not yet in the inbox
         self._directory_dirty = False
+        self._checks_dirty = False
         self._overlaid: dict[str, tuple[OutboxEntry, ...]] = {}  # entries laid over, per key
         self._reported: dict[ItemId, InboxItem] = {}  # the inbox as the last report said it
         self._unreported: set[ItemId] = set()  # items changed since
@@ -66,35 +67,42 @@ class LocalInbox:
     def pull(self) -> None:
         """Take in what the cache gained since the last look (this process's catch-up, or
         another process of this profile syncing meanwhile). Under :attr:`lock`."""
-        keys, directory, everything = self.mirror.refresh()
+        keys, directory, everything, checks = self.mirror.refresh()
         if everything:
             self._inbox = None
         self._dirty |= keys
         self._directory_dirty |= directory
+        self._checks_dirty |= checks
 
     def loaded(
-        self, decisions: dict[str, Decision], people: Mapping[str, Person], stamp: int
+        self,
+        decisions: dict[str, Decision],
+        people: Mapping[str, Person],
+        checks: tuple[CodeCheck, ...],
+        stamp: int,
     ) -> None:
-        """A full load just wrote ``decisions`` and ``people`` to the cache (``stamp``): keep
-        them as they are instead of decoding them back from the file."""
+        """A full load just wrote these to the cache (``stamp``): keep them as they are instead
+        of decoding them back from the file."""
         with self.lock:
-            self.mirror.reset(decisions, people, stamp)
+            self.mirror.reset(decisions, people, checks, stamp)
             self._inbox = None
-            self._dirty, self._directory_dirty = set(), False
+            self._dirty, self._directory_dirty, self._checks_dirty = set(), False, False
 
     def took(
         self,
         decisions: list[Decision],
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
+        checks: tuple[CodeCheck, ...] | None = None,
     ) -> None:
         """A catch-up batch just wrote these to the cache (``stamps``): into the mirror as they
         are."""
         with self.lock:
-            keys = self.mirror.wrote(decisions, people, stamps)
+            keys = self.mirror.wrote(decisions, people, stamps, checks)
             if keys is not None:
                 self._dirty |= keys
                 self._directory_dirty |= people is not None
+                self._checks_dirty |= checks is not None
 
     def current(self, now: datetime) -> LiveInbox:
         """The inbox at ``now`` over the cache and the outbox as they are now. Under
@@ -118,10 +126,12 @@ class LocalInbox:
                 if k in self.mirror.decisions
             ]
             people = self.mirror.people if self._directory_dirty else None
-            self._unreported |= self._inbox.update(decisions, people, now)
+            checks = self.mirror.code_checks if self._checks_dirty else None
+            self._unreported |= self._inbox.update(decisions, people, now, checks)
         self._overlaid = groups
         self._dirty = set()
         self._directory_dirty = False
+        self._checks_dirty = False
         return self._inbox
 
     def report(self, inbox: LiveInbox) -> Reported:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from inbox.core.keys import decision_sort_key
-from inbox.core.model import Decision, Person, Snapshot
+from inbox.core.model import CodeCheck, Decision, Person, Snapshot
 from inbox.sync.cache import Cache
 
 
@@ -26,26 +26,35 @@ class CacheMirror:
         self.cache = cache
         self.decisions: dict[str, Decision] = {}
         self.people: Mapping[str, Person] = {}
+        self.code_checks: tuple[CodeCheck, ...] = ()
         self._stamp: int | None = None
         self._ordered: tuple[Decision, ...] | None = None
 
-    def refresh(self) -> tuple[set[str], bool, bool]:
+    def refresh(self) -> tuple[set[str], bool, bool, bool]:
         """Take in what the cache gained: (keys of the decisions that changed, whether the
-        directory changed, whether everything was reloaded)."""
+        directory changed, whether everything was reloaded, whether the code checks changed)."""
         changes = self.cache.changes(self._stamp)
         self._stamp = changes.stamp
         if changes.everything:
             self.decisions = {d.key: d for d in changes.decisions}
             self.people = changes.people or {}
+            self.code_checks = changes.code_checks or ()
             self._ordered = None
-            return set(self.decisions), True, True
+            return set(self.decisions), True, True, True
+        if changes.code_checks is not None:
+            self.code_checks = changes.code_checks
         for decision in changes.decisions:
             self.decisions[decision.key] = decision
         if changes.decisions:
             self._ordered = None
         if changes.people is not None:
             self.people = changes.people
-        return {d.key for d in changes.decisions}, changes.people is not None, False
+        return (
+            {d.key for d in changes.decisions},
+            changes.people is not None,
+            False,
+            changes.code_checks is not None,
+        )
 
     def snapshot(self) -> Snapshot:
         """Everything, in key order (as :meth:`Cache.snapshot` returns it), without decoding."""
@@ -53,19 +62,25 @@ class CacheMirror:
             self._ordered = tuple(
                 sorted(self.decisions.values(), key=lambda d: decision_sort_key(d.key))
             )
-        return Snapshot(self._ordered, self.people)
+        return Snapshot(self._ordered, self.people, self.code_checks)
 
     def reset(
-        self, decisions: dict[str, Decision], people: Mapping[str, Person], stamp: int
+        self,
+        decisions: dict[str, Decision],
+        people: Mapping[str, Person],
+        code_checks: tuple[CodeCheck, ...],
+        stamp: int,
     ) -> None:
-        """The cache now holds exactly ``decisions`` and ``people``, written under ``stamp``."""
+        """The cache now holds exactly these, written under ``stamp``."""
         self.decisions, self.people, self._stamp, self._ordered = decisions, people, stamp, None
+        self.code_checks = code_checks
 
     def wrote(
         self,
         decisions: Iterable[Decision],
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
+        code_checks: tuple[CodeCheck, ...] | None = None,
     ) -> set[str] | None:
         """The cache went from stamp ``stamps[0]`` to ``stamps[1]`` by writing exactly these:
         taken in without reading them back, and their keys returned, if this mirror had seen
@@ -80,5 +95,7 @@ class CacheMirror:
             self._ordered = None
         if people is not None:
             self.people = people
+        if code_checks is not None:
+            self.code_checks = code_checks
         self._stamp = stamps[1]
         return keys

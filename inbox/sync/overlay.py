@@ -32,7 +32,7 @@ def overlay_groups(
     if not groups:
         return snapshot
     decisions = tuple(overlay_decision(d, groups.get(d.key, ()), user) for d in snapshot.decisions)
-    return Snapshot(decisions, snapshot.people)
+    return Snapshot(decisions, snapshot.people, snapshot.code_checks)
 
 
 def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:

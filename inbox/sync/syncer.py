@@ -19,9 +19,10 @@ from datetime import datetime
 from inbox.core.delta import InboxDelta
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem
-from inbox.core.model import Change, Decision, Event, Person, Snapshot
+from inbox.core.model import Change, CodeCheck, Decision, Event, Person, Snapshot
 from inbox.store import catch_up, feed
 from inbox.store.clock import Clock, utcnow
+from inbox.store.code_checks import load_code_checks
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.feed import FeedPage
 from inbox.store.reader import load_decisions, load_people
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 REACHED = "store.reached"  # in the state file: this profile has synced with this store once
 DIRECTORY_KINDS = frozenset(catch_up.DIRECTORY_KINDS)
+CODE_CHECKED = "code_checked"  # a team reported what its code says (check --report)
 BATCH = 500
 
 
@@ -143,6 +145,8 @@ class Syncer:
 
     # -- catch-up ------------------------------------------------------------------------------
 
+    # Complexity C (radon): one page loop that reloads what the page's events name (decisions,
+    # the directory, the code checks), so a crash between pages loses nothing.
     def catch_up(self) -> tuple[set[str], list[Event]]:
         """Apply every new feed event to the cache; cost follows the number of new events."""
         cursor = self.cache.cursor
@@ -151,11 +155,20 @@ class Syncer:
             return set(), []
         touched: set[str] = set()
         applied: list[Event] = []
+        if self.cache.checks_missing:  # a cache of before code checks: take them in once
+            with self.store.read() as session:
+                self.cache.apply([], None, cursor, load_code_checks(session))
         while True:
             page, decisions, people = self._next_page(cursor)
             if not page.events:
                 return touched, applied
-            self._took(decisions, people, self.cache.apply(decisions, people, page.cursor))
+            checks = None
+            if any(e.kind == CODE_CHECKED for e in page.events):
+                # The latest check of every repository: one row each, however many reports.
+                with self.store.read() as session:
+                    checks = load_code_checks(session)
+            stamps = self.cache.apply(decisions, people, page.cursor, checks)
+            self._took(decisions, people, stamps, checks)
             touched |= {e.decision for e in page.events if e.decision}
             applied += page.events
             cursor = page.cursor
@@ -197,17 +210,19 @@ class Syncer:
 
         with self.store.read() as session:
             people = load_people(session)
-            stamp = self.cache.replace_all(kept(stream_decisions(session)), people, cursor)
-        self.view.loaded(loaded, people, stamp)
+            checks = load_code_checks(session)
+            stamp = self.cache.replace_all(kept(stream_decisions(session)), people, cursor, checks)
+        self.view.loaded(loaded, people, checks, stamp)
 
     def _took(
         self,
         decisions: list[Decision],
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
+        checks: tuple[CodeCheck, ...] | None,
     ) -> None:
         """What this round wrote to the cache goes to the mirror as it is."""
-        self.view.took(decisions, people, stamps)
+        self.view.took(decisions, people, stamps, checks)
 
     def reached(self) -> bool:
         """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""

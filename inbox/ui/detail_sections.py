@@ -33,6 +33,7 @@ from inbox.core.diff import RevisionDiff
 from inbox.core.model import Role
 from inbox.core.times import as_utc
 from inbox.ui import theme
+from inbox.ui.detail_code import add_code_lines
 
 MINUS = "−"
 ROLE_TITLES = {
@@ -223,6 +224,7 @@ def audience_section(detail: DecisionDetail) -> QGroupBox:
                 layout.addWidget(label)
     else:
         layout.addWidget(plain_label("No audience yet.", "No audience"))
+    add_code_lines(detail, layout)  # who relies on the keys, and what their code says
     if not detail.coverage or detail.coverage[0].total == 0:
         layout.addWidget(plain_label("Nobody has to acknowledge this decision.", "No ack audience"))
         return box

@@ -42,6 +42,7 @@ _CHIP = {
     str(Reason.CHANGED_SINCE_ACK): QColor(230, 120, 0),
     str(Reason.FEEDBACK_REQUESTED): QColor(40, 110, 200),
     str(Reason.CONFLICT): QColor(150, 60, 170),
+    str(Reason.CODE_DRIFT): QColor(190, 70, 40),
     str(Reason.DEADLINE_PASSED): _URGENT,
     str(Reason.AWAITING_ACKS): QColor(110, 110, 110),
     str(Reason.INFORMED): QColor(110, 110, 110),

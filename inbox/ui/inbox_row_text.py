@@ -19,6 +19,7 @@ CHIP_LABELS = {
     Reason.CHANGED_SINCE_ACK: "Changed",
     Reason.FEEDBACK_REQUESTED: "Feedback requested",
     Reason.CONFLICT: "Conflict",
+    Reason.CODE_DRIFT: "Code disagrees",
     Reason.DEADLINE_PASSED: "Deadline passed",
     Reason.AWAITING_ACKS: "Awaiting others",
     Reason.INFORMED: "For your information",

@@ -14,6 +14,7 @@ _SHORT = {
     Reason.CHANGED_SINCE_ACK: "Changed",
     Reason.FEEDBACK_REQUESTED: "Feedback requested",
     Reason.CONFLICT: "Conflicts",
+    Reason.CODE_DRIFT: "Code drift",
     Reason.DEADLINE_PASSED: "Deadline passed",
     Reason.AWAITING_ACKS: "Awaiting others",
     Reason.INFORMED: "For your information",

@@ -44,6 +44,7 @@ PENDING_REASONS: frozenset[Reason] = frozenset(
         Reason.CHANGED_SINCE_ACK,
         Reason.FEEDBACK_REQUESTED,
         Reason.CONFLICT,
+        Reason.CODE_DRIFT,
         Reason.DEADLINE_PASSED,
     }
 )
@@ -79,6 +80,7 @@ def summary(items: Sequence[InboxItem]) -> str:
         (count(Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK), "to acknowledge", "to acknowledge"),
         (count(Reason.FEEDBACK_REQUESTED), "feedback due", "feedback due"),
         (count(Reason.CONFLICT), "conflict", "conflicts"),
+        (count(Reason.CODE_DRIFT), "code drift", "code drifts"),
         (count(Reason.DEADLINE_PASSED), "deadline passed", "deadlines passed"),
     ]
     words = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
@@ -112,6 +114,8 @@ def _owed(item: InboxItem) -> str:
         return "feedback requested"
     if item.reason is Reason.CONFLICT:
         return f"conflict on {item.conflict_key}" if item.conflict_key else "conflict"
+    if item.reason is Reason.CODE_DRIFT:
+        return "the code disagrees"
     return "deadline passed"
 
 

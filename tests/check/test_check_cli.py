@@ -334,14 +334,28 @@ def test_output_formats_github_and_a_file(store_url: str, tmp_path: Path) -> Non
     }
 
 
-def test_report_is_not_available_yet_and_a_missing_bindings_file_is_named(
+def test_report_needs_a_team_and_a_missing_bindings_file_is_named(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    report = check(tmp_path, "--report", store=sqlite_url)
+    with people(sqlite_url) as service:
+        decide(service, "Refresh", {"auth.refresh": "60"})
+    repo = write_repo(
+        tmp_path / "web",
+        {
+            "decisions.toml": """
+                [[bind]]
+                key = "auth.refresh"
+                file = "config.json"
+                json = "/refresh"
+            """,
+            "config.json": '{"refresh": 60}',
+        },
+    )
+    report = check(repo, "--report", store=sqlite_url, user="fred")
     assert (report.code, report.out) == (2, "")
     assert report.err.strip() == (
-        "decision-inbox: check --report is not available yet (the store cannot record code "
-        "checks); run check without --report."
+        'decision-inbox: decisions.toml names no team; add team = "<your team>" at its top to '
+        "use --report (docs/check.md)."
     )
     missing = check(tmp_path, store=sqlite_url)
     assert missing.code == 2

@@ -146,7 +146,7 @@ def test_json_shape() -> None:
         "since": "2026-11-21T00:00:00+00:00",
         "until": "2026-11-28T00:00:00+00:00",
     }
-    assert set(data) == {"window", "pairs", "conflicts", "deadlines"}
+    assert set(data) == {"window", "pairs", "conflicts", "deadlines", "drifts"}
     first = data["pairs"][0]
     assert (first["from_team"], first["to_team"]) == ("backend", "frontend")
     d1 = first["decisions"][0]
@@ -215,6 +215,7 @@ def test_empty_window_says_so_in_one_line() -> None:
         "pairs": [],
         "conflicts": [],
         "deadlines": [],
+        "drifts": [],
     }
 
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from inbox.core.delta import item_id
 from inbox.core.inbox import compute_inbox
 from inbox.core.live_inbox import LiveInbox
-from inbox.core.model import Decision, Person, Snapshot, State
+from inbox.core.model import CodeCheck, CodeValue, Decision, Person, Snapshot, State
+from inbox.core.reliance import latest_checks
 from tests.core.builders import (
     DEFAULT_PEOPLE,
     NOW,
@@ -25,6 +26,7 @@ from tests.core.builders import (
     with_state,
 )
 from tests.core.test_inbox_properties import (
+    ASSERT_KEYS,
     TEAMS,
     ack_who_st,
     assertions_st,
@@ -48,6 +50,22 @@ create_st = st.tuples(
     st.sampled_from([State.DRAFT, State.OPEN, State.FINALIZED]),
     deadline_st,
 )
+STATUSES = ("holds", "drift", "conflict", "proposed", "no_decision", "unresolved")
+# One value of a code check: key, value found, status, which decision it was checked against
+# (None: none) and at which revision (current, or the first).
+code_value_st = st.tuples(
+    st.sampled_from(ASSERT_KEYS),
+    st.sampled_from(["15", "60"]),
+    st.sampled_from(STATUSES),
+    st.none() | pick_st,
+    st.booleans(),
+)
+report_st = st.tuples(
+    st.just("report"),
+    st.sampled_from(TEAMS),
+    st.sampled_from(["web", "app"]),
+    st.lists(code_value_st, min_size=0, max_size=3),
+)
 users_st = st.sampled_from(USERS)  # memberships of the users themselves change their roles
 op_st = st.one_of(
     create_st,
@@ -63,6 +81,8 @@ op_st = st.one_of(
     st.tuples(st.just("join"), people_st | users_st, st.sampled_from(TEAMS)),
     st.tuples(st.just("leave"), people_st | users_st, st.sampled_from(TEAMS)),
     st.tuples(st.just("time"), st.integers(-6, 30)),
+    report_st,
+    report_st,
 )
 
 
@@ -73,9 +93,23 @@ class World:
         self.decisions: dict[str, Decision] = {}
         self.people = dict(snapshot().people)
         self.now = NOW - timedelta(hours=12)
+        self.checks: list[CodeCheck] = []
+        self.checks_changed = False
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(tuple(self.decisions.values()), dict(self.people))
+        return Snapshot(
+            tuple(self.decisions.values()), dict(self.people), latest_checks(self.checks)
+        )
+
+    def report(self, team: str, repo: str, values: list[tuple[Any, ...]]) -> None:
+        """A code check; an empty one (a repository that binds nothing any more) too."""
+        found = []
+        for key, value, status, pick, current in values:
+            d = None if pick is None else self.pick(pick)
+            revision = None if d is None else (d.revision if current else 1)
+            found.append(CodeValue(key, value, status, d.key if d else None, revision))
+        self.checks.append(CodeCheck(team, repo, None, "fred", self.now, tuple(found)))
+        self.checks_changed = True
 
     def pick(self, n: int) -> Decision | None:
         keys = list(self.decisions)
@@ -106,6 +140,9 @@ class World:
             return None, True
         if kind == "time":
             self.now += timedelta(hours=op[1])
+            return None, False
+        if kind == "report":
+            self.report(*op[1:])
             return None, False
         d = self.pick(op[1])
         if d is None:
@@ -150,17 +187,20 @@ def test_the_incremental_inbox_equals_the_full_computation(
     for batch in steps:
         touched: set[str] = set()
         directory = False
+        world.checks_changed = False
         for op in batch:
             key, people = world.apply(op)
             touched |= {key} if key else set()
             directory |= people
         truth = world.snapshot()
+        checks = truth.code_checks if world.checks_changed else None
         for user, inbox in live.items():
             before = {item_id(i): i for i in inbox.items()}
             changed = inbox.update(
                 [world.decisions[k] for k in touched],
                 truth.people if directory else None,
                 world.now,
+                checks,
             )
             expected = compute_inbox(user, truth, world.now)
             assert list(inbox.items()) == expected, (user, batch)

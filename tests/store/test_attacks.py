@@ -16,13 +16,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import select
 
 from inbox.core.errors import StoreUnavailableError
-from inbox.core.model import Role
+from inbox.core.model import CodeValue, Role
 from inbox.store import feed, limits, roles
 from inbox.store.connection import StoreConnection
 from inbox.store.models import ChangeRow
@@ -273,6 +274,95 @@ def _functions(m: Matrix) -> None:
              code="DI006")  # fmt: skip
 
 
+REPORT = (
+    "SELECT decision_inbox_report(%s, %s, %s, %s, %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::integer[])"
+)  # actor, team, repo, commit, keys, found, statuses, decisions, revisions
+DRIFT = (["auth.token.refresh_minutes"], ["15"], ["drift"], ["D-1"], [1])
+
+
+def _report(
+    actor: str, team: str = "frontend", repo: str = "web", commit: str | None = None,
+    values: tuple[list[Any], ...] = DRIFT,
+) -> tuple[Any, ...]:  # fmt: skip
+    return (actor, team, repo, commit, *values)
+
+
+def _reports(m: Matrix) -> None:
+    """Code checks (schema v4): only a team's members report for it, under their own login,
+    through the function; the tables take no write from anyone."""
+    w = m.world
+    fred_store, fred = w.service("fred")
+    try:  # the one real report, which the tries below must leave as it is
+        fred.report("fred", team="frontend", repo="web", commit=None, values=(
+            CodeValue("auth.token.refresh_minutes", "15", "drift", "D-1", 1),))  # fmt: skip
+    finally:
+        fred_store.dispose()
+    for role, actor in (("mallory", "mallory"), ("mallory", "fred"), ("ana", "ana"),
+                        ("root_ops", "root_ops"), ("fred", "mallory")):  # fmt: skip
+        m.refuse(role, f"report for frontend as {actor}", REPORT, *_report(actor), code="DI004")
+    m.refuse("fred", "report for an unknown team", REPORT, *_report("fred", "evil"), code="DI003")
+    keys, found, statuses, decisions, revisions = DRIFT
+    bad = {
+        "repo outside": (_report("fred", repo="../web"), "DI006"),
+        "repo look-alike": (_report("fred", repo="web\n"), "DI006"),
+        "commit": (_report("fred", commit="HEAD; DROP"), "DI006"),
+        "status": (_report("fred", values=(keys, found, ["fine"], decisions, revisions)), "DI006"),
+        "key": (_report("fred", values=(["a b"], found, statuses, decisions, revisions)), "DI006"),
+        "unknown decision": (_report("fred", values=(keys, found, statuses, ["D-99"], [1])),
+                             "DI003"),
+        "look-alike decision": (_report("fred", values=(keys, found, statuses, ["D-01"], [1])),
+                                "DI003"),
+        "future revision": (_report("fred", values=(keys, found, statuses, decisions, [9])),
+                            "DI003"),
+        "drift without decision": (_report("fred", values=(keys, found, statuses, [None], [None])),
+                                   "DI006"),
+        "unpaired": (_report("fred", values=(keys, [], statuses, decisions, revisions)), "DI000"),
+        "nothing": (_report("fred", values=([], [], [], [], [])), "DI000"),
+        "found too long": (_report("fred", values=(keys, ["1" * 10001], statuses, decisions,
+                                                   revisions)), "23514"),
+    }  # fmt: skip
+    for label, (args, code) in bad.items():
+        m.refuse("fred", f"report: {label}", REPORT, *args, code=code)
+    writes = {
+        "INSERT code_checks": "INSERT INTO code_checks (team, repo, reporter, at) "
+        "VALUES ('frontend', 'web', '{role}', now())",
+        "INSERT code_check_values": "INSERT INTO code_check_values VALUES "
+        "((SELECT max(id) FROM code_checks), 9, 'auth.token.refresh_minutes', '60', 'holds', "
+        "'D-1', 1)",
+        "UPDATE code_checks": "UPDATE code_checks SET team = 'ops'",
+        "UPDATE code_check_values": "UPDATE code_check_values SET status = 'holds'",
+        "DELETE code_checks": "DELETE FROM code_checks",
+        "DELETE code_check_values": "DELETE FROM code_check_values",
+        "TRUNCATE code_checks": "TRUNCATE code_checks CASCADE",
+        "take a report id": "SELECT nextval(pg_get_serial_sequence('code_checks', 'id'))",
+    }
+    for role, _ in PEOPLE:
+        for label, sql in writes.items():
+            m.refuse(role, label, sql.format(role=role), code="42501")
+    for label, sql in writes.items():  # the superuser: the append-only rules hold for it too
+        if label.startswith(("UPDATE", "DELETE", "TRUNCATE")):
+            m.refuse("postgres", f"superuser {label}", sql, code="DI010")
+    m.refuse("postgres", "superuser adds a value to a report", writes["INSERT code_check_values"],
+             code="DI010")  # fmt: skip
+    # Row-level security stands behind the function: even as the role it runs as (which only
+    # a superuser can become, and a superuser may write for a member), a report whose reporter
+    # is not in the team is refused.
+    m.refuse("postgres", "as the owner role, a report for frontend by mallory",
+             "SET ROLE decision_inbox_owner; INSERT INTO code_checks (team, repo, reporter, at) "
+             "VALUES ('frontend', 'web', 'mallory', now())", code="42501")  # fmt: skip
+
+    def untouched() -> bool:
+        with w.connect("fred") as conn:
+            rows = conn.execute(
+                "SELECT c.team, c.reporter, v.found, v.status FROM code_checks c "
+                "JOIN code_check_values v ON v.check_id = c.id"
+            ).fetchall()
+        return rows == [("frontend", "fred", "15", "drift")]
+
+    m.check("only fred's report is there, as fred wrote it", untouched)
+
+
 def _everyone(m: Matrix) -> None:
     """Rules that hold for the superuser too: a hand edit cannot break every client."""
     w = m.world
@@ -435,6 +525,7 @@ def test_the_attack_matrix_is_refused_or_harmless(
     _tables(m)
     _functions(m)
     _everyone(m)
+    _reports(m)
     _server(m)
     with capsys.disabled():
         print(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPlainTextEdit, QPushButton, QT
 from pytestqt.qtbot import QtBot
 
 from inbox.core.detail import DecisionDetail, build_detail
-from inbox.core.model import Acknowledgment, Decision, Feedback, Snapshot
+from inbox.core.model import Acknowledgment, CodeCheck, CodeValue, Decision, Feedback, Snapshot
 from inbox.store.connection import StoreConnection
 from inbox.store.demo import DEMO_USER, seed
 from inbox.store.reader import load_snapshot
@@ -257,3 +257,27 @@ def test_a_refresh_of_the_same_decision_keeps_the_scroll_position(qtbot: QtBot, 
     assert bar.value() == 150
     view.show_detail(detail_of(demo, "D-2", "fred"))
     assert bar.value() == 0
+
+
+def test_the_code_and_who_relies_on_it_stand_beside_the_coverage(qtbot: QtBot, demo) -> None:
+    snapshot, now = demo
+    value = CodeValue("auth.token.refresh_minutes", "15", "drift", "D-1", 2)
+    reported = [
+        CodeCheck("frontend", "web", "3f2a9c1d", "fred", now - timedelta(hours=2), (value,)),
+        CodeCheck("mobile", "app", None, "mo", now - timedelta(minutes=5), (replace(value, found="60", status="holds"),)),
+    ]  # fmt: skip
+    with_code = replace(snapshot, code_checks=tuple(reported))
+    view = make_view(qtbot, build_detail(with_code, "D-1", "ana", now))
+    assert (
+        child(view, QLabel, "relied_on_by").text() == "Relied on by: frontend (web), mobile (app)"
+    )
+    assert child(view, QLabel, "code_0").text() == (
+        "auth.token.refresh_minutes: frontend · web @ 3f2a9c1: 15 — drift, 2 h ago"
+    )
+    assert child(view, QLabel, "code_1").text() == (
+        "auth.token.refresh_minutes: mobile · app: 60 — holds, 5 min ago"
+    )
+    fred = make_view(qtbot, build_detail(with_code, "D-1", "fred", now))
+    assert child(fred, QLabel, "you_rely_on").text() == (
+        "You rely on auth.token.refresh_minutes in web"
+    )
