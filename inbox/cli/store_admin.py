@@ -49,8 +49,9 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
     if args.admin_command == "grant":
-        password = _read_password(args.password_stdin)
-        say(roles.grant(ctx.store, args.handle, password))
+        # An adopted role keeps the password its server administrator gave it: none is asked.
+        password = None if args.adopt else _read_password(args.password_stdin)
+        say(roles.grant(ctx.store, args.handle, password, adopt=args.adopt))
         with ctx.store.read() as session:
             known = args.handle in load_people(session)
         if not known or args.team:

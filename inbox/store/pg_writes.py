@@ -47,6 +47,9 @@ SIGNATURES: Mapping[str, tuple[tuple[str, str], ...]] = {
                    ("p_teams", "text[]"), ("p_at", "timestamptz")),
     "set_admin": (("p_handle", "text"), ("p_admin", "boolean")),
     "mark_demo_seeded": (),
+    "grant_login": (("p_role", "text"), ("p_verifier", "text"), ("p_adopt", "boolean")),
+    "revoke_login": (("p_role", "text"),),
+    "promote_login": (("p_role", "text"),),
 }  # fmt: skip
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from inbox.store.schema import SCHEMA_VERSION
 from tests.processes import cli, reasons
 from tests.sentences import one_sentence
 
 
 def test_acceptance_script(store_url: str) -> None:
     s = store_url
-    assert "schema v3" in cli("init", store=s).out
+    assert f"schema v{SCHEMA_VERSION}" in cli("init", store=s).out
     cli("team", "add", "backend", store=s)
     cli("team", "add", "frontend", store=s)
     cli("person", "add", "ana", "--name", "Ana", "--team", "backend", store=s)

@@ -18,6 +18,7 @@ from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.platform import credentials
 from inbox.platform.credentials import backend_name
 from inbox.services.settings_service import SettingsService
+from inbox.store.schema import SCHEMA_VERSION
 from tests import pg
 from tests.memory_keyring import MemoryKeyring
 from tests.store.helpers import open_store
@@ -148,7 +149,7 @@ def test_connection_to_a_real_store(
     ok, sentence = connect_result(qtbot, service, sqlite_url, "ana")
     assert ok, sentence
     shown = sqlite_url.removeprefix("sqlite:///")  # a SQLite store is shown as its path
-    assert sentence == f"Connected to {shown} (schema v3) as ana."
+    assert sentence == f"Connected to {shown} (schema v{SCHEMA_VERSION}) as ana."
 
 
 def test_connection_to_a_store_without_that_person(
@@ -368,11 +369,11 @@ def test_connection_to_postgres_checks_the_password_and_uses_the_saved_one(
         f"The store at {shown} did not accept the password of ana; check the password and try again.",
     )
     ok, sentence = connect_result(qtbot, service, url, "ana", PASSWORD)
-    assert (ok, sentence) == (True, f"Connected to {shown} (schema v3) as ana.")
+    assert (ok, sentence) == (True, f"Connected to {shown} (schema v{SCHEMA_VERSION}) as ana.")
     saved(qtbot, service, Config(store=url, user="ana"), PASSWORD)
     # Nothing typed: the test uses the password saved in the keyring.
     ok, sentence = connect_result(qtbot, service, url, "ana", None)
-    assert (ok, sentence) == (True, f"Connected to {shown} (schema v3) as ana.")
+    assert (ok, sentence) == (True, f"Connected to {shown} (schema v{SCHEMA_VERSION}) as ana.")
 
 
 def test_saving_keeps_the_mutes_of_popups_that_are_not_inbox_reasons(

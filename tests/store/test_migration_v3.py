@@ -113,7 +113,7 @@ def test_v3_upgrades_a_v2_store_with_its_data_in_place(
         code, out, err = run(capsys, "--store", store_url, "init")
         assert (code, err) == (0, "")
         assert f"from schema v2 to v{schema.SCHEMA_VERSION}" in out
-        assert store.version() == 3
+        assert store.version() == schema.SCHEMA_VERSION
 
         with store.read() as session:
             d1 = load_decision(session, "D-1")
@@ -147,13 +147,14 @@ def test_a_v2_client_refuses_to_write_to_a_v3_store(
     finally:
         store.dispose()
     # What a v2 client runs: the same check, knowing v2 as its newest.
+    stored = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
     v2 = StoreConnection.open(store_url)
     try:
         with pytest.raises(SchemaError) as refused:
             StoreService(v2).add_team("backend")
         assert str(refused.value) == (
-            f"The store at {v2.shown_url} is schema v3; this client knows up to v2. "
+            f"The store at {v2.shown_url} is schema v{stored}; this client knows up to v2. "
             "Upgrade Decision Inbox."
         )
     finally:

@@ -20,6 +20,7 @@ from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.services.settings_service import SettingsService
 from inbox.ui.password_prompt import PasswordDialog, ask_password
 from inbox.ui.settings_dialog import PASSWORD_IN_KEYRING, SettingsDialog
+from inbox.store.schema import SCHEMA_VERSION
 from tests.memory_keyring import MemoryKeyring
 from tests.settings_fixtures import WAIT_MS, label_texts, open_dialog, save
 from tests.store.helpers import open_store
@@ -110,7 +111,7 @@ def test_test_connection_against_a_real_store(
         assert not dialog.test_button.isEnabled()  # while it runs
     assert dialog.test_button.isEnabled()
     shown = sqlite_url.removeprefix("sqlite:///")  # a SQLite store is shown as its path
-    assert dialog.test_label.text() == f"Connected to {shown} (schema v3) as fred."
+    assert dialog.test_label.text() == f"Connected to {shown} (schema v{SCHEMA_VERSION}) as fred."
 
 
 def test_test_connection_to_a_wrong_url_shows_the_sentence(
