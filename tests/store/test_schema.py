@@ -175,6 +175,8 @@ PG_ONLY = {
     ("remove_column", "change_log", "txid"),
     ("remove_column", "change_log", "login"),
     ("remove_index", "change_log", "ix_change_log_txid_seq"),
+    # The roles admin grant created (migration v4): the gatekeeper's, read by no client.
+    ("remove_table", "login_roles", ""),
 }
 
 
@@ -186,6 +188,8 @@ def _describe(diff: object) -> tuple[str, str, str] | None:
         return (kind, diff[2], diff[3].name)
     if kind == "remove_index":
         return (kind, diff[1].table.name, diff[1].name)
+    if kind == "remove_table":
+        return (kind, diff[1].name, "")
     return None
 
 

@@ -12,6 +12,7 @@ from inbox.core.errors import UsageError
 from inbox.store import schema
 from inbox.store.connection import StoreConnection
 from inbox.store.engine import parse_store_url, redact
+from inbox.store.schema import SCHEMA_VERSION
 from inbox.sync.paths import ClientPaths
 from tests.processes import cli
 
@@ -35,7 +36,7 @@ def test_three_slashes_name_the_absolute_path_the_readme_promises(
     assert parse_store_url(three).database == str(target)
     assert parse_store_url(f"sqlite:///{target}").database == str(target)  # four: the same
     created = cli("init", store=three)
-    assert created.out.strip() == f"Created the store at {target} (schema v3)."
+    assert created.out.strip() == f"Created the store at {target} (schema v{SCHEMA_VERSION})."
     assert target.exists() and list(elsewhere.iterdir()) == []
 
 
@@ -46,7 +47,7 @@ def test_sqlite_stores_are_shown_as_plain_paths(tmp_path: Path, elsewhere: Path)
         assert redact(given) == str(target)
     cli("init", store=str(target))
     again = cli("init", store=f"sqlite:///{target}")
-    assert again.out.strip() == f"The store at {target} is already at schema v3."
+    assert again.out.strip() == f"The store at {target} is already at schema v{SCHEMA_VERSION}."
     assert "sqlite:" not in again.out
 
 
@@ -56,7 +57,7 @@ def test_a_plain_path_keeps_its_question_mark(tmp_path: Path, elsewhere: Path) -
     given = str(folder / "store.sqlite")
     assert parse_store_url(given).database == given
     created = cli("init", store=given)
-    assert created.out.strip() == f"Created the store at {given} (schema v3)."
+    assert created.out.strip() == f"Created the store at {given} (schema v{SCHEMA_VERSION})."
     assert (folder / "store.sqlite").exists()
     assert not (tmp_path / "team").exists()
     added = cli("person", "add", "ana", "--name", "Ana", store=given)

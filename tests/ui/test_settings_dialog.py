@@ -18,9 +18,9 @@ from inbox.core.inbox import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.services.settings_service import SettingsService
+from inbox.store.schema import SCHEMA_VERSION
 from inbox.ui.password_prompt import PasswordDialog, ask_password
 from inbox.ui.settings_dialog import PASSWORD_IN_KEYRING, SettingsDialog
-from inbox.store.schema import SCHEMA_VERSION
 from tests.memory_keyring import MemoryKeyring
 from tests.settings_fixtures import WAIT_MS, label_texts, open_dialog, save
 from tests.store.helpers import open_store
