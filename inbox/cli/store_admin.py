@@ -49,14 +49,14 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
     if args.admin_command == "grant":
+        with ctx.store.read() as session:
+            known = args.handle in load_people(session)
+        if not known and not args.name:  # said before any login is made
+            raise UsageError(f'{args.handle} is not in the store yet; give --name "…".')
         # An adopted role keeps the password its server administrator gave it: none is asked.
         password = None if args.adopt else _read_password(args.password_stdin)
         say(roles.grant(ctx.store, args.handle, password, adopt=args.adopt))
-        with ctx.store.read() as session:
-            known = args.handle in load_people(session)
         if not known or args.team:
-            if not known and not args.name:
-                raise UsageError(f'{args.handle} is not in the store yet; give --name "…".')
             change = ctx.service.add_person(
                 args.handle,
                 name=args.name or args.handle,

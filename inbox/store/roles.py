@@ -96,8 +96,8 @@ def revoke(store: StoreConnection, handle: str) -> str:
     if disabled:
         return f"{handle} can no longer log in; their decisions and acknowledgments stay."
     return (
-        f"{handle} is no longer a member of this store; the server role itself was not created "
-        "by this store, so it keeps its login. Their decisions and acknowledgments stay."
+        f"{handle} is no longer a member of this store; this store did not create that server "
+        "role, so it keeps its login (their decisions and acknowledgments stay)."
     )
 
 

@@ -22,7 +22,15 @@ from inbox.core.delta import InboxDelta, ItemId, item_id
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
-from inbox.core.model import Acknowledgment, Change, Decision, Event, Feedback, Snapshot
+from inbox.core.model import (
+    Acknowledgment,
+    Change,
+    Decision,
+    Event,
+    Feedback,
+    Snapshot,
+    State,
+)
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.reader import load_decisions, load_people, load_snapshot
@@ -306,6 +314,9 @@ def overlay_decision(d: Decision, mine: Sequence[OutboxEntry], user: str) -> Dec
     for e in mine:
         if (
             e.kind == "ack"
+            # Only a finalized decision takes one: a queued ack of an open decision waits for
+            # the store's refusal and counts for nobody meanwhile.
+            and d.state is State.FINALIZED
             and e.revision is not None
             and not any(a.person == user and a.revision == e.revision for a in acks)
         ):

@@ -180,6 +180,8 @@ BEGIN
         EXECUTE format('ALTER ROLE %I NOLOGIN', p_role);
         RETURN true;
     END IF;
+    -- An adopted role is the server's again: a later grant needs --adopt once more.
+    DELETE FROM login_roles l WHERE l.role = p_role;
     RETURN false;
 END $$;
 
