@@ -316,7 +316,7 @@ def _logins(m: Matrix) -> None:
     m.refuse("root_ops", "promote a foreign role", "SELECT decision_inbox_promote_login(%s)",
              "app_reader", code="DI005")  # fmt: skip
     m.refuse("root_ops", "a plaintext password", grant, "eve", "hunter2", False, code="DI000")
-    for look in ("Ana", "ana\n", "ana ", "ana\"; DROP ROLE dba; --", "1ana"):
+    for look in ("Ana", "ana\n", "ana ", 'ana"; DROP ROLE dba; --', "1ana"):
         m.refuse("root_ops", f"grant {look!r}", grant, look, verifier, False, code="DI006")
 
     def adopted_untouched() -> bool:

@@ -35,8 +35,7 @@ def test_the_owning_team_is_one_of_the_owners_teams(store: Store) -> None:
     with pytest.raises(ValidationError) as two:
         service.create("tess", title="Which team?")
     assert str(two.value) == (
-        "tess is in backend and frontend; choose the team that owns this decision with "
-        "--team NAME."
+        "tess is in backend and frontend; choose the team that owns this decision with --team NAME."
     )
     with pytest.raises(ValidationError) as other:
         service.create("tess", title="Not theirs", team="web")
