@@ -144,14 +144,20 @@ class Event:
     actor: str
     at: datetime
     data: Mapping[str, object] = field(default_factory=dict)
+    # Why the row's data could not be read (not JSON, not an object); its data is then empty.
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything the inbox rules look at: decisions and who is in which team."""
+    """Everything the inbox rules look at: decisions and who is in which team.
+
+    ``unreadable`` holds the decisions this client could not read (key -> the cause), kept out
+    of ``decisions`` so that one bad row never stops the rest of the inbox."""
 
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person]
+    unreadable: Mapping[str, str] = field(default_factory=dict)
 
     def teams_of(self, handle: str) -> frozenset[str]:
         person = self.people.get(handle)

@@ -32,8 +32,9 @@ from inbox.core.requests import (
 )
 from inbox.core.triage import Triage
 from inbox.services.sync_service import SyncService
+from inbox.store import validate
 from inbox.store.clock import utcnow
-from inbox.store.reader import load_decisions, load_events, load_snapshot
+from inbox.store.reader import load_events
 from inbox.store.service import StoreService
 from inbox.sync.state import PENDING, SENT
 from inbox.sync.syncer import overlay
@@ -102,12 +103,15 @@ class DecisionService(QObject):
         cached = self.client.cache.snapshot()
         try:
             with self.client.store.read() as session:
-                found = {d.key: d for d in load_decisions(session, {key})}
+                readable, _ = validate.load_decisions(session, {key})
+                found = {d.key: d for d in readable}
         except StoreUnavailableError:
             return self.client.syncer.snapshot()
         decisions = [found.pop(d.key, d) for d in cached.decisions] + list(found.values())
         entries = self.client.state.entries(PENDING, SENT)
-        return overlay(Snapshot(tuple(decisions), cached.people), entries, self.user)
+        return overlay(
+            Snapshot(tuple(decisions), cached.people, cached.unreadable), entries, self.user
+        )
 
     def load_triage(self) -> None:
         def work() -> Triage:
@@ -129,9 +133,8 @@ class DecisionService(QObject):
             until = utcnow()
             since = until - timedelta(days=days)
             with self.client.store.read() as session:
-                return build_digest(
-                    load_snapshot(session), load_events(session, since), since, until
-                )
+                events, _ = validate.usable_events(load_events(session, since))
+                return build_digest(validate.load_snapshot(session), events, since, until)
 
         self.tasks.submit(work, self.digest_loaded.emit, self.digest_failed.emit)
 

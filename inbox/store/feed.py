@@ -201,7 +201,16 @@ def _typed(sql: str) -> TextClause:
 
 
 def to_event(row: Row[Any] | ChangeRow) -> Event:
-    """A feed row (a typed query row or an ORM ChangeRow) as a core Event."""
+    """A feed row (a typed query row or an ORM ChangeRow) as a core Event. Data that is not a
+    JSON object (a superuser's hand edit, a later version's) leaves ``problem`` set instead of
+    raising: inbox.store.validate skips such an event with one warning."""
+    problem = None
+    try:
+        data = json.loads(row.data)
+    except (TypeError, ValueError):
+        data, problem = {}, "its data is not JSON"
+    if not isinstance(data, dict):
+        data, problem = {}, "its data is not a JSON object"
     return Event(
         seq=row.seq,
         kind=row.kind,
@@ -209,7 +218,8 @@ def to_event(row: Row[Any] | ChangeRow) -> Event:
         revision=row.revision,
         actor=row.actor,
         at=row.at,
-        data=json.loads(row.data),
+        data=data,
+        problem=problem,
     )
 
 

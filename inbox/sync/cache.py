@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,13 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE decisions (key TEXT PRIMARY KEY, data TEXT NOT NULL, stamp INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX ix_decisions_stamp ON decisions (stamp);
 CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL);
 """
+# The decisions the store holds that this version could not read (inbox.store.validate), and in
+# meta "skipped_events" how many feed events it skipped; files of before get the table.
+_ADD_UNREADABLE = (
+    "CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL)"
+)
 # Each write transaction takes the next stamp and marks the rows it writes with it, so a reader
 # holding the decoded decisions asks for the rows of later stamps only instead of decoding the
 # world ("stamp" in meta: the latest; "people_stamp": the latest that rewrote the directory;
@@ -50,6 +57,7 @@ class CacheChanges:
     everything: bool
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person] | None
+    unreadable: Mapping[str, str]
 
 
 class Cache(LocalFile):
@@ -63,6 +71,7 @@ class Cache(LocalFile):
         super().__init__(path, read_only=read_only)
         if not read_only:  # a read-only profile keeps its file as it is
             self._add_stamps()
+            self._add_unreadable()
             self._forget_outdated_cursor()
 
     @synchronized
@@ -75,6 +84,11 @@ class Cache(LocalFile):
             if "stamp" not in {row[1] for row in self._db.execute("PRAGMA table_info(decisions)")}:
                 for statement in _ADD_STAMPS:
                     self._db.execute(statement)
+
+    @synchronized
+    def _add_unreadable(self) -> None:
+        with transaction(self._db):
+            self._db.execute(_ADD_UNREADABLE)
 
     @synchronized
     def _forget_outdated_cursor(self) -> None:
@@ -109,7 +123,19 @@ class Cache(LocalFile):
             for (d,) in self._db.execute("SELECT data FROM decisions")
         ]
         decisions.sort(key=lambda d: decision_sort_key(d.key))
-        return Snapshot(tuple(decisions), self._people())
+        return Snapshot(tuple(decisions), self._people(), self._unreadable())
+
+    @property
+    @synchronized
+    def skipped_events(self) -> int:
+        """How many change-feed events this profile skipped as unreadable (inbox.store.validate)."""
+        return self._stamp("skipped_events")
+
+    def _unreadable(self) -> dict[str, str]:
+        try:
+            return dict(self._db.execute("SELECT key, cause FROM unreadable").fetchall())
+        except sqlite3.OperationalError:  # a read-only file of before the table
+            return {}
 
     @synchronized
     def changes(self, since: int | None) -> CacheChanges:
@@ -128,10 +154,11 @@ class Cache(LocalFile):
                 ).fetchall()
                 people = self._people() if self._stamp("people_stamp") > since else None
                 everything = False
+            unreadable = self._unreadable()
         finally:
             self._db.execute("COMMIT")
         decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
-        return CacheChanges(stamp, everything, decisions, people)
+        return CacheChanges(stamp, everything, decisions, people, unreadable)
 
     def _stamp(self, name: str) -> int:
         return int(self.get(name) or 0)
@@ -151,20 +178,47 @@ class Cache(LocalFile):
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
+            self._db.execute("DELETE FROM unreadable")
+            self._db.executemany(
+                "INSERT INTO unreadable (key, cause) VALUES (?, ?)", snapshot.unreadable.items()
+            )
             stamp = self._put(snapshot.decisions, snapshot.people)
             self._set("reset_stamp", str(stamp))
             self._set("cursor", cursor)
 
     @synchronized
     def apply(
-        self, decisions: Iterable[Decision], people: Mapping[str, Person] | None, cursor: str
+        self,
+        decisions: Iterable[Decision],
+        people: Mapping[str, Person] | None,
+        cursor: str,
+        *,
+        unreadable: Mapping[str, str] | None = None,
+        skipped: int = 0,
     ) -> None:
         """One catch-up batch in one local transaction: changed decisions, the directory when
-        it changed, and the cursor, so a crash leaves either all of it or none."""
+        it changed, the decisions that became unreadable, the count of skipped events and the
+        cursor, so a crash leaves either all of it or none."""
+        decisions = list(decisions)
         with transaction(self._db):
             if people is not None:
                 self._db.execute("DELETE FROM people")
-            self._put(decisions, people)
+            self._db.executemany(
+                "DELETE FROM unreadable WHERE key = ?", [(d.key,) for d in decisions]
+            )
+            stamp = self._put(decisions, people)
+            if unreadable:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO unreadable (key, cause) VALUES (?, ?)",
+                    unreadable.items(),
+                )
+                self._db.executemany(
+                    "DELETE FROM decisions WHERE key = ?", [(k,) for k in unreadable]
+                )
+                # A removed row is no later stamp a reader could see: make readers start over.
+                self._set("reset_stamp", str(stamp))
+            if skipped:
+                self._set("skipped_events", str(self._stamp("skipped_events") + skipped))
             self._set("cursor", cursor)
 
     def _put(self, decisions: Iterable[Decision], people: Mapping[str, Person] | None) -> int:

@@ -22,6 +22,7 @@ class CacheMirror:
         self.cache = cache
         self.decisions: dict[str, Decision] = {}
         self.people: Mapping[str, Person] = {}
+        self.unreadable: Mapping[str, str] = {}
         self._stamp: int | None = None
         self._ordered: tuple[Decision, ...] | None = None
 
@@ -30,6 +31,7 @@ class CacheMirror:
         directory changed, whether everything was reloaded)."""
         changes = self.cache.changes(self._stamp)
         self._stamp = changes.stamp
+        self.unreadable = changes.unreadable
         if changes.everything:
             self.decisions = {d.key: d for d in changes.decisions}
             self.people = changes.people or {}
@@ -49,4 +51,4 @@ class CacheMirror:
             self._ordered = tuple(
                 sorted(self.decisions.values(), key=lambda d: decision_sort_key(d.key))
             )
-        return Snapshot(self._ordered, self.people)
+        return Snapshot(self._ordered, self.people, self.unreadable)

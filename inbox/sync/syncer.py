@@ -31,9 +31,10 @@ from inbox.core.model import (
     Snapshot,
     State,
 )
+from inbox.store import validate
 from inbox.store.clock import Clock, utcnow
 from inbox.store.connection import StoreConnection, StoreRefusedError
-from inbox.store.reader import load_decisions, load_people, load_snapshot
+from inbox.store.reader import load_people
 from inbox.store.service import StoreService
 from inbox.sync.cache import Cache
 from inbox.sync.mirror import CacheMirror
@@ -193,14 +194,17 @@ class Syncer:
             page = self.store.feed_page(cursor, BATCH)
             if not page.events:
                 return touched, applied
-            keys = {e.decision for e in page.events if e.decision}
+            # An event this version cannot use is skipped (one warning, counted), never retried:
+            # the cursor moves past it with the rest of the page.
+            usable, skipped = validate.usable_events(page.events)
+            keys = {e.decision for e in page.events if isinstance(e.decision, str) and e.decision}
             with self.store.read() as session:
-                decisions = load_decisions(session, keys)
-                directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
+                decisions, unreadable = validate.load_decisions(session, keys)
+                directory = any(e.kind in DIRECTORY_KINDS for e in usable)
                 people = load_people(session) if directory else None
-            self.cache.apply(decisions, people, page.cursor)
-            touched |= {k for k in keys if k}
-            applied += page.events
+            self.cache.apply(decisions, people, page.cursor, unreadable=unreadable, skipped=skipped)
+            touched |= keys
+            applied += usable
             cursor = page.cursor
 
     def _full_load(self) -> None:
@@ -208,7 +212,7 @@ class Syncer:
         # will be fetched again by the next catch-up, which is harmless.
         cursor = self.store.feed_end()
         with self.store.read() as session:
-            snapshot = load_snapshot(session)
+            snapshot = validate.load_snapshot(session)
         self.cache.replace_all(snapshot, cursor)
 
     def reached(self) -> bool:
@@ -224,6 +228,12 @@ class Syncer:
             self._pull()
             cached = self._mirror.snapshot()
         return overlay(cached, self.state.entries(PENDING, SENT), self.user)
+
+    def unreadable(self) -> dict[str, str]:
+        """The decisions of the store this version could not read: key -> cause."""
+        with self._lock:
+            self._pull()
+            return dict(self._mirror.unreadable)
 
     def items(self, now: datetime | None = None) -> list[InboxItem]:
         with self._lock:
@@ -289,7 +299,7 @@ def overlay_groups(
     if not groups:
         return snapshot
     decisions = tuple(overlay_decision(d, groups.get(d.key, ()), user) for d in snapshot.decisions)
-    return Snapshot(decisions, snapshot.people)
+    return dataclasses.replace(snapshot, decisions=decisions)
 
 
 def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:

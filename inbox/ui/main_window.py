@@ -89,6 +89,7 @@ class MainWindow(TriageActions, QMainWindow):
         self.sync.delta_ready.connect(self._on_sync_delta_ready)
         self.sync.status_changed.connect(self._on_sync_status_changed)
         self.sync.outbox_changed.connect(self.status.show_outbox)
+        self.sync.readability_changed.connect(self.status.show_readability)
         self.sync.action_finished.connect(lambda text: self.banner.say(text))
         self.sync.action_failed.connect(self._on_sync_action_failed)
         self.sync.changed.connect(self._on_sync_changed)
