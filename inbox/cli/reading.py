@@ -60,9 +60,16 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
             f"decision-inbox: {stale.rstrip('.')}; showing what this profile synced last.",
             file=sys.stderr,
         )
+    _print_inbox(user, snapshot, outbox, skipped, as_json=args.json)
+    return 0
+
+
+def _print_inbox(
+    user: str, snapshot: Snapshot, outbox: list[OutboxEntry], skipped: int, *, as_json: bool
+) -> None:
     now = utcnow()
     items = compute_inbox(user, snapshot, now)
-    if args.json:
+    if as_json:
         print_json(
             {
                 "user": user,
@@ -83,7 +90,6 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
             say(f"{line}.")
         if skipped:
             say(render.skipped_text(skipped))
-    return 0
 
 
 def _still_waiting(outbox: list[OutboxEntry], snapshot: Snapshot, user: str) -> list[OutboxEntry]:

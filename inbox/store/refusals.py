@@ -71,9 +71,7 @@ def _typed(sqlstate: str, message: str, facts: dict[str, Any]) -> InboxError:
         return UsageError(message)
     if sqlstate == "DI010":
         return PermissionDeniedError(f"The store refused this: {message.rstrip('.')}.")
-    if sqlstate == "DI005" and facts.get("reason") == "owning_team":
-        return _owning_team(facts, message)
-    return ValidationError(message)  # DI005 and any rule added later
+    return _not_allowed(facts, message)  # DI005 and any rule added later
 
 
 def _lifecycle(facts: dict[str, Any], message: str) -> InboxError:
@@ -92,7 +90,9 @@ def _lifecycle(facts: dict[str, Any], message: str) -> InboxError:
     return ValidationError(message)
 
 
-def _owning_team(facts: dict[str, Any], message: str) -> InboxError:
+def _not_allowed(facts: dict[str, Any], message: str) -> InboxError:
+    if facts.get("reason") != "owning_team":
+        return ValidationError(message)
     try:
         lifecycle.owning_team(str(facts["person"]), list(facts["teams"]), facts.get("team"))
     except ValidationError as exc:

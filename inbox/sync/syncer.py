@@ -313,8 +313,8 @@ def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:
     return any(f.id == entry.id for f in decision.feedback)
 
 
-# Complexity C (radon): one branch per outbox entry kind (ack, feedback) and its already-there
-# check.
+# Complexity C (radon): one branch per outbox entry kind (ack, only on a finalized decision;
+# feedback) and its already-there check.
 def overlay_decision(d: Decision, mine: Sequence[OutboxEntry], user: str) -> Decision:
     """One decision with ``user``'s entries for it (not refused ones) laid over."""
     if not mine:

@@ -61,7 +61,7 @@ def upgrade() -> None:
 
 def _postgres() -> None:
     bind = op.get_bind()
-    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
+    schema = str(bind.exec_driver_sql("SELECT current_schema()").scalar())
     # Roles are the server's, shared by every store on it: a second store finds it there.
     op.execute(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GATEKEEPER}') "
@@ -74,7 +74,7 @@ def _postgres() -> None:
     op.execute(f"ALTER TABLE login_roles OWNER TO {GATEKEEPER}")
     op.execute("REVOKE ALL ON login_roles FROM PUBLIC")
     op.execute(f"GRANT SELECT ON login_roles TO {MEMBER}")
-    signatures = dict(
+    signatures: dict[str, str] = dict(
         bind.exec_driver_sql(
             "SELECT p.proname, p.oid::regprocedure::text FROM pg_proc p "
             "JOIN pg_namespace n ON n.oid = p.pronamespace "
