@@ -3,6 +3,7 @@ or uninitialised one asks for `decision-inbox init`, and the migration matches t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,3 +265,16 @@ def test_sqlite_change_log_has_no_txid(sqlite_url: str) -> None:
         assert store_version(store.engine) == SCHEMA_VERSION
     finally:
         store.dispose()
+
+
+def test_the_gatekeeper_sets_the_same_session_limits_as_init() -> None:
+    """admin grant (v4's decision_inbox_login_limits) and init (inbox/store/limits.py) give a
+    member login the same limits; the SQL cannot import the Python, so they are compared here."""
+    from importlib import resources
+
+    from inbox.store import limits
+
+    script = (resources.files("inbox.store") / "migrations" / "sql" / "v0004_admin.sql").read_text()
+    body = script.split("CREATE FUNCTION decision_inbox_login_limits", 1)[1].split("END $$;", 1)[0]
+    found = dict(re.findall(r"SET (\w+) = %L',\s*p_role, current_database\(\), '([^']+)'", body))
+    assert found == limits.SESSION_LIMITS
