@@ -3,7 +3,11 @@
 
 Each person logs in as their own role, named by their handle and a member of the members group;
 the row-level security of migration v0002 then keeps them to their own acknowledgments and
-feedback and their own decisions. Runs with an admin's or superuser's connection.
+feedback and their own decisions. Since migration v4 grant, revoke and promote are the
+database's own functions, run by its no-login gatekeeper role (the only one with CREATEROLE),
+so an admin's login manages logins as well as a superuser's
+(docs/decisions/0010-logins-through-database-functions.md); this module hashes the password on
+the client and turns the outcome into a sentence.
 """
 
 from __future__ import annotations
