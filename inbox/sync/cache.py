@@ -87,8 +87,11 @@ class Cache(LocalFile):
 
     @synchronized
     def _add_unreadable(self) -> None:
-        with transaction(self._db):
-            self._db.execute(_ADD_UNREADABLE)
+        # Only a file of before the table pays for a write transaction at open.
+        exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unreadable'"
+        if self._db.execute(exists).fetchone() is None:
+            with transaction(self._db):
+                self._db.execute(_ADD_UNREADABLE)
 
     @synchronized
     def _forget_outdated_cursor(self) -> None:
