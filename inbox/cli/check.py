@@ -28,8 +28,8 @@ from inbox.cli.context import Context
 from inbox.config.profile import choose_user
 from inbox.core.errors import InboxError, StoreUnavailableError, UsageError
 from inbox.core.model import Decision
+from inbox.store import validate
 from inbox.store.engine import parse_store_url, redact
-from inbox.store.reader import load_snapshot
 from inbox.sync.cache import Cache
 from inbox.sync.paths import ClientPaths
 
@@ -115,7 +115,7 @@ def _live_decisions(ctx: Context, require_store: bool) -> tuple[tuple[Decision, 
     shown = redact(parse_store_url(ctx.choice.url))
     try:
         with ctx.store.read() as session:
-            return load_snapshot(session).decisions, shown, False
+            return validate.load_snapshot(session).decisions, shown, False
     except StoreUnavailableError as exc:
         if require_store:
             raise StoreUnavailableError(

@@ -195,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     admin_grant.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    admin_grant.add_argument(
+        "--adopt",
+        action="store_true",
+        help="make an existing server role (not a superuser) a member of this store; it keeps "
+        "its own password and attributes and gets the store's session limits",
+    )
     for action, text in (("revoke", "stop a login role"), ("promote", "make a person an admin")):
         admin_commands.add_parser(action, help=text, parents=[common]).add_argument(
             "handle", metavar="HANDLE", help="the login role and handle"

@@ -15,9 +15,10 @@ from inbox.core.digest import build_digest
 from inbox.core.errors import NotFoundError, StoreUnavailableError, UsageError
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Snapshot
+from inbox.store import validate
 from inbox.store.clock import utcnow
 from inbox.store.code_checks import load_code_checks
-from inbox.store.reader import load_decision, load_events, load_people, load_snapshot
+from inbox.store.reader import load_events, load_people
 from inbox.sync.overlay import overlay, recorded
 from inbox.sync.state import SENT, OutboxEntry
 
@@ -37,9 +38,10 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
     stale = None
     with ctx.client(user) as client:
         outbox = client.state.entries()
+        skipped = client.cache.skipped_events
         try:
             with ctx.store.read() as session:
-                snapshot = load_snapshot(session)
+                snapshot = validate.load_snapshot(session)
         except StoreUnavailableError as exc:
             if client.cache.cursor is None:
                 raise
@@ -59,21 +61,36 @@ def cmd_inbox(ctx: Context, args: argparse.Namespace) -> int:
             f"decision-inbox: {stale.rstrip('.')}; showing what this profile synced last.",
             file=sys.stderr,
         )
+    _print_inbox(user, snapshot, outbox, skipped, as_json=args.json)
+    return 0
+
+
+def _print_inbox(
+    user: str, snapshot: Snapshot, outbox: list[OutboxEntry], skipped: int, *, as_json: bool
+) -> None:
     now = utcnow()
     items = compute_inbox(user, snapshot, now)
-    if args.json:
+    if as_json:
         print_json(
             {
                 "user": user,
                 "items": [item.to_json() for item in items],
                 "outbox": [render.outbox_json(entry) for entry in outbox],
+                "unreadable": [
+                    {"key": key, "cause": cause}
+                    for key, cause in sorted(snapshot.unreadable.items())
+                ],
+                "skipped_events": skipped,
             }
         )
     else:
         say(render.inbox_text(user, items, now))
         if outbox:
             say(render.outbox_text(outbox))
-    return 0
+        for line in validate.unreadable_lines(dict(snapshot.unreadable)):
+            say(f"{line}.")
+        if skipped:
+            say(render.skipped_text(skipped))
 
 
 def _still_waiting(outbox: list[OutboxEntry], snapshot: Snapshot, user: str) -> list[OutboxEntry]:
@@ -87,7 +104,7 @@ def _still_waiting(outbox: list[OutboxEntry], snapshot: Snapshot, user: str) -> 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     with ctx.store.read() as session:
-        decision = load_decision(session, args.key)
+        decision = validate.load_decision(session, args.key)
         people = load_people(session)
         code_checks = load_code_checks(session)
     if args.diff_from is not None and not 1 <= args.diff_from <= decision.revision:
@@ -110,8 +127,8 @@ def cmd_digest(ctx: Context, args: argparse.Namespace) -> int:
     until = utcnow()
     since = until - timedelta(days=args.days)
     with ctx.store.read() as session:
-        snapshot = load_snapshot(session)
-        events = load_events(session, since)
+        snapshot = validate.load_snapshot(session)
+        events, _ = validate.usable_events(load_events(session, since))
     digest = build_digest(snapshot, events, since, until)
     if args.format == "json":
         print_json(digest.to_json())

@@ -255,3 +255,12 @@ def _what(entry: OutboxEntry) -> str:
     if entry.kind == "ack":
         return f"acknowledgment of {entry.decision} r{entry.revision}"
     return f"feedback on {entry.decision} r{entry.revision}"
+
+
+def skipped_text(count: int) -> str:
+    """The inbox's note of change-feed events this version skipped (inbox.store.validate)."""
+    events = "event" if count == 1 else "events"
+    return (
+        f"Skipped {count} change-feed {events} this version cannot read (see the log); "
+        "upgrade Decision Inbox to read them."
+    )

@@ -49,20 +49,7 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
     if args.admin_command == "grant":
-        password = _read_password(args.password_stdin)
-        say(roles.grant(ctx.store, args.handle, password))
-        with ctx.store.read() as session:
-            known = args.handle in load_people(session)
-        if not known or args.team:
-            if not known and not args.name:
-                raise UsageError(f'{args.handle} is not in the store yet; give --name "…".')
-            change = ctx.service.add_person(
-                args.handle,
-                name=args.name or args.handle,
-                teams=args.team,
-                actor=choose_user(ctx.profile, ctx.given_user, ctx.config),
-            )
-            say(change.message)
+        _admin_grant(ctx, args)
     elif args.admin_command == "status":
         from inbox.store import health
 
@@ -74,6 +61,24 @@ def cmd_admin(ctx: Context, args: argparse.Namespace) -> int:
     else:
         say(roles.promote(ctx.store, args.handle))
     return 0
+
+
+def _admin_grant(ctx: Context, args: argparse.Namespace) -> None:
+    with ctx.store.read() as session:
+        known = args.handle in load_people(session)
+    if not known and not args.name:  # said before any login is made
+        raise UsageError(f'{args.handle} is not in the store yet; give --name "…".')
+    # An adopted role keeps the password its server administrator gave it: none is asked.
+    password = None if args.adopt else _read_password(args.password_stdin)
+    say(roles.grant(ctx.store, args.handle, password, adopt=args.adopt))
+    if not known or args.team:
+        change = ctx.service.add_person(
+            args.handle,
+            name=args.name or args.handle,
+            teams=args.team,
+            actor=choose_user(ctx.profile, ctx.given_user, ctx.config),
+        )
+        say(change.message)
 
 
 def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:

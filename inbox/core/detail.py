@@ -201,8 +201,11 @@ def _coverage(
         default=0,
     )
     rows = []
+    # Before it is finalized a decision takes no acknowledgment, so none counts (one a v3 store
+    # took while it was open, or one queued offline, waits for nothing).
+    counted = decision.state not in (State.DRAFT, State.OPEN)
     for number in material_revisions(decision):
-        missing = missing_acks(decision, audience, number)
+        missing = missing_acks(decision, audience, number) if counted else tuple(sorted(audience))
         done = tuple(sorted(audience - set(missing)))
         waiting = (user,) if user in done and confirmed < number else ()
         rows.append(RevisionCoverage(number, done, missing, waiting))

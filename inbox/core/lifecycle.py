@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from inbox.core import fields
-from inbox.core.errors import FieldError, LifecycleError
+from inbox.core.errors import FieldError, LifecycleError, ValidationError
 from inbox.core.fields import BODY_MAX, TITLE_MAX
 from inbox.core.model import Decision, Revision, Role, Snapshot, State
 
@@ -23,21 +24,31 @@ TRANSITIONS: Mapping[str, tuple[frozenset[State], State | None]] = {
     "finalize": (frozenset({State.DRAFT, State.OPEN}), State.FINALIZED),
     "supersede": (frozenset({State.DRAFT, State.OPEN, State.FINALIZED}), State.SUPERSEDED),
     "withdraw": (frozenset({State.DRAFT, State.OPEN, State.FINALIZED}), State.WITHDRAWN),
-    "acknowledge": (frozenset({State.OPEN, State.FINALIZED}), None),
+    # An acknowledgment says "I have read revision N of the finalized decision and will build on
+    # it"; while a decision is open the answer is feedback (docs/decisions/0010).
+    "acknowledge": (frozenset({State.FINALIZED}), None),
     "feedback": (frozenset({State.OPEN}), None),
 }
 
 
 def check_transition(
-    key: str, state: State, action: str, *, revision: int | None = None
+    key: str,
+    state: State,
+    action: str,
+    *,
+    revision: int | None = None,
+    deadline: datetime | None = None,
 ) -> State | None:
     """Return the state ``action`` leads to, or raise a LifecycleError saying why it cannot;
-    ``revision`` (the current one) is named when the decision is in that state already."""
+    ``revision`` (the current one) is named when the decision is in that state already,
+    ``deadline`` (an open decision's) in the sentence refusing its acknowledgment."""
     allowed, target = TRANSITIONS[action]
     if state not in allowed:
         if state is target:
             raise LifecycleError(key, str(state), action, already(key, state, revision))
-        if action == "feedback":
+        if action == "acknowledge" and state is State.OPEN:
+            sentence = open_ack_sentence(key, deadline)
+        elif action == "feedback":
             sentence = f"{key} is {state}; feedback is taken only while a decision is open."
         else:
             sentence = f"{key} is {state}; it cannot {_verb(action)}."
@@ -56,6 +67,46 @@ def already(key: str, state: State, revision: int | None) -> str:
     if state is State.OPEN:
         return f"{key} is already open for feedback{at}; finalize it when the feedback is in."
     return f"{key} is already {state}{at}; nothing changes."
+def open_ack_sentence(key: str, deadline: datetime | None) -> str:
+    """Why an open decision is not acknowledged, and what to do instead."""
+    until = "" if deadline is None else f" until {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        f"{key} is open for feedback{until}; acknowledge it once it is finalized, or give "
+        f"feedback with `decision-inbox feedback {key} --text …`."
+    )
+
+
+def owning_team(handle: str, teams: Iterable[str], given: str | None) -> str:
+    """The team a new decision of ``handle`` belongs to: ``given`` when it is one of their
+    ``teams``, their only team when none is given; else a sentence saying how to choose."""
+    mine = sorted(set(teams))
+    if given is not None and given in mine:
+        return given
+    if given is None and len(mine) == 1:
+        return mine[0]
+    if not mine:
+        raise ValidationError(
+            f"{handle} is in no team, and a decision belongs to its owner's team; an admin can "
+            f"add them to one with `decision-inbox person add {handle} --team NAME`."
+        )
+    listed = _and(mine)
+    if given is None:
+        raise ValidationError(
+            f"{handle} is in {listed}; choose the team that owns this decision with --team NAME."
+        )
+    return _refuse_team(handle, given, listed, len(mine))
+
+
+def _refuse_team(handle: str, given: str, listed: str, count: int) -> str:
+    which = "team is" if count == 1 else "teams are"
+    raise ValidationError(
+        f"{handle} is not in {given}, and a decision belongs to one of its owner's teams; "
+        f"{handle}'s {which} {listed}: give one with --team NAME."
+    )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _verb(action: str) -> str:

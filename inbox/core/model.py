@@ -152,6 +152,8 @@ class Event:
     actor: str
     at: datetime
     data: Mapping[str, object] = field(default_factory=dict)
+    # Why the row's data could not be read (not JSON, not an object); its data is then empty.
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,11 +192,15 @@ class CodeCheck:
 class Snapshot:
     """Everything the inbox rules look at: decisions, who is in which team, and the latest
     code check of each repository (what the code says, and so which teams rely on which
-    assertion keys)."""
+    assertion keys).
+
+    ``unreadable`` holds the decisions this client could not read (key -> the cause), kept out
+    of ``decisions`` so that one bad row never stops the rest of the inbox."""
 
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person]
     code_checks: tuple[CodeCheck, ...] = ()
+    unreadable: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def code_index(self) -> CodeIndex:

@@ -137,17 +137,20 @@ class DecisionService(QObject):
         local = self._local()
         if self.sync.client is None:
             return local.inbox.snapshot()
-        from inbox.store.reader import load_decisions
+        from inbox.store import validate
 
         cached = local.cache.snapshot()
         try:
             with self.sync.client.store.read() as session:
-                found = {d.key: d for d in load_decisions(session, {key})}
+                readable, _ = validate.load_decisions(session, {key})
+                found = {d.key: d for d in readable}
         except StoreUnavailableError:
             return local.inbox.snapshot()
         decisions = [found.pop(d.key, d) for d in cached.decisions] + list(found.values())
         entries = local.state.entries(PENDING, SENT)
-        snapshot = Snapshot(tuple(decisions), cached.people, cached.code_checks)
+        snapshot = Snapshot(
+            tuple(decisions), cached.people, cached.code_checks, unreadable=cached.unreadable
+        )
         return overlay(snapshot, entries, self.user)
 
     def load_triage(self) -> None:
@@ -169,14 +172,14 @@ class DecisionService(QObject):
     def load_digest(self, days: int = 7) -> None:
         def work() -> object:
             from inbox.core.digest import build_digest
-            from inbox.store.reader import load_events, load_snapshot
+            from inbox.store import validate
+            from inbox.store.reader import load_events
 
             until = utcnow()
             since = until - timedelta(days=days)
             with self._client().store.read() as session:
-                return build_digest(
-                    load_snapshot(session), load_events(session, since), since, until
-                )
+                events, _ = validate.usable_events(load_events(session, since))
+                return build_digest(validate.load_snapshot(session), events, since, until)
 
         self.tasks.submit(work, self.digest_loaded.emit, self.digest_failed.emit)
 

@@ -75,6 +75,8 @@ class SyncService(QObject):
     synced = Signal(object)  # InboxDelta of one sync round, for the notification policy
     status_changed = Signal(object)  # SyncStatus
     outbox_changed = Signal(object)  # tuple[OutboxEntry, ...]: what waits or was refused
+    # (key -> cause of each decision this version cannot read, feed events it skipped)
+    readability_changed = Signal(object, int)
     action_finished = Signal(str)  # the sentence to show: done, queued
     action_failed = Signal(object)  # InboxError: refused, and why
     changed = Signal(object, object)  # Change, initiator (the view that asked, or None)
@@ -371,6 +373,10 @@ class SyncService(QObject):
         self._show(delta.items, delta)
         self.synced.emit(delta)
         self.outbox_changed.emit(self._outbox())
+        if self.local is not None:
+            self.readability_changed.emit(
+                self.local.inbox.unreadable(), self.local.cache.skipped_events
+            )
 
     def _on_engine_status(self, status: SyncStatus) -> None:
         self.status = status

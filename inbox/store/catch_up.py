@@ -15,7 +15,7 @@ SQLite keeps its separate reads: in-process round trips cost microseconds.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,9 @@ class CatchUpPage:
     page: feed.FeedPage
     decisions: tuple[Decision, ...]
     people: dict[str, Person] | None  # None: no directory event on this page
+    # Decisions whose JSON this version cannot map (key -> cause): kept out of ``decisions``,
+    # so that one bad row never stops the catch-up (inbox.store.validate says the rest).
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def _iso(column: str) -> str:
@@ -118,11 +121,18 @@ def read(connection: Connection, cursor: str, limit: int) -> CatchUpPage:
     row = connection.execute(_NEXT if prev else _FIRST, params).one()
     events = [_event(e) for e in _json(row.events)]
     page = feed.page_of(events, prev, row.cur, limit)
-    decisions = tuple(decision_from_dict(d) for d in _json(row.decisions))
+    decisions: list[Decision] = []
+    unreadable: dict[str, str] = {}
+    for d in _json(row.decisions):
+        try:
+            decisions.append(decision_from_dict(d))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            key = d.get("key") if isinstance(d, dict) else None
+            unreadable[str(key)] = f"a value this version cannot interpret ({type(exc).__name__})"
     people = None
     if row.people is not None:
         people = {h: Person(h, n, frozenset(t)) for h, n, t in _json(row.people)}
-    return CatchUpPage(page, decisions, people)
+    return CatchUpPage(page, tuple(decisions), people, unreadable)
 
 
 def _json(value: Any) -> Any:
@@ -132,6 +142,7 @@ def _json(value: Any) -> Any:
 
 def _event(row: list[Any]) -> Event:
     seq, kind, decision, revision, actor, at, data = row
+    payload, problem = feed.event_data(data)
     return Event(
         seq=seq,
         kind=kind,
@@ -139,5 +150,6 @@ def _event(row: list[Any]) -> Event:
         revision=revision,
         actor=actor,
         at=datetime.fromisoformat(at),
-        data=json.loads(data),
+        data=payload,
+        problem=problem,
     )

@@ -222,7 +222,10 @@ def _typed(sql: str) -> TextClause:
 
 
 def to_event(row: Row[Any] | ChangeRow) -> Event:
-    """A feed row (a typed query row or an ORM ChangeRow) as a core Event."""
+    """A feed row (a typed query row or an ORM ChangeRow) as a core Event. Data that is not a
+    JSON object (a superuser's hand edit, a later version's) leaves ``problem`` set instead of
+    raising: inbox.store.validate skips such an event with one warning."""
+    data, problem = event_data(row.data)
     return Event(
         seq=row.seq,
         kind=row.kind,
@@ -230,8 +233,20 @@ def to_event(row: Row[Any] | ChangeRow) -> Event:
         revision=row.revision,
         actor=row.actor,
         at=row.at,
-        data=json.loads(row.data),
+        data=data,
+        problem=problem,
     )
+
+
+def event_data(raw: object) -> tuple[dict[str, Any], str | None]:
+    """A feed row's data as a dict, and why it is not one (then the dict is empty)."""
+    try:
+        data = json.loads(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return {}, "its data is not JSON"
+    if not isinstance(data, dict):
+        return {}, "its data is not a JSON object"
+    return data, None
 
 
 def _parse_int_cursor(cursor: str) -> int:

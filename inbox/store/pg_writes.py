@@ -51,6 +51,9 @@ SIGNATURES: Mapping[str, tuple[tuple[str, str], ...]] = {
                ("p_commit", "text"), ("p_keys", "text[]"), ("p_found", "text[]"),
                ("p_statuses", "text[]"), ("p_decisions", "text[]"),
                ("p_revisions", "integer[]"), ("p_at", "timestamptz")),
+    "grant_login": (("p_role", "text"), ("p_verifier", "text"), ("p_adopt", "boolean")),
+    "revoke_login": (("p_role", "text"),),
+    "promote_login": (("p_role", "text"),),
 }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ backends say the same sentence and the command line's exit codes stay what they 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from inbox.core import lifecycle
@@ -70,15 +71,33 @@ def _typed(sqlstate: str, message: str, facts: dict[str, Any]) -> InboxError:
         return UsageError(message)
     if sqlstate == "DI010":
         return PermissionDeniedError(f"The store refused this: {message.rstrip('.')}.")
-    return ValidationError(message)  # DI005 and any rule added later
+    return _not_allowed(facts, message)  # DI005 and any rule added later
 
 
 def _lifecycle(facts: dict[str, Any], message: str) -> InboxError:
     try:
-        lifecycle.check_transition(facts["key"], State(facts["state"]), facts["action"])
+        deadline = facts.get("deadline")
+        lifecycle.check_transition(
+            facts["key"],
+            State(facts["state"]),
+            facts["action"],
+            deadline=datetime.fromisoformat(deadline) if deadline else None,
+        )
     except LifecycleError as exc:
         return exc  # the very sentence the SQLite path raises
     except (KeyError, ValueError):
+        pass
+    return ValidationError(message)
+
+
+def _not_allowed(facts: dict[str, Any], message: str) -> InboxError:
+    if facts.get("reason") != "owning_team":
+        return ValidationError(message)
+    try:
+        lifecycle.owning_team(str(facts["person"]), list(facts["teams"]), facts.get("team"))
+    except ValidationError as exc:
+        return exc  # the very sentence the SQLite path raises
+    except (KeyError, TypeError):
         pass
     return ValidationError(message)
 

@@ -41,7 +41,9 @@ class ResponseWrites(Directory):
                     f"{row.key} was superseded by {row.superseded_by}; acknowledge "
                     f"{row.superseded_by} instead."
                 )
-            lifecycle.check_transition(row.key, State(row.state), "acknowledge")
+            lifecycle.check_transition(
+                row.key, State(row.state), "acknowledge", deadline=row.deadline
+            )
             number = row.current_revision if revision is None else revision
             if not 1 <= number <= row.current_revision:
                 raise NotFoundError(

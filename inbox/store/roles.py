@@ -3,7 +3,11 @@
 
 Each person logs in as their own role, named by their handle and a member of the members group;
 the row-level security of migration v0002 then keeps them to their own acknowledgments and
-feedback and their own decisions. Runs with an admin's or superuser's connection.
+feedback and their own decisions. Since migration v4 grant, revoke and promote are the
+database's own functions, run by its no-login gatekeeper role (the only one with CREATEROLE),
+so an admin's login manages logins as well as a superuser's
+(docs/decisions/0010-logins-through-database-functions.md); this module hashes the password on
+the client and turns the outcome into a sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from inbox.core import lifecycle
 from inbox.core.errors import PermissionDeniedError, UsageError
-from inbox.store import limits, pg_writes
+from inbox.store import pg_writes
 from inbox.store.connection import StoreConnection
 
 OWNER = "decision_inbox_owner"
@@ -64,72 +68,49 @@ def _require_postgres(store: StoreConnection) -> None:
         )
 
 
-def _quote(session: Session, template: str, *values: str) -> str:
-    # DDL takes no bind parameters: let the server quote identifiers (%I) and literals (%L).
-    marks = ", ".join(f"CAST(:v{n} AS text)" for n in range(len(values)))
-    params = {f"v{n}": value for n, value in enumerate(values)}
-    return str(session.execute(text(f"SELECT format('{template}', {marks})"), params).scalar())
-
-
-def _ddl(session: Session, statement: str) -> None:
-    # A quoted literal may hold ':' (a SCRAM verifier always does): escaped, so that text()
-    # does not read it as a bind parameter.
-    session.execute(text(statement.replace(":", "\\:")))
-
-
-def grant(store: StoreConnection, handle: str, password: str) -> str:
-    """Create (or re-enable) ``handle``'s login role with ``password`` in the members group."""
+def grant(store: StoreConnection, handle: str, password: str | None, *, adopt: bool = False) -> str:
+    """Create (or re-enable) ``handle``'s login role with ``password`` in the members group, or
+    (``adopt``, no password) make an existing server role a member. The database's
+    ``decision_inbox_grant_login`` decides (migration v4): an admin may run it, not only a
+    superuser, and it leaves superusers, the server's and the store's own roles alone."""
     _require_postgres(store)
     lifecycle.check_handle(handle)
-    if not password:
+    if not adopt and not password:
         raise UsageError("The password is empty; give one at the prompt or on stdin.")
     with store.write() as session:
-        exists = _refuse_protected(session, handle, "grant")
-        verb = "ALTER" if exists else "CREATE"
         # Only the SCRAM verifier reaches the server: the password itself never appears in a
         # statement, so not in the server's log, an error or a debug line either.
-        verifier = _scram_verifier(session, handle, password)
-        _ddl(session, _quote(session, f"{verb} ROLE %I LOGIN PASSWORD %L", handle, verifier))
-        _ddl(session, _quote(session, f"GRANT {MEMBER} TO %I", handle))
-        limits.apply(session.connection(), handle)
+        verifier = None if adopt else _scram_verifier(session, handle, password or "")
+        done = pg_writes.call(
+            session, "grant_login", p_role=handle, p_verifier=verifier, p_adopt=adopt
+        )[0]
+    if done == "adopted":
+        return f"The server role {handle} is now a member of this store; its password is unchanged."
+    if done == "member":
+        return f"{handle} was already a member of this store; its password is unchanged."
     return f"{handle} may now log in to this store's server as {handle}."
 
 
 def revoke(store: StoreConnection, handle: str) -> str:
+    """Take ``handle`` out of the store's roles; disable the login only if the store made it."""
     _require_postgres(store)
     lifecycle.check_handle(handle)
     with store.write() as session:
-        _refuse_protected(session, handle, "revoke")
-        _ddl(session, _quote(session, "ALTER ROLE %I NOLOGIN", handle))
-        _ddl(session, _quote(session, f"REVOKE {MEMBER} FROM %I", handle))
-        _ddl(session, _quote(session, f"REVOKE {ADMIN} FROM %I", handle))
-        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=False)
-    return f"{handle} can no longer log in; their decisions and acknowledgments stay."
+        disabled = pg_writes.call(session, "revoke_login", p_role=handle)[0]
+    if disabled:
+        return f"{handle} can no longer log in; their decisions and acknowledgments stay."
+    return (
+        f"{handle} is no longer a member of this store; this store did not create that server "
+        "role, so it keeps its login (their decisions and acknowledgments stay)."
+    )
 
 
 def promote(store: StoreConnection, handle: str) -> str:
     _require_postgres(store)
     lifecycle.check_handle(handle)
     with store.write() as session:
-        _ddl(session, _quote(session, f"GRANT {ADMIN} TO %I", handle))
-        pg_writes.call(session, "set_admin", p_handle=handle, p_admin=True)
+        pg_writes.call(session, "promote_login", p_role=handle)
     return f"{handle} is now an admin of this store."
-
-
-PROJECT_ROLES = (OWNER, MEMBER, ADMIN)
-
-
-def _refuse_protected(session: Session, handle: str, action: str) -> bool:
-    """Refuse the server's superusers and the store's own group roles; True if the role exists."""
-    row = session.execute(
-        text("SELECT rolsuper FROM pg_roles WHERE rolname = :h"), {"h": handle}
-    ).first()
-    if handle in PROJECT_ROLES or (row is not None and row[0]):
-        raise PermissionDeniedError(
-            f"{handle} is a superuser or one of the store's own roles; admin {action} leaves "
-            "it alone."
-        )
-    return row is not None
 
 
 def _scram_verifier(session: Session, handle: str, password: str) -> str:

@@ -74,11 +74,9 @@ class StoreService(ReportWrites, ResponseWrites):
             return Change(key, 1, ("created",), f"Created {key} (draft, r1).")
         with self.store.write() as session:
             owner = self._person(session, actor)
-            if team is None:
-                teams = self._teams_of(session, actor)
-                team = teams[0] if len(teams) == 1 else None
-            else:
+            if team is not None:
                 self._team(session, team)
+            team = lifecycle.owning_team(actor, self._teams_of(session, actor), team)
             number = (session.scalar(select(func.max(DecisionRow.number))) or 0) + 1
             key = format_key(number)
             row = DecisionRow(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from inbox.core.codec import (
@@ -39,7 +40,11 @@ CREATE INDEX ix_decisions_stamp ON decisions (stamp);
 CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE code_checks (team TEXT NOT NULL, repo TEXT NOT NULL, data TEXT NOT NULL,
                           PRIMARY KEY (team, repo));
+CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL);
 """
+# The decisions the store holds that this version could not read (inbox.store.validate), and in
+# meta "skipped_events" how many feed events it skipped; files of before get the table.
+_ADD_UNREADABLE = "CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL)"
 # Each write transaction takes the next stamp and marks the rows it writes with it, so a reader
 # holding the decoded decisions asks for the rows of later stamps only instead of decoding the
 # world ("stamp" in meta: the latest; "people_stamp": the latest that rewrote the directory;
@@ -69,6 +74,7 @@ class CacheChanges:
     decisions: tuple[Decision, ...]
     people: Mapping[str, Person] | None
     code_checks: tuple[CodeCheck, ...] | None = None  # None: unchanged
+    unreadable: Mapping[str, str] = field(default_factory=dict)  # always the whole set
 
 
 class Cache(LocalFile):
@@ -83,6 +89,7 @@ class Cache(LocalFile):
         if not read_only:  # a read-only profile keeps its file as it is
             self._add_stamps()
             self._add_code_checks()
+            self._add_unreadable()
             self._forget_outdated_cursor()
 
     @synchronized
@@ -104,6 +111,14 @@ class Cache(LocalFile):
             if not self._has_code_checks():  # another process of this profile may have
                 for statement in _ADD_CODE_CHECKS:
                     self._db.execute(statement)
+
+    @synchronized
+    def _add_unreadable(self) -> None:
+        # Only a file of before the table pays for a write transaction at open.
+        exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unreadable'"
+        if self._db.execute(exists).fetchone() is None:
+            with transaction(self._db):
+                self._db.execute(_ADD_UNREADABLE)
 
     def _has_code_checks(self) -> bool:
         found = self._db.execute(
@@ -150,7 +165,21 @@ class Cache(LocalFile):
             for (d,) in self._db.execute("SELECT data FROM decisions")
         ]
         decisions.sort(key=lambda d: decision_sort_key(d.key))
-        return Snapshot(tuple(decisions), self._people(), self._code_checks())
+        return Snapshot(
+            tuple(decisions), self._people(), self._code_checks(), unreadable=self._unreadable()
+        )
+
+    @property
+    @synchronized
+    def skipped_events(self) -> int:
+        """How many change-feed events this profile skipped as unreadable (inbox.store.validate)."""
+        return self._stamp("skipped_events")
+
+    def _unreadable(self) -> dict[str, str]:
+        try:
+            return dict(self._db.execute("SELECT key, cause FROM unreadable").fetchall())
+        except sqlite3.OperationalError:  # a read-only file of before the table
+            return {}
 
     @synchronized
     def changes(self, since: int | None) -> CacheChanges:
@@ -171,9 +200,10 @@ class Cache(LocalFile):
                 checks = self._code_checks() if self._stamp("checks_stamp") > since else None
             # Decoded as the rows come: never the whole file's text and its values at once.
             decisions = tuple(decision_from_dict(json.loads(d)) for (d,) in rows)
+            unreadable = self._unreadable()
         finally:
             self._db.execute("COMMIT")
-        return CacheChanges(stamp, everything, decisions, people, checks)
+        return CacheChanges(stamp, everything, decisions, people, checks, unreadable)
 
     def _stamp(self, name: str) -> int:
         return int(self.get(name) or 0)
@@ -200,13 +230,19 @@ class Cache(LocalFile):
         people: Mapping[str, Person],
         cursor: str,
         code_checks: Iterable[CodeCheck] = (),
+        unreadable: Mapping[str, str] | None = None,
     ) -> int:
         """The first full load (or a rebuild): everything at once, with its cursor; the
-        decisions may be a stream, written as they come. Returns the stamp written."""
+        decisions may be a stream, written as they come (``unreadable``, if given, is read after
+        it is consumed: the stream may find more). Returns the stamp written."""
         with transaction(self._db):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
+            self._db.execute("DELETE FROM unreadable")
             stamp = self._put(decisions, people, code_checks)
+            self._db.executemany(
+                "INSERT INTO unreadable (key, cause) VALUES (?, ?)", (unreadable or {}).items()
+            )
             self._set("reset_stamp", str(stamp))
             self._set("cursor", cursor)
         return stamp
@@ -218,18 +254,40 @@ class Cache(LocalFile):
         people: Mapping[str, Person] | None,
         cursor: str,
         code_checks: Iterable[CodeCheck] | None = None,
-    ) -> tuple[int, int]:
+        *,
+        unreadable: Mapping[str, str] | None = None,
+        skipped: int = 0,
+    ) -> tuple[int, int] | None:
         """One catch-up batch in one local transaction: changed decisions, the directory and
-        the latest code checks when they changed, and the cursor, so a crash leaves either all
-        of it or none. Returns the stamps before and after: a reader that had seen the first
-        has now seen the second plus exactly these decisions (and directory and checks)."""
+        the latest code checks when they changed, the decisions that became unreadable, the
+        count of skipped events and the cursor, so a crash leaves either all of it or none.
+
+        Returns the stamps before and after: a reader that had seen the first has now seen the
+        second plus exactly these decisions (and directory and checks); None when the batch
+        also removed decisions (now unreadable), which every reader must read afresh."""
+        decisions = list(decisions)
         with transaction(self._db):
             before = self._stamp("stamp")
             if people is not None:
                 self._db.execute("DELETE FROM people")
+            self._db.executemany(
+                "DELETE FROM unreadable WHERE key = ?", [(d.key,) for d in decisions]
+            )
             stamp = self._put(decisions, people, code_checks)
+            if unreadable:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO unreadable (key, cause) VALUES (?, ?)",
+                    unreadable.items(),
+                )
+                self._db.executemany(
+                    "DELETE FROM decisions WHERE key = ?", [(k,) for k in unreadable]
+                )
+                # A removed row is no later stamp a reader could see: make readers start over.
+                self._set("reset_stamp", str(stamp))
+            if skipped:
+                self._set("skipped_events", str(self._stamp("skipped_events") + skipped))
             self._set("cursor", cursor)
-        return before, stamp
+        return None if unreadable else (before, stamp)
 
     def _put(
         self,

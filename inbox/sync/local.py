@@ -60,6 +60,12 @@ class LocalInbox:
             cached = self.mirror.snapshot()
         return overlay(cached, self.state.entries(PENDING, SENT), self.user)
 
+    def unreadable(self) -> dict[str, str]:
+        """The decisions of the store this version could not read: key -> cause."""
+        with self.lock:
+            self.pull()
+            return dict(self.mirror.unreadable)
+
     def items(self, now: datetime | None = None) -> list[InboxItem]:
         with self.lock:
             return list(self.current(now or self.clock()).items())
@@ -79,12 +85,13 @@ class LocalInbox:
         decisions: dict[str, Decision],
         people: Mapping[str, Person],
         checks: tuple[CodeCheck, ...],
+        unreadable: Mapping[str, str],
         stamp: int,
     ) -> None:
         """A full load just wrote these to the cache (``stamp``): keep them as they are instead
         of decoding them back from the file."""
         with self.lock:
-            self.mirror.reset(decisions, people, checks, stamp)
+            self.mirror.reset(decisions, people, checks, unreadable, stamp)
             self._inbox = None
             self._dirty, self._directory_dirty, self._checks_dirty = set(), False, False
 

@@ -27,6 +27,7 @@ class CacheMirror:
         self.decisions: dict[str, Decision] = {}
         self.people: Mapping[str, Person] = {}
         self.code_checks: tuple[CodeCheck, ...] = ()
+        self.unreadable: Mapping[str, str] = {}
         self._stamp: int | None = None
         self._ordered: tuple[Decision, ...] | None = None
 
@@ -35,6 +36,7 @@ class CacheMirror:
         directory changed, whether everything was reloaded, whether the code checks changed)."""
         changes = self.cache.changes(self._stamp)
         self._stamp = changes.stamp
+        self.unreadable = changes.unreadable
         if changes.everything:
             self.decisions = {d.key: d for d in changes.decisions}
             self.people = changes.people or {}
@@ -62,18 +64,19 @@ class CacheMirror:
             self._ordered = tuple(
                 sorted(self.decisions.values(), key=lambda d: decision_sort_key(d.key))
             )
-        return Snapshot(self._ordered, self.people, self.code_checks)
+        return Snapshot(self._ordered, self.people, self.code_checks, self.unreadable)
 
     def reset(
         self,
         decisions: dict[str, Decision],
         people: Mapping[str, Person],
         code_checks: tuple[CodeCheck, ...],
+        unreadable: Mapping[str, str],
         stamp: int,
     ) -> None:
         """The cache now holds exactly these, written under ``stamp``."""
         self.decisions, self.people, self._stamp, self._ordered = decisions, people, stamp, None
-        self.code_checks = code_checks
+        self.code_checks, self.unreadable = code_checks, unreadable
 
     def wrote(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from inbox.core.model import Acknowledgment, Decision, Feedback, Snapshot
+from inbox.core.model import Acknowledgment, Decision, Feedback, Snapshot, State
 from inbox.sync.state import REFUSED, OutboxEntry
 
 
@@ -32,7 +32,7 @@ def overlay_groups(
     if not groups:
         return snapshot
     decisions = tuple(overlay_decision(d, groups.get(d.key, ()), user) for d in snapshot.decisions)
-    return Snapshot(decisions, snapshot.people, snapshot.code_checks)
+    return dataclasses.replace(snapshot, decisions=decisions)
 
 
 def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:
@@ -46,7 +46,7 @@ def recorded(entry: OutboxEntry, decision: Decision | None, user: str) -> bool:
     return any(f.id == entry.id for f in decision.feedback)
 
 
-# Complexity C (radon): one branch per outbox entry kind (ack, feedback) and its already-there
+# Complexity C (radon): one branch per outbox entry kind (ack, only on a finalized decision;
 # check.
 def overlay_decision(d: Decision, mine: Sequence[OutboxEntry], user: str) -> Decision:
     """One decision with ``user``'s entries for it (not refused ones) laid over."""
@@ -57,6 +57,9 @@ def overlay_decision(d: Decision, mine: Sequence[OutboxEntry], user: str) -> Dec
     for e in mine:
         if (
             e.kind == "ack"
+            # Only a finalized decision takes one: a queued ack of an open decision waits for
+            # the store's refusal and counts for nobody meanwhile.
+            and d.state is State.FINALIZED
             and e.revision is not None
             and not any(a.person == user and a.revision == e.revision for a in acks)
         ):

@@ -20,12 +20,12 @@ from inbox.core.delta import InboxDelta
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
 from inbox.core.inbox import InboxItem
 from inbox.core.model import Change, CodeCheck, Decision, Event, Person, Snapshot
-from inbox.store import catch_up, feed
+from inbox.store import catch_up, feed, validate
 from inbox.store.clock import Clock, utcnow
 from inbox.store.code_checks import load_code_checks
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.feed import FeedPage
-from inbox.store.reader import load_decisions, load_people
+from inbox.store.reader import load_people
 from inbox.store.service import StoreService
 from inbox.store.stream import stream_decisions
 from inbox.sync.cache import Cache
@@ -159,18 +159,24 @@ class Syncer:
             with self.store.read() as session:
                 self.cache.apply([], None, cursor, load_code_checks(session))
         while True:
-            page, decisions, people = self._next_page(cursor)
+            page, decisions, unreadable, people = self._next_page(cursor)
             if not page.events:
                 return touched, applied
+            # An event this version cannot use is skipped (one warning, counted), never retried:
+            # the cursor moves past it with the rest of the page.
+            usable, skipped = validate.usable_events(page.events)
             checks = None
-            if any(e.kind == CODE_CHECKED for e in page.events):
+            if any(e.kind == CODE_CHECKED for e in usable):
                 # The latest check of every repository: one row each, however many reports.
                 with self.store.read() as session:
                     checks = load_code_checks(session)
-            stamps = self.cache.apply(decisions, people, page.cursor, checks)
-            self._took(decisions, people, stamps, checks)
-            touched |= {e.decision for e in page.events if e.decision}
-            applied += page.events
+            stamps = self.cache.apply(
+                decisions, people, page.cursor, checks, unreadable=unreadable, skipped=skipped
+            )
+            if stamps is not None:  # else the mirror reads the cache afresh
+                self._took(decisions, people, stamps, checks)
+            touched |= {e.decision for e in page.events if isinstance(e.decision, str)}
+            applied += usable
             cursor = page.cursor
             if len(page.events) < BATCH and not feed.partway(cursor):
                 # The rest of the feed as of this read: a later write wakes another round. One
@@ -179,40 +185,59 @@ class Syncer:
 
     def _next_page(
         self, cursor: str
-    ) -> tuple[FeedPage, list[Decision], Mapping[str, Person] | None]:
-        """The page after ``cursor``, the decisions its events touched, and the directory if
-        it changed: in one round trip on PostgreSQL."""
+    ) -> tuple[FeedPage, list[Decision], dict[str, str], Mapping[str, Person] | None]:
+        """The page after ``cursor``; the decisions its events touched, those this version can
+        read and key -> cause for those it cannot; and the directory if it changed. In one
+        round trip on PostgreSQL."""
         together = self.store.catch_up_page(cursor, BATCH)
         if together is not None:
-            return together.page, list(together.decisions), together.people
+            good, bad = validate.split(together.decisions)
+            return together.page, good, together.unreadable | bad, together.people
         page = self.store.feed_page(cursor, BATCH)
         if not page.events:
-            return page, [], None
-        keys = {e.decision for e in page.events if e.decision}
+            return page, [], {}, None
+        keys = {e.decision for e in page.events if isinstance(e.decision, str) and e.decision}
         with self.store.read() as session:
-            decisions = load_decisions(session, keys)
+            good, bad = validate.load_decisions(session, keys)
             directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
             people = load_people(session) if directory else None
-        return page, decisions, people
+        return page, good, bad, people
 
     def _full_load(self) -> None:
         # The cursor first, then the data: anything committed in between is in the data and
         # will be fetched again by the next catch-up, which is harmless.
         cursor = self.store.feed_end()
         loaded: dict[str, Decision] = {}
+        unreadable: dict[str, str] = {}
 
         def kept(decisions: Iterable[Decision]) -> Iterator[Decision]:
             # Streamed from the store into the cache, and kept for the mirror on the way: the
             # values just loaded are used, never decoded back from the file.
             for decision in decisions:
+                problem = validate.decision_problem(decision)
+                if problem is not None:
+                    unreadable[decision.key] = problem
+                    continue
                 loaded[decision.key] = decision
                 yield decision
 
         with self.store.read() as session:
             people = load_people(session)
             checks = load_code_checks(session)
-            stamp = self.cache.replace_all(kept(stream_decisions(session)), people, cursor, checks)
-        self.view.loaded(loaded, people, checks, stamp)
+            try:
+                stamp = self.cache.replace_all(
+                    kept(stream_decisions(session)), people, cursor, checks, unreadable
+                )
+            except validate.UNREADABLE:
+                # A row the stream cannot map at all: the careful path, one decision at a time
+                # where it must (slower, and only for a store holding such a row).
+                snapshot = validate.load_snapshot(session)
+                loaded = {d.key: d for d in snapshot.decisions}
+                unreadable = dict(snapshot.unreadable)
+                stamp = self.cache.replace_all(
+                    snapshot.decisions, people, cursor, checks, unreadable
+                )
+        self.view.loaded(loaded, people, checks, unreadable, stamp)
 
     def _took(
         self,

@@ -37,8 +37,14 @@ class NewDecisionDialog(ValidatedDialog):
         parent: QWidget | None = None,
         *,
         team: str | None = None,
+        owner_teams: Sequence[str] | None = None,
+        owner: str = "",
     ) -> None:
+        """``owner_teams``: the teams of the person creating it; the owning team must be one of
+        them (as the store insists), their only one by default. None: any of ``teams``."""
         super().__init__("New decision", parent)
+        self.owner_teams = None if owner_teams is None else sorted(owner_teams)
+        self.owner = owner
         self.title_edit = QLineEdit()
         self.title_edit.setAccessibleName("Title")
         self.body_edit = QPlainTextEdit()
@@ -46,9 +52,14 @@ class NewDecisionDialog(ValidatedDialog):
         self.body_edit.setPlaceholderText("Context, the decision, consequences (Markdown).")
         self.team_box = QComboBox()
         self.team_box.setAccessibleName("Owning team")
-        self.team_box.addItem("No owning team", None)
-        for name in teams:
+        choices = list(teams) if self.owner_teams is None else self.owner_teams
+        if self.owner_teams is None:
+            self.team_box.addItem("No owning team", None)
+        elif len(self.owner_teams) != 1:
+            self.team_box.addItem("Choose the owning team…", None)
+        for name in choices:
             self.team_box.addItem(name, name)
+        self.team_box.currentIndexChanged.connect(self.revalidate)
         if team is not None and self.team_box.findData(team) >= 0:
             self.team_box.setCurrentIndex(self.team_box.findData(team))
         self.audience = AudienceEditor(teams, people)
@@ -73,7 +84,18 @@ class NewDecisionDialog(ValidatedDialog):
             check_body(self.body_edit.toPlainText())
         except InboxError as exc:
             return gui_sentence(exc)
-        return self.audience.problem() or self.assertions.problem()
+        return self._team_problem() or self.audience.problem() or self.assertions.problem()
+
+    def _team_problem(self) -> str | None:
+        if self.owner_teams is None or self.team_box.currentData() is not None:
+            return None
+        if not self.owner_teams:
+            return (
+                "You are in no team, and a decision belongs to its owner's team; ask an admin "
+                f"to add you to one (`decision-inbox person add {self.owner or 'HANDLE'} "
+                "--team NAME`)."
+            )
+        return f"You are in {', '.join(self.owner_teams)}; choose the team that owns it."
 
     def request(self) -> NewDecision:
         self._valid()

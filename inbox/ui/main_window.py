@@ -59,6 +59,7 @@ class MainWindow(TriageActions, QMainWindow):
         self._current_key: str | None = None
         self._pending_select: str | None = None
         self.teams: list[str] = []
+        self.directory: dict[str, Any] = {}
         self.people: list[str] = []  # handles, for the audience pickers
         self._decisions: list[tuple[str, str, str]] = []  # (key, title, state), for supersede
         self.all_items: tuple[InboxItem, ...] = ()
@@ -94,6 +95,7 @@ class MainWindow(TriageActions, QMainWindow):
         self.sync.delta_ready.connect(self._on_sync_delta_ready)
         self.sync.status_changed.connect(self._on_sync_status_changed)
         self.sync.outbox_changed.connect(self.status.show_outbox)
+        self.sync.readability_changed.connect(self.status.show_readability)
         self.sync.action_finished.connect(lambda text: self.banner.say(text))
         self.sync.action_failed.connect(self._on_sync_action_failed)
         self.sync.changed.connect(self._on_sync_changed)
@@ -195,7 +197,13 @@ class MainWindow(TriageActions, QMainWindow):
     @Slot(object, object)
     def _on_decisions_directory_loaded(self, teams: list[str], people: dict[str, Any]) -> None:
         self.teams, self.people = teams, sorted(people)
+        self.directory = people
         self.inbox.set_names(people)  # the owners' display names in the rows
+
+    def own_teams(self) -> list[str] | None:
+        """The user's teams (a new decision belongs to one), or None before the directory."""
+        person = self.directory.get(self.sync.user)
+        return None if person is None else sorted(person.teams)
 
     @Slot(object)
     def _on_decisions_decisions_loaded(self, decisions: list[tuple[str, str, str]]) -> None:

@@ -17,7 +17,13 @@ from inbox.ui.owner_menu import MENU as MENU  # where callers have looked for it
 def run(window: Any, action: str) -> None:
     decisions = window.decisions
     if action == "new":
-        new = NewDecisionDialog(window.teams, window.people, window)
+        new = NewDecisionDialog(
+            window.teams,
+            window.people,
+            window,
+            owner_teams=window.own_teams(),
+            owner=window.sync.user,
+        )
         if new.exec():
             decisions.create(new.request(), window)
         return

@@ -3,7 +3,7 @@ that silently stops is the worst bug), with what waits in the outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
@@ -34,6 +34,8 @@ class ConnectionStatusWidget(QWidget):
         self._text.setAccessibleName("Connection state")
         self._queued = QLabel("")
         self._queued.setAccessibleName("Queued responses")
+        self._unreadable = QLabel("")
+        self._unreadable.setAccessibleName("What this version could not read")
         self._details = QPushButton("Details")
         self._details.setAccessibleName("Connection error details")
         self._retry = QPushButton("Retry")
@@ -45,6 +47,7 @@ class ConnectionStatusWidget(QWidget):
         for widget in (self._dot, self._text, self._details, self._retry):
             layout.addWidget(widget)
         layout.addStretch(1)
+        layout.addWidget(self._unreadable)
         layout.addWidget(self._queued)
         self._message = ""
         self.state = "syncing"
@@ -76,9 +79,30 @@ class ConnectionStatusWidget(QWidget):
         lines += [f"{e.kind} {e.decision} r{e.revision}: {e.error}" for e in refused]
         self._queued.setToolTip("\n".join(lines))
 
+    def show_readability(self, unreadable: Mapping[str, str], skipped: int) -> None:
+        """What the store holds that this version could not read: each decision by its key and
+        cause, and how many change-feed events it skipped (both are in the log too)."""
+        parts = []
+        if unreadable:
+            parts.append(f"{len(unreadable)} unreadable")
+        if skipped:
+            parts.append(f"{skipped} event{'s' if skipped != 1 else ''} skipped")
+        self._unreadable.setText(" · ".join(parts))
+        lines = [f"{key} could not be read: {cause}" for key, cause in sorted(unreadable.items())]
+        if skipped:
+            lines.append(
+                f"{skipped} change-feed event{'s' if skipped != 1 else ''} of a kind or shape "
+                "this version cannot read were skipped; a newer Decision Inbox may read them."
+            )
+        self._unreadable.setToolTip("\n".join(lines))
+
     @property
     def text(self) -> str:
-        return f"{self._queued.text()} {self._text.text()}".strip()
+        return f"{self._unreadable.text()} {self._queued.text()} {self._text.text()}".strip()
+
+    @property
+    def readability_details(self) -> str:
+        return self._unreadable.toolTip()
 
     @Slot()
     def _on_details_clicked(self) -> None:

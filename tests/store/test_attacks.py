@@ -204,6 +204,7 @@ def _functions(m: Matrix) -> None:
     for n in (0, -1, 2, 7, 20):  # revisions that do not exist (yet)
         m.refuse("fred", f"ack D-1 r{n}", ack, "fred", "D-1", n, code="DI003")
     m.refuse("fred", "ack a draft", ack, "fred", "D-2", 1, code="DI001")
+    m.refuse("fred", "ack an open decision", ack, "fred", "D-4", 1, code="DI001")
     m.refuse("fred", "ack a withdrawn decision", ack, "fred", "D-3", 1, code="DI001")
     m.refuse("fred", "ack a look-alike key", ack, "fred", "D-01", 1, code="DI003")
     m.refuse("mallory", "ack as fred", ack, "fred", "D-1", 1, code="DI004")
@@ -361,6 +362,93 @@ def _reports(m: Matrix) -> None:
         return rows == [("frontend", "fred", "15", "drift")]
 
     m.check("only fred's report is there, as fred wrote it", untouched)
+def _logins(m: Matrix) -> None:
+    """Logins are managed by the gatekeeper's functions: a member cannot call them, and an admin
+    cannot reach superusers, the server's or the store's own roles, or a foreign role."""
+    w = m.world
+    with w.connect("postgres") as conn:
+        conn.execute("CREATE ROLE dba LOGIN SUPERUSER")
+        conn.execute("CREATE ROLE app_reader LOGIN PASSWORD 'theirs'")
+        conn.commit()
+    before = _role_row(w, "app_reader")
+    grant = "SELECT decision_inbox_grant_login(%s, %s, %s)"
+    verifier = _verifier(w, "eve")
+    for role in ("fred", "mallory"):
+        m.refuse(role, "grant a login", grant, "eve", verifier, False, code="DI004")
+        m.refuse(role, "adopt a role", grant, "app_reader", None, True, code="DI004")
+        m.refuse(role, "revoke ana", "SELECT decision_inbox_revoke_login('ana')", code="DI004")
+        m.refuse(role, "promote oneself (login)", "SELECT decision_inbox_promote_login(%s)",
+                 role, code="DI004")  # fmt: skip
+        for helper in ("login_target('eve', 'grant')", "login_limits('ana')"):
+            m.refuse(role, f"call {helper}", f"SELECT decision_inbox_{helper}", code="42501")
+        m.refuse(role, "record a role as the store's",
+                 "INSERT INTO login_roles (role) VALUES ('app_reader')", code="42501")  # fmt: skip
+        m.refuse(role, "become the gatekeeper", "SET ROLE decision_inbox_gatekeeper",
+                 code="42501")  # fmt: skip
+    protected = ("postgres", "dba", "decision_inbox_owner", "decision_inbox_member",
+                 "decision_inbox_admin", "decision_inbox_gatekeeper", "pg_execute_server_program",
+                 "pg_read_server_files")  # fmt: skip
+    for target in protected:
+        m.refuse("root_ops", f"grant {target}", grant, target, verifier, False, code="DI004")
+        m.refuse("root_ops", f"adopt {target}", grant, target, None, True, code="DI004")
+        m.refuse("root_ops", f"revoke {target}", "SELECT decision_inbox_revoke_login(%s)", target,
+                 code="DI004")  # fmt: skip
+        m.refuse("root_ops", f"promote {target}", "SELECT decision_inbox_promote_login(%s)",
+                 target, code="DI004")  # fmt: skip
+    m.refuse("root_ops", "take over a foreign role", grant, "app_reader", verifier, False,
+             code="DI005")  # fmt: skip
+    m.refuse("root_ops", "adopt with a password", grant, "app_reader", verifier, True,
+             code="DI005")  # fmt: skip
+    m.refuse("root_ops", "revoke a foreign role", "SELECT decision_inbox_revoke_login(%s)",
+             "app_reader", code="DI005")  # fmt: skip
+    m.refuse("root_ops", "promote a foreign role", "SELECT decision_inbox_promote_login(%s)",
+             "app_reader", code="DI005")  # fmt: skip
+    m.refuse("root_ops", "a plaintext password", grant, "eve", "hunter2", False, code="DI000")
+    for look in ("Ana", "ana\n", "ana ", 'ana"; DROP ROLE dba; --', "1ana"):
+        m.refuse("root_ops", f"grant {look!r}", grant, look, verifier, False, code="DI006")
+
+    def adopted_untouched() -> bool:
+        with w.connect("root_ops") as conn:
+            conn.execute(grant, ("app_reader", None, True))
+            conn.execute("SELECT decision_inbox_revoke_login('app_reader')")
+            conn.commit()
+        return _role_row(w, "app_reader") == before
+
+    m.check("adopt and revoke a foreign role: its password and login stay", adopted_untouched)
+
+    def created_plain() -> bool:
+        with w.connect("root_ops") as conn:
+            conn.execute(grant, ("eve", verifier, False))
+            conn.commit()
+        row = _role_row(w, "eve")
+        return row[1:] == (True, False, False, False, False, False) and row[0] == verifier
+
+    m.check("a promoted admin creates a plain login", created_plain)
+
+    def only_gatekeeper_creates_roles() -> bool:
+        with w.connect("postgres") as conn:
+            found = conn.execute(
+                "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolcreaterole AND NOT rolsuper"
+            ).fetchall()
+        return found == [("decision_inbox_gatekeeper", False)]
+
+    m.check("no login holds CREATEROLE", only_gatekeeper_creates_roles)
+
+
+def _role_row(w: World, role: str) -> tuple[object, ...]:
+    with w.connect("postgres") as conn:
+        row = conn.execute(
+            "SELECT rolpassword, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, "
+            "rolreplication, rolbypassrls FROM pg_authid WHERE rolname = %s",
+            (role,),
+        ).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _verifier(w: World, role: str) -> str:
+    with w.connect("postgres") as conn:
+        return conn.pgconn.encrypt_password(b"secret", role.encode(), b"scram-sha-256").decode()
 
 
 def _everyone(m: Matrix) -> None:
@@ -423,9 +511,9 @@ def _server(m: Matrix) -> None:
     # Fred acknowledges for real, with a forged time: the server's clock wins.
     def forged_time() -> bool:
         ack_id = str(uuid.uuid4())
-        with w.connect("fred") as conn:
+        with w.connect("root_ops") as conn:
             conn.execute(
-                "SELECT * FROM decision_inbox_acknowledge('fred', 'D-4', 1, %s, "
+                "SELECT * FROM decision_inbox_acknowledge('root_ops', 'D-1', 1, %s, "
                 "now() - interval '30 days')",
                 (ack_id,),
             )
@@ -437,7 +525,7 @@ def _server(m: Matrix) -> None:
 
     # A transaction left open after a write holds that decision's row: another writer gets a
     # sentence within the functions' lock timeout instead of hanging behind it.
-    hold = "SELECT * FROM decision_inbox_acknowledge('mallory', 'D-4', 1, gen_random_uuid())"
+    hold = "SELECT * FROM decision_inbox_acknowledge('mallory', 'D-1', 1, gen_random_uuid())"
     with w.connect("mallory") as idle:
         idle.execute(hold)
         m.check("a lock held idle in a transaction", lambda: _refused_in_time(w, 15))
@@ -460,7 +548,7 @@ def _refused_in_time(w: World, seconds: float) -> bool:
     store, ana = w.service("ana")
     started = time.monotonic()
     try:
-        ana.revise("ana", "D-4", summary="more", title="Open for feedback, again")
+        ana.revise("ana", "D-1", summary="more", title="Token refresh policy, again")
     except StoreUnavailableError as exc:
         return "another session holds" in str(exc) and time.monotonic() - started < seconds
     finally:
@@ -524,6 +612,7 @@ def test_the_attack_matrix_is_refused_or_harmless(
     m = Matrix(world)
     _tables(m)
     _functions(m)
+    _logins(m)
     _everyone(m)
     _reports(m)
     _server(m)

@@ -3,6 +3,7 @@ or uninitialised one asks for `decision-inbox init`, and the migration matches t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,6 +176,8 @@ PG_ONLY = {
     ("remove_column", "change_log", "txid"),
     ("remove_column", "change_log", "login"),
     ("remove_index", "change_log", "ix_change_log_txid_seq"),
+    # The roles admin grant created (migration v4): the gatekeeper's, read by no client.
+    ("remove_table", "login_roles", ""),
 }
 
 
@@ -186,6 +189,8 @@ def _describe(diff: object) -> tuple[str, str, str] | None:
         return (kind, diff[2], diff[3].name)
     if kind == "remove_index":
         return (kind, diff[1].table.name, diff[1].name)
+    if kind == "remove_table":
+        return (kind, diff[1].name, "")
     return None
 
 
@@ -260,3 +265,16 @@ def test_sqlite_change_log_has_no_txid(sqlite_url: str) -> None:
         assert store_version(store.engine) == SCHEMA_VERSION
     finally:
         store.dispose()
+
+
+def test_the_gatekeeper_sets_the_same_session_limits_as_init() -> None:
+    """admin grant (v4's decision_inbox_login_limits) and init (inbox/store/limits.py) give a
+    member login the same limits; the SQL cannot import the Python, so they are compared here."""
+    from importlib import resources
+
+    from inbox.store import limits
+
+    script = (resources.files("inbox.store") / "migrations" / "sql" / "v0005_admin.sql").read_text()
+    body = script.split("CREATE FUNCTION decision_inbox_login_limits", 1)[1].split("END $$;", 1)[0]
+    found = dict(re.findall(r"SET (\w+) = %L',\s*p_role, current_database\(\), '([^']+)'", body))
+    assert found == limits.SESSION_LIMITS

@@ -139,6 +139,37 @@ def test_cli_style_ack_when_the_store_is_unreachable_is_queued(
     store.dispose()
 
 
+@pytest.mark.expect_log("inbox.sync.syncer", "WARNING")
+def test_an_offline_ack_of_an_open_decision_is_refused_at_sync_and_kept_visible(
+    tmp_path: Path, store_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    store, service = open_store(store_url)
+    key = token_decision(service, finalize=False)
+    service.open("ana", key, deadline=service.clock() + timedelta(days=1))
+    online = Client.open(StoreConnection.open(store_url), "fred", tmp_path / "d")
+    online.syncer.sync()
+    online.close()
+    offline = Client.open(StoreConnection.open(DEAD_PG), "fred", tmp_path / "d", paths=online.paths)
+    change, message = offline.acknowledge(key, None)
+    assert change is None and message.startswith(f"Queued the acknowledgment of {key} r1")
+    # Meanwhile it counts for nobody: an open decision takes no acknowledgment.
+    assert offline.syncer.snapshot().decisions[0].acknowledgments == ()
+    offline.close()
+    back = Client.open(StoreConnection.open(store_url), "fred", tmp_path / "d")
+    back.syncer.sync()
+    [entry] = back.state.entries()
+    assert entry.status == REFUSED
+    assert (entry.error or "").startswith(f"{key} is open for feedback until ")
+    back.syncer.sync()  # never retried
+    assert [e.status for e in back.state.entries()] == [REFUSED]
+    assert len([r for r in caplog.records if "refused outbox entry" in r.getMessage()]) == 1
+    with service.store.read() as session:
+        assert load_snapshot(session).decisions[0].acknowledgments == ()
+    back.close()
+    back.store.dispose()
+    store.dispose()
+
+
 def test_refusal_from_the_cli_path_is_raised_and_not_kept(world) -> None:  # type: ignore[no-untyped-def]
     service, client = world
     key = token_decision(service, finalize=False)

@@ -287,3 +287,23 @@ def test_a_new_title_alone_is_a_change(qtbot: QtBot) -> None:
     dialog.summary_edit.setText("Shorter title")
     request = dialog.request()
     assert (request.title, request.body) == ("Token refresh", None)
+
+
+def test_the_owning_team_is_one_of_the_owners_teams(qtbot: QtBot) -> None:
+    one = NewDecisionDialog(TEAMS, PEOPLE, owner_teams=["backend"], owner="ana")
+    qtbot.addWidget(one)
+    one.title_edit.setText("Pagination style")
+    assert [one.team_box.itemData(i) for i in range(one.team_box.count())] == ["backend"]
+    assert one.problem() is None and one.request().team == "backend"
+
+    two = NewDecisionDialog(TEAMS, PEOPLE, owner_teams=["frontend", "backend"], owner="tess")
+    qtbot.addWidget(two)
+    two.title_edit.setText("Pagination style")
+    assert two.problem() == "You are in backend, frontend; choose the team that owns it."
+    two.team_box.setCurrentIndex(two.team_box.findData("frontend"))
+    assert two.problem() is None and two.request().team == "frontend"
+
+    none = NewDecisionDialog(TEAMS, PEOPLE, owner_teams=[], owner="nobody")
+    qtbot.addWidget(none)
+    none.title_edit.setText("Pagination style")
+    assert "`decision-inbox person add nobody --team NAME`" in (none.problem() or "")
