@@ -67,6 +67,8 @@ def already(key: str, state: State, revision: int | None) -> str:
     if state is State.OPEN:
         return f"{key} is already open for feedback{at}; finalize it when the feedback is in."
     return f"{key} is already {state}{at}; nothing changes."
+
+
 def open_ack_sentence(key: str, deadline: datetime | None) -> str:
     """Why an open decision is not acknowledged, and what to do instead."""
     until = "" if deadline is None else f" until {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

@@ -110,6 +110,9 @@ class SyncService(QObject):
         self._held: dict[int, _Held] = {}  # GUI thread only
         # The outbox entries of the holds, once the task thread has queued them.
         self._held_entries: dict[int, OutboxEntry] = {}
+        # Set once a hold's entry is in the outbox (task thread): quitting waits for it, since
+        # the task that writes it may not have run yet when the person quits.
+        self._held_queued: dict[int, threading.Event] = {}
         self._next_hold = 0
         # Called on the engine thread with each round's delta, before the views hear of it:
         # the notification policy runs there, as in `watch`.
@@ -217,10 +220,15 @@ class SyncService(QObject):
         self._held[hold] = _Held(key, revision, initiator, timer)
         until = datetime.now(UTC) + timedelta(milliseconds=hold_ms)
 
+        queued = self._held_queued[hold] = threading.Event()
+
         def queue() -> None:
-            entry = self._state().queue_ack(key, revision, hold_until=until)
-            with self._shown_lock:
-                self._held_entries[hold] = entry
+            try:
+                entry = self._state().queue_ack(key, revision, hold_until=until)
+                with self._shown_lock:
+                    self._held_entries[hold] = entry
+            finally:
+                queued.set()
             self._show_local()
             self.outbox_changed.emit(self._outbox())
 
@@ -233,6 +241,7 @@ class SyncService(QObject):
         held = self._held.pop(hold, None)
         if held is None:
             return False
+        self._held_queued.pop(hold, None)
         held.timer.stop()
 
         def cancel() -> None:  # after the queueing, on the same one-worker runner
@@ -254,6 +263,7 @@ class SyncService(QObject):
         held = self._held.pop(hold, None)
         if held is None:
             return
+        self._held_queued.pop(hold, None)
 
         def release() -> OutboxEntry:
             with self._shown_lock:
@@ -265,17 +275,20 @@ class SyncService(QObject):
 
     def _flush_held(self) -> None:
         """At quit: end every hold, then one try to send each held acknowledgment."""
-        held = list(self._held.values())
+        held = list(self._held.items())
         self._held.clear()
         if not held:
             return
-        for item in held:
+        for _, item in held:
             item.timer.stop()
-        with self._shown_lock:
-            entries = list(self._held_entries.values())
-            self._held_entries.clear()
+        waits = [self._held_queued.pop(hold) for hold, _ in held if hold in self._held_queued]
 
         def work() -> None:
+            for queued in waits:
+                queued.wait(FLUSH_SECONDS)
+            with self._shown_lock:
+                entries = list(self._held_entries.values())
+                self._held_entries.clear()
             for entry in entries:
                 self._state().release(entry.id)
                 if self.client is None:

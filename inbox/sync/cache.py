@@ -44,7 +44,9 @@ CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL
 """
 # The decisions the store holds that this version could not read (inbox.store.validate), and in
 # meta "skipped_events" how many feed events it skipped; files of before get the table.
-_ADD_UNREADABLE = "CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL)"
+_ADD_UNREADABLE = (
+    "CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL)"
+)
 # Each write transaction takes the next stamp and marks the rows it writes with it, so a reader
 # holding the decoded decisions asks for the rows of later stamps only instead of decoding the
 # world ("stamp" in meta: the latest; "people_stamp": the latest that rewrote the directory;

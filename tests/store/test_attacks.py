@@ -362,6 +362,8 @@ def _reports(m: Matrix) -> None:
         return rows == [("frontend", "fred", "15", "drift")]
 
     m.check("only fred's report is there, as fred wrote it", untouched)
+
+
 def _logins(m: Matrix) -> None:
     """Logins are managed by the gatekeeper's functions: a member cannot call them, and an admin
     cannot reach superusers, the server's or the store's own roles, or a foreign role."""
