@@ -15,7 +15,8 @@ from tests.sentences import one_sentence
 @pytest.fixture
 def store(store_url: str) -> str:
     cli("init", store=store_url)
-    cli("person", "add", "ana", "--name", "Ana", store=store_url)
+    cli("team", "add", "web", store=store_url)  # a decision belongs to one of its owner's teams
+    cli("person", "add", "ana", "--name", "Ana", "--team", "web", store=store_url)
     return store_url
 
 
