@@ -92,7 +92,8 @@ def _recv(sock: socket.socket) -> bytes:
 @pytest.fixture
 def proxied(pg_url: str) -> Iterator[tuple[str, CuttingProxy]]:
     with initialised_service(pg_url) as service:
-        service.add_person("ana", name="Ana")
+        service.add_team("backend")  # a decision belongs to one of its owner's teams
+        service.add_person("ana", name="Ana", teams=["backend"])
     url = make_url(pg_url)
     proxy = CuttingProxy(url.host or "127.0.0.1", url.port or 5432)
     try:
