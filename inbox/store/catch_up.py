@@ -23,7 +23,7 @@ from sqlalchemy import Connection, text
 
 from inbox.core.codec import decision_from_dict
 from inbox.core.model import Decision, Event, Person
-from inbox.store import feed
+from inbox.store import feed, validate
 
 DIRECTORY_KINDS = ("team_added", "person_added", "member_added", "member_removed")
 
@@ -128,7 +128,7 @@ def read(connection: Connection, cursor: str, limit: int) -> CatchUpPage:
             decisions.append(decision_from_dict(d))
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             key = d.get("key") if isinstance(d, dict) else None
-            unreadable[str(key)] = f"a value this version cannot interpret ({type(exc).__name__})"
+            unreadable[str(key)] = validate.cause_of(exc)
     people = None
     if row.people is not None:
         people = {h: Person(h, n, frozenset(t)) for h, n, t in _json(row.people)}

@@ -131,7 +131,7 @@ def load_decisions(session: Session, keys: Iterable[str]) -> tuple[list[Decision
                 try:
                     loaded += reader.load_decisions(session, [key])
                 except UNREADABLE as exc:
-                    bad[key] = _cause(exc)
+                    bad[key] = cause_of(exc)
         ok, failed = split(loaded)
         good += ok
         bad |= failed
@@ -160,7 +160,7 @@ def unreadable_lines(unreadable: dict[str, str] | Sequence[tuple[str, str]]) -> 
     return [unreadable_line(k, c) for k, c in sorted(items)]
 
 
-def _cause(exc: BaseException) -> str:
+def cause_of(exc: BaseException) -> str:
     if isinstance(exc, ValueError) and "is not a valid" in str(exc):
         return f"{str(exc).rstrip('.')}, which this version does not know"  # State('archived')
     return f"a value this version cannot interpret ({type(exc).__name__})"

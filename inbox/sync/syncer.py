@@ -221,22 +221,25 @@ class Syncer:
                 loaded[decision.key] = decision
                 yield decision
 
-        with self.store.read() as session:
-            people = load_people(session)
-            checks = load_code_checks(session)
-            try:
+        try:
+            with self.store.read() as session:
+                people: Mapping[str, Person] = load_people(session)
+                checks = load_code_checks(session)
                 stamp = self.cache.replace_all(
                     kept(stream_decisions(session)), people, cursor, checks, unreadable
                 )
-            except validate.UNREADABLE:
-                # A row the stream cannot map at all: the careful path, one decision at a time
-                # where it must (slower, and only for a store holding such a row).
+        except validate.UNREADABLE:
+            # A row the stream cannot map at all: the careful path, in a read of its own, one
+            # decision at a time where it must (slower, and only for a store holding such a row).
+            with self.store.read() as session:
                 snapshot = validate.load_snapshot(session)
-                loaded = {d.key: d for d in snapshot.decisions}
-                unreadable = dict(snapshot.unreadable)
-                stamp = self.cache.replace_all(
-                    snapshot.decisions, people, cursor, checks, unreadable
-                )
+            loaded = {d.key: d for d in snapshot.decisions}
+            people, checks, unreadable = (
+                snapshot.people,
+                snapshot.code_checks,
+                dict(snapshot.unreadable),
+            )
+            stamp = self.cache.replace_all(snapshot.decisions, people, cursor, checks, unreadable)
         self.view.loaded(loaded, people, checks, unreadable, stamp)
 
     def _took(
@@ -258,6 +261,10 @@ class Syncer:
     def snapshot(self) -> Snapshot:
         """The cache with this machine's unconfirmed acknowledgments and feedback laid over it."""
         return self.view.snapshot()
+
+    def unreadable(self) -> dict[str, str]:
+        """The decisions of the store this version could not read: key -> cause."""
+        return self.view.unreadable()
 
     def items(self, now: datetime | None = None) -> list[InboxItem]:
         return self.view.items(now)
