@@ -45,7 +45,8 @@ class LocalInbox:
         self.lock = threading.RLock()
         self.mirror = CacheMirror(cache)
         self._inbox: LiveInbox | None = None
-        self._dirty: set[str] = set()  # decisions changed in the mirror, not yet in the inbox
+        # What changed in the mirror and is not in the inbox yet: decisions, directory, checks.
+        self._dirty: set[str] = set()
         self._directory_dirty = False
         self._checks_dirty = False
         self._overlaid: dict[str, tuple[OutboxEntry, ...]] = {}  # entries laid over, per key
@@ -76,9 +77,7 @@ class LocalInbox:
         keys, directory, everything, checks = self.mirror.refresh()
         if everything:
             self._inbox = None
-        self._dirty |= keys
-        self._directory_dirty |= directory
-        self._checks_dirty |= checks
+        self._mark(keys, directory, checks)
 
     def loaded(
         self,
@@ -93,7 +92,7 @@ class LocalInbox:
         with self.lock:
             self.mirror.reset(decisions, people, checks, unreadable, stamp)
             self._inbox = None
-            self._dirty, self._directory_dirty, self._checks_dirty = set(), False, False
+            self._clear_marks()
 
     def took(
         self,
@@ -107,9 +106,15 @@ class LocalInbox:
         with self.lock:
             keys = self.mirror.wrote(decisions, people, stamps, checks)
             if keys is not None:
-                self._dirty |= keys
-                self._directory_dirty |= people is not None
-                self._checks_dirty |= checks is not None
+                self._mark(keys, people is not None, checks is not None)
+
+    def _mark(self, keys: set[str], directory: bool, checks: bool) -> None:
+        self._dirty |= keys
+        self._directory_dirty |= directory
+        self._checks_dirty |= checks
+
+    def _clear_marks(self) -> None:
+        self._dirty, self._directory_dirty, self._checks_dirty = set(), False, False
 
     def current(self, now: datetime) -> LiveInbox:
         """The inbox at ``now`` over the cache and the outbox as they are now. Under
@@ -136,9 +141,7 @@ class LocalInbox:
             checks = self.mirror.code_checks if self._checks_dirty else None
             self._unreported |= self._inbox.update(decisions, people, now, checks)
         self._overlaid = groups
-        self._dirty = set()
-        self._directory_dirty = False
-        self._checks_dirty = False
+        self._clear_marks()
         return self._inbox
 
     def report(self, inbox: LiveInbox) -> Reported:
