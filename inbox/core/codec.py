@@ -29,6 +29,13 @@ def _req_time(value: str) -> datetime:
 
 
 def decision_to_dict(d: Decision) -> dict[str, Any]:
+    data = _decision_dict(d)
+    if d.partial:  # only then: a full decision's form stays what files of before hold
+        data["partial"] = True
+    return data
+
+
+def _decision_dict(d: Decision) -> dict[str, Any]:
     return {
         "key": d.key,
         "owner": d.owner,
@@ -90,6 +97,7 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
             Feedback(i, p, int(r), b, bool(o), _req_time(at))
             for i, p, r, b, o, at in data["feedback"]
         ),
+        partial=bool(data.get("partial", False)),
     )
 
 

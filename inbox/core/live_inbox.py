@@ -83,13 +83,19 @@ class LiveInbox:
         people: Mapping[str, Person] | None,
         now: datetime,
         code_checks: tuple[CodeCheck, ...] | None = None,
+        removed: Iterable[str] = (),
     ) -> set[ItemId]:
-        """Take in new versions of ``decisions`` (new ones too), the directory when it changed
-        (None: unchanged), the time, and the latest code checks when they changed (None:
-        unchanged); return the identities of the items that appeared, went away or changed."""
+        """Take in new versions of ``decisions`` (new ones too), the keys of decisions no
+        longer held (``removed``), the directory when it changed (None: unchanged), the time,
+        and the latest code checks when they changed (None: unchanged); return the identities
+        of the items that appeared, went away or changed."""
         now = as_utc(now)
         touched: set[str] = set()
         assertion_keys: set[str] = set()
+        for key in removed:
+            if self._decisions.pop(key, None) is not None:
+                touched.add(key)
+                assertion_keys |= self._unindex(key)
         for decision in decisions:
             self._decisions[decision.key] = decision
             touched.add(decision.key)
@@ -112,15 +118,18 @@ class LiveInbox:
             }
         while self._deadlines and self._deadlines[0][0] < now:
             touched.add(heapq.heappop(self._deadlines)[1])
+        touched &= self._decisions.keys() | self._own.keys()  # a passed deadline's may be gone
         for key in touched:
-            assertion_keys |= self._reindex(self._decisions[key])
+            if key in self._decisions:
+                assertion_keys |= self._reindex(self._decisions[key])
         relied, keys = self._relying_on(code_keys)
         touched |= relied
         assertion_keys |= keys
         changes: dict[ItemId, InboxItem | None] = {}
         for key in touched:
             old = self._own.get(key, ())
-            new = self._items_of(self._decisions[key])
+            held = self._decisions.get(key)
+            new = () if held is None else self._items_of(held)
             if old == new:
                 continue
             for item in old:
@@ -185,12 +194,7 @@ class LiveInbox:
         """Index ``decision`` under the assertion keys it makes live, its ownership and its
         deadline; return the assertion keys whose conflicts may have changed."""
         key = decision.key
-        before = self._asserted.pop(key, ())
-        for assertion_key in before:
-            group = self._by_assertion[assertion_key]
-            group.discard(key)
-            if not group:
-                del self._by_assertion[assertion_key]
+        before = self._unindex(key)
         after: tuple[str, ...] = ()
         if decision.state in LIVE_STATES:
             after = tuple(decision.current.assertions)
@@ -208,6 +212,20 @@ class LiveInbox:
             if deadline >= self._now:  # passing it will change the decision's items
                 heapq.heappush(self._deadlines, (deadline, key))
         return {*before, *after}
+
+    def _unindex(self, key: str) -> set[str]:
+        """Take decision ``key`` out of the assertion index and the owned set; return the
+        assertion keys it was indexed under."""
+        before = self._asserted.pop(key, ())
+        for assertion_key in before:
+            group = self._by_assertion[assertion_key]
+            group.discard(key)
+            if not group:
+                del self._by_assertion[assertion_key]
+        if key in self._owned:
+            self._owned.discard(key)
+            self._owned_frozen = None
+        return set(before)
 
     def _items_of(self, decision: Decision) -> tuple[InboxItem, ...]:
         return tuple(

@@ -107,6 +107,10 @@ class Decision:
 
     ``revisions`` is ordered by number, 1 first; ``revisions[-1]`` is the current one.
     Times are timezone-aware UTC.
+
+    ``partial``: only the index of a live decision that concerns nobody this client syncs for
+    (inbox.core.scope): its current revision without body or summary, and no audience,
+    acknowledgments or feedback. Conflict detection needs no more of it.
     """
 
     key: str
@@ -121,6 +125,7 @@ class Decision:
     audience: tuple[AudienceEntry, ...] = ()
     acknowledgments: tuple[Acknowledgment, ...] = ()
     feedback: tuple[Feedback, ...] = ()
+    partial: bool = False
 
     @property
     def current(self) -> Revision:

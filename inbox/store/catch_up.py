@@ -9,6 +9,10 @@ server. Here one statement, run in autocommit, takes its snapshot, reads the win
 as JSON in the very shape of the client cache (``inbox.core.codec``), all seen in that one
 snapshot, so events and the decisions they announce always agree.
 
+Scoped to a person (inbox.core.scope), a touched decision in their scope comes whole and any
+other only as its index (``partial``); the test is the per-decision form of the rule of
+inbox.store.scope, index probes for each touched decision, never a pass over the store.
+
 SQLite keeps its separate reads: in-process round trips cost microseconds.
 """
 
@@ -43,39 +47,43 @@ def _iso(column: str) -> str:
     return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
 
 
+# ``f.whole``: the decision is in the reader's scope (see _SCOPE); else only its index is sent.
 _DECISION_JSON = f"""json_build_object(
     'key', d.key, 'owner', d.owner, 'team', d.team, 'state', d.state, 'version', d.version,
     'deadline', {_iso("d.deadline")}, 'superseded_by', d.superseded_by,
-    'created_at', {_iso("d.created_at")},
+    'created_at', {_iso("d.created_at")}, 'partial', NOT f.whole,
     'revisions', (
         SELECT coalesce(json_agg(json_build_object(
-            'number', r.number, 'title', r.title, 'body', r.body, 'summary', r.summary,
+            'number', r.number, 'title', r.title,
+            'body', CASE WHEN f.whole THEN r.body ELSE '' END,
+            'summary', CASE WHEN f.whole THEN r.summary ELSE '' END,
             'minor', r.minor, 'author', r.author, 'created_at', {_iso("r.created_at")},
             'assertions', (
                 SELECT coalesce(json_object_agg(a.key, a.value), '{{}}')
                 FROM assertions a WHERE a.revision_id = r.id
             )
         ) ORDER BY r.number), '[]')
-        FROM revisions r WHERE r.decision_id = d.id
+        FROM revisions r
+        WHERE r.decision_id = d.id AND (f.whole OR r.number = d.current_revision)
     ),
     'audience', (
         SELECT coalesce(json_agg(json_build_array(
             CASE WHEN au.team IS NOT NULL THEN 'team' ELSE 'person' END,
             coalesce(au.team, au.person), au.role
         ) ORDER BY au.id), '[]')
-        FROM audience au WHERE au.decision_id = d.id
+        FROM audience au WHERE au.decision_id = d.id AND f.whole
     ),
     'acknowledgments', (
         SELECT coalesce(json_agg(json_build_array(
             k.id, k.person, k.revision, {_iso("k.at")}
         ) ORDER BY k.at, k.id), '[]')
-        FROM acknowledgments k WHERE k.decision_id = d.id
+        FROM acknowledgments k WHERE k.decision_id = d.id AND f.whole
     ),
     'feedback', (
         SELECT coalesce(json_agg(json_build_array(
-            f.id, f.person, f.revision, f.body, f.objection, {_iso("f.at")}
-        ) ORDER BY f.at, f.id), '[]')
-        FROM feedback f WHERE f.decision_id = d.id
+            fb.id, fb.person, fb.revision, fb.body, fb.objection, {_iso("fb.at")}
+        ) ORDER BY fb.at, fb.id), '[]')
+        FROM feedback fb WHERE fb.decision_id = d.id AND f.whole
     )
 )"""
 
@@ -89,20 +97,47 @@ _PEOPLE_JSON = """(
 
 _SNAPSHOT = "(SELECT s FROM snap)"
 
+# The touched decisions in the reader's scope (all of them when :scope is NULL): the owner, the
+# audience by person or team, or a key the latest check of a repository of one of their teams
+# reported, asserted by the current revision.
+_SCOPE = """rel AS MATERIALIZED (
+    SELECT d.id FROM decisions d
+    WHERE d.key IN (SELECT decision FROM page) AND (
+        CAST(:scope AS text) IS NULL
+        OR d.owner = :scope
+        OR EXISTS (
+            SELECT 1 FROM audience au
+            WHERE au.decision_id = d.id AND (au.person = :scope OR au.team IN (
+                SELECT m.team FROM memberships m WHERE m.person = :scope))
+        )
+        OR EXISTS (
+            SELECT 1 FROM revisions r JOIN assertions a ON a.revision_id = r.id
+            WHERE r.decision_id = d.id AND r.number = d.current_revision
+              AND a.key IN (
+                SELECT v.key FROM code_check_values v WHERE v.check_id IN (
+                    SELECT max(c.id) FROM code_checks c
+                    WHERE c.team IN (SELECT m.team FROM memberships m WHERE m.person = :scope)
+                    GROUP BY c.team, c.repo))
+        )
+    )
+)"""
+
 
 def _statement(window: str) -> str:
     return f"""
 WITH snap AS MATERIALIZED (
     SELECT coalesce(CAST(:cur AS pg_snapshot), pg_current_snapshot()) AS s
 ),
-page AS MATERIALIZED ({window})
+page AS MATERIALIZED ({window}),
+{_SCOPE}
 SELECT
     (SELECT s::text FROM snap) AS cur,
     (SELECT coalesce(json_agg(json_build_array(
         seq, kind, decision, revision, actor, {_iso("at")}, data
     ) ORDER BY seq), '[]') FROM page) AS events,
     (SELECT coalesce(json_agg({_DECISION_JSON} ORDER BY d.number), '[]')
-     FROM decisions d WHERE d.key IN (SELECT decision FROM page)) AS decisions,
+     FROM decisions d CROSS JOIN LATERAL (SELECT d.id IN (SELECT id FROM rel) AS whole) f
+     WHERE d.key IN (SELECT decision FROM page)) AS decisions,
     CASE WHEN EXISTS (SELECT 1 FROM page WHERE kind = ANY(CAST(:directory AS text[])))
          THEN {_PEOPLE_JSON} END AS people
 """
@@ -112,11 +147,13 @@ _NEXT = text(_statement(feed.window_sql(_SNAPSHOT)))
 _FIRST = text(_statement(feed.first_window_sql(_SNAPSHOT)))
 
 
-def read(connection: Connection, cursor: str, limit: int) -> CatchUpPage:
-    """The page after ``cursor`` (a PostgreSQL cursor) with what it touched, in one statement.
-    ``connection`` should be in autocommit: then the statement is the whole transaction."""
+def read(connection: Connection, cursor: str, limit: int, scope: str | None = None) -> CatchUpPage:
+    """The page after ``cursor`` (a PostgreSQL cursor) with what it touched, in one statement,
+    scoped to the person ``scope`` names (None: every decision whole). ``connection`` should be
+    in autocommit: then the statement is the whole transaction."""
     prev, cur, after = feed.parse_pg_cursor(cursor)
-    params = feed.window_params(prev, cur, after, limit)
+    params: dict[str, Any] = dict(feed.window_params(prev, cur, after, limit))
+    params["scope"] = scope
     params["directory"] = "{" + ",".join(DIRECTORY_KINDS) + "}"
     row = connection.execute(_NEXT if prev else _FIRST, params).one()
     events = [_event(e) for e in _json(row.events)]

@@ -191,9 +191,12 @@ class StoreConnection:
             with self.engine.connect() as connection:
                 return feed.read(connection, cursor, limit)
 
-    def catch_up_page(self, cursor: str, limit: int = 500) -> catch_up.CatchUpPage | None:
+    def catch_up_page(
+        self, cursor: str, limit: int = 500, scope: str | None = None
+    ) -> catch_up.CatchUpPage | None:
         """The feed's next page with the decisions (and directory) it touched, in one round
-        trip on PostgreSQL (``inbox.store.catch_up``); None on SQLite, which reads them apart.
+        trip on PostgreSQL (``inbox.store.catch_up``), scoped to the person ``scope`` names;
+        None on SQLite, which reads them apart.
 
         It runs on a connection kept for it, in autocommit and without the pool's pre-ping (a
         wake-up's whole cost would otherwise be its round trips). A connection the server
@@ -207,7 +210,7 @@ class StoreConnection:
                 for attempt in (1, 2):
                     connection = self._wakeup_connection()
                     try:
-                        return catch_up.read(connection, cursor, limit)
+                        return catch_up.read(connection, cursor, limit, scope)
                     except DBAPIError as exc:
                         self._drop_wakeup_connection()
                         if attempt == 2 or not exc.connection_invalidated:

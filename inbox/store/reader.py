@@ -24,6 +24,7 @@ from inbox.core.model import (
     Snapshot,
     State,
 )
+from inbox.core.scope import index_entry
 from inbox.store import feed
 from inbox.store.code_checks import load_code_checks
 from inbox.store.models import (
@@ -37,6 +38,7 @@ from inbox.store.models import (
     PersonRow,
     RevisionRow,
 )
+from inbox.store.scope import in_scope_among
 from inbox.store.stream import stream_decisions
 
 _T = TypeVar("_T")
@@ -81,16 +83,24 @@ def load_decision(session: Session, key: str) -> Decision:
     return load_decisions(session, [find_decision(session, key).key])[0]
 
 
-def load_decisions(session: Session, keys: Iterable[str]) -> list[Decision]:
-    """The decisions with these keys, in number order; unknown keys are skipped."""
+def load_decisions(
+    session: Session, keys: Iterable[str], scope: str | None = None
+) -> list[Decision]:
+    """The decisions with these keys, in number order; unknown keys are skipped. With ``scope``
+    (a handle), those outside that person's scope come as their index (inbox.core.scope)."""
     rows: list[Row[Any]] = []
+    whole: set[str] = set()
     for chunk in _chunks(sorted(set(keys)), _CHUNK):
         rows += session.execute(select(_DECISIONS).where(_DECISIONS.c.key.in_(chunk))).all()
+        if scope is not None:
+            whole |= in_scope_among(session, scope, chunk)
     rows.sort(key=lambda r: r.number)
     decisions: list[Decision] = []
     for part in _chunks(rows, _CHUNK):
         decisions += _assemble(session, part, [row.id for row in part])
-    return decisions
+    if scope is None:
+        return decisions
+    return [d if d.key in whole else index_entry(d) for d in decisions]
 
 
 def find_decision(session: Session, key: str) -> DecisionRow:

@@ -7,6 +7,11 @@ rows at a time (server-side cursors on PostgreSQL) and builds no ORM objects: pl
 become the frozen core values directly. Repeated short strings (handles, teams, assertion keys
 and values, titles kept across revisions) are shared, which a store of 100 000 decisions repeats
 millions of times.
+
+Scoped to a person (inbox.core.scope), the same statements fetch the decisions in their scope
+whole and of every other live decision only its index: the filter is one uncorrelated set
+(inbox.store.scope.relevant_ids) each statement hashes once, so the work still does not grow
+with rows it leaves out.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, Table, and_, case, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from inbox.core.model import (
@@ -36,6 +41,7 @@ from inbox.store.models import (
     FeedbackRow,
     RevisionRow,
 )
+from inbox.store.scope import not_over, relevant_ids
 
 BATCH = 5000  # rows per fetch: few round trips, a bounded amount of rows in memory
 
@@ -52,7 +58,7 @@ _ACK = _table(AcknowledgmentRow)
 _FB = _table(FeedbackRow)
 
 # Each query but the assertions' starts with the decision id its row belongs to, in that order.
-_DECISIONS = select(
+_DECISION_COLUMNS = select(
     _D.c.id,
     _D.c.key,
     _D.c.owner,
@@ -62,7 +68,8 @@ _DECISIONS = select(
     _D.c.deadline,
     _D.c.superseded_by,
     _D.c.created_at,
-).order_by(_D.c.id)
+)
+_DECISIONS = _DECISION_COLUMNS.add_columns(true().label("full")).order_by(_D.c.id)
 _REVISIONS = select(
     _R.c.decision_id,
     _R.c.id,
@@ -90,6 +97,46 @@ _FEEDBACK = select(
     _FB.c.objection,
     _FB.c.at,
 ).order_by(_FB.c.decision_id, _FB.c.at, _FB.c.id)
+
+
+def _scoped(user: str) -> tuple[Select[Any], ...]:
+    """The six statements for ``user``: in scope, whole; else, if live, the index only."""
+    full = _D.c.id.in_(relevant_ids(user))
+    live = not_over()  # and a state this version does not know: found unreadable, not hidden
+    kept = or_(
+        _R.c.decision_id.in_(relevant_ids(user)), and_(live, _R.c.number == _D.c.current_revision)
+    )
+    whole = _R.c.decision_id.in_(relevant_ids(user))
+    revisions = (
+        select(
+            _R.c.decision_id,
+            _R.c.id,
+            _R.c.number,
+            _R.c.title,
+            case((whole, _R.c.body), else_=literal("")),
+            case((whole, _R.c.summary), else_=literal("")),
+            _R.c.minor,
+            _R.c.author,
+            _R.c.created_at,
+        )
+        .join(_D, _D.c.id == _R.c.decision_id)
+        .where(kept)
+        .order_by(_R.c.decision_id, _R.c.number)
+    )
+    assertions = (
+        select(_A.c.revision_id, _A.c.key, _A.c.value)
+        .join(_R, _R.c.id == _A.c.revision_id)
+        .join(_D, _D.c.id == _R.c.decision_id)
+        .where(kept)
+    )
+    return (
+        _DECISION_COLUMNS.add_columns(full.label("full")).where(or_(full, live)).order_by(_D.c.id),
+        revisions,
+        assertions,
+        _AUDIENCE.where(_AUD.c.decision_id.in_(relevant_ids(user))),
+        _ACKS.where(_ACK.c.decision_id.in_(relevant_ids(user))),
+        _FEEDBACK.where(_FB.c.decision_id.in_(relevant_ids(user))),
+    )
 
 
 class _Rows:
@@ -131,7 +178,11 @@ class _Driver:
             connection.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
 
     def rows(self, query: Select[Any]) -> Iterator[Any]:
-        sql = str(query.compile(dialect=self._dialect))
+        compiled = query.compile(dialect=self._dialect)
+        sql = str(compiled)
+        params: Any = compiled.params
+        if compiled.positional:  # SQLite's "?" marks, in order
+            params = tuple(compiled.params[name] for name in compiled.positiontup or ())
         if self._postgres:
             # A server-side cursor: only a batch of rows is here at a time.
             self._count += 1
@@ -140,7 +191,10 @@ class _Driver:
         else:
             cursor = self._dbapi.cursor()  # SQLite steps through the rows as they are read
             cursor.arraysize = BATCH
-        cursor.execute(sql)
+        if params:
+            cursor.execute(sql, params)
+        else:  # no placeholders to fill: a literal "%" stays one
+            cursor.execute(sql)
         return self._batches(cursor)
 
     @staticmethod
@@ -162,21 +216,29 @@ class _Driver:
         return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def stream_decisions(session: Session) -> Iterator[Decision]:
-    """Every decision, in id order, built while the rows stream in."""
+def stream_decisions(session: Session, scope: str | None = None) -> Iterator[Decision]:
+    """Every decision, in id order, built while the rows stream in; with ``scope`` (a handle),
+    those in that person's scope whole and every other live one as its index."""
     driver = _Driver(session)
+    queries: tuple[Select[Any], ...]
+    if scope is None:
+        queries = cast(
+            tuple[Select[Any], ...],
+            (_DECISIONS, _REVISIONS, _ASSERTIONS, _AUDIENCE, _ACKS, _FEEDBACK),
+        )
+    else:
+        queries = _scoped(scope)
     # One object per distinct short string: sys.intern is a C call, and interned strings go
     # when nothing holds them any more.
     s, when = sys.intern, driver.when
     # Assertions become the revisions' dicts as they are read: no order, no join needed.
     asserted: dict[int, dict[str, str]] = {}
-    for revision_id, key, value in driver.rows(_ASSERTIONS):
+    for revision_id, key, value in driver.rows(queries[2]):
         asserted.setdefault(revision_id, {})[s(key)] = s(value)
-    parts = [_Rows(driver.rows(q)) for q in (_REVISIONS, _AUDIENCE, _ACKS, _FEEDBACK)]
+    parts = [_Rows(driver.rows(q)) for q in (queries[1], *queries[3:])]
     revisions, audience, acks, feedback = (p.of for p in parts)
-    for did, key, owner, team, state, version, deadline, superseded_by, created_at in driver.rows(
-        _DECISIONS
-    ):
+    for row in driver.rows(queries[0]):
+        did, key, owner, team, state, version, deadline, superseded_by, created_at, full = row
         yield Decision(
             key=key,
             owner=s(owner),
@@ -199,6 +261,7 @@ def stream_decisions(session: Session) -> Iterator[Decision]:
             feedback=tuple(
                 Feedback(i, s(p), n, b, bool(o), when(at)) for _, i, p, n, b, o, at in feedback(did)
             ),
+            partial=not full,
         )
 
 

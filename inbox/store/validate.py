@@ -48,6 +48,8 @@ def decision_problem(d: Decision) -> str | None:
     if not d.revisions:
         return "it has no revision"
     numbers = [r.number for r in d.revisions]
+    if d.partial:  # an index entry (inbox.core.scope) holds its current revision only
+        return None if len(numbers) == 1 and numbers[0] >= 1 else "its index is not one revision"
     if numbers != list(range(1, len(numbers) + 1)):
         return f"its revisions are numbered {', '.join(map(str, numbers))}, not 1 to {len(numbers)}"
     for what, answers in (("an acknowledgment", d.acknowledgments), ("feedback", d.feedback)):
@@ -115,23 +117,30 @@ def load_snapshot(session: Session) -> Snapshot:
     return Snapshot(tuple(good), snapshot.people, snapshot.code_checks, unreadable=bad)
 
 
-def load_decisions(session: Session, keys: Iterable[str]) -> tuple[list[Decision], dict[str, str]]:
-    """reader.load_decisions, and key -> cause for each decision that cannot be read. A row the
-    reader cannot map at all is found by loading its chunk one decision at a time."""
+def load_decisions(
+    session: Session, keys: Iterable[str], scope: str | None = None, *, checked: bool = True
+) -> tuple[list[Decision], dict[str, str]]:
+    """reader.load_decisions (scoped to ``scope``'s person if given), and key -> cause for each
+    decision that cannot be read. A row the reader cannot map at all is found by loading its
+    chunk one decision at a time. ``checked=False``: the decisions that could be mapped are
+    returned unchecked (for :func:`split` after the caller set some aside)."""
     good: list[Decision] = []
     bad: dict[str, str] = {}
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         try:
-            loaded = reader.load_decisions(session, chunk)
+            loaded = reader.load_decisions(session, chunk, scope)
         except UNREADABLE:
             loaded = []
             for key in chunk:
                 try:
-                    loaded += reader.load_decisions(session, [key])
+                    loaded += reader.load_decisions(session, [key], scope)
                 except UNREADABLE as exc:
                     bad[key] = cause_of(exc)
+        if not checked:
+            good += loaded
+            continue
         ok, failed = split(loaded)
         good += ok
         bad |= failed

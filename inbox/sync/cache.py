@@ -1,8 +1,8 @@
 """The local cache: what the client synced from the store, and the feed cursor.
 
-It holds every decision of the store, not only the user's: a conflict is two decisions asserting
-different values, and one of them may concern nobody the user knows. Decisions are few (thousands
-a year), so this stays small. The cache is disposable: a corrupt or foreign file is moved aside
+It holds the decisions in its person's scope whole and every other live decision as its index
+(inbox.core.scope): a conflict is two decisions asserting different values, and one of them may
+concern nobody the person knows. The cache is disposable: a corrupt or foreign file is moved aside
 and rebuilt from the store, which costs one full load. What must not be lost (the outbox, what
 was notified) lives in the state file instead.
 """
@@ -41,7 +41,15 @@ CREATE TABLE people (handle TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE code_checks (team TEXT NOT NULL, repo TEXT NOT NULL, data TEXT NOT NULL,
                           PRIMARY KEY (team, repo));
 CREATE TABLE IF NOT EXISTS unreadable (key TEXT PRIMARY KEY, cause TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dropped (key TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
+INSERT INTO meta (name, value) VALUES ('scoped', '1');
 """
+# Decisions that left the person's scope and are no longer live are deleted, and their keys
+# kept here under the stamp that deleted them, so a reader that holds them decoded drops them
+# too instead of decoding everything again. A file of before scoping ("scoped" missing from
+# meta) held every decision of the store: its cursor is forgotten once, so the next sync loads
+# what its person's scope holds.
+_ADD_DROPPED = "CREATE TABLE IF NOT EXISTS dropped (key TEXT PRIMARY KEY, stamp INTEGER NOT NULL)"
 # The decisions the store holds that this version could not read (inbox.store.validate), and in
 # meta "skipped_events" how many feed events it skipped; files of before get the table.
 _ADD_UNREADABLE = (
@@ -77,6 +85,7 @@ class CacheChanges:
     people: Mapping[str, Person] | None
     code_checks: tuple[CodeCheck, ...] | None = None  # None: unchanged
     unreadable: Mapping[str, str] = field(default_factory=dict)  # always the whole set
+    dropped: tuple[str, ...] = ()  # keys deleted since (never with ``everything``)
 
 
 class Cache(LocalFile):
@@ -92,6 +101,7 @@ class Cache(LocalFile):
             self._add_stamps()
             self._add_code_checks()
             self._add_unreadable()
+            self._add_dropped()
             self._forget_outdated_cursor()
 
     @synchronized
@@ -121,6 +131,23 @@ class Cache(LocalFile):
         if self._db.execute(exists).fetchone() is None:
             with transaction(self._db):
                 self._db.execute(_ADD_UNREADABLE)
+
+    @synchronized
+    def _add_dropped(self) -> None:
+        if self.get("scoped") is not None:
+            return
+        with transaction(self._db):
+            if self.get("scoped") is not None:  # another process of this profile did it
+                return
+            self._db.execute(_ADD_DROPPED)
+            forgot = self._db.execute("DELETE FROM meta WHERE name = 'cursor'").rowcount
+            self._set("scoped", "1")
+        if forgot:
+            log.warning(
+                "%s holds every decision of the store; the next sync loads the ones that "
+                "concern its person, and of the others only what conflicts need",
+                self.path,
+            )
 
     def _has_code_checks(self) -> bool:
         found = self._db.execute(
@@ -195,9 +222,11 @@ class Cache(LocalFile):
                 rows = self._db.execute("SELECT data FROM decisions")
                 people: dict[str, Person] | None = self._people()
                 checks: tuple[CodeCheck, ...] | None = self._code_checks()
+                dropped: tuple[str, ...] = ()
             else:
                 everything = False
                 rows = self._db.execute("SELECT data FROM decisions WHERE stamp > ?", (since,))
+                dropped = tuple(self._dropped(since))
                 people = self._people() if self._stamp("people_stamp") > since else None
                 checks = self._code_checks() if self._stamp("checks_stamp") > since else None
             # Decoded as the rows come: never the whole file's text and its values at once.
@@ -205,7 +234,14 @@ class Cache(LocalFile):
             unreadable = self._unreadable()
         finally:
             self._db.execute("COMMIT")
-        return CacheChanges(stamp, everything, decisions, people, checks, unreadable)
+        return CacheChanges(stamp, everything, decisions, people, checks, unreadable, dropped)
+
+    def _dropped(self, since: int) -> list[str]:
+        try:
+            rows = self._db.execute("SELECT key FROM dropped WHERE stamp > ?", (since,))
+            return [key for (key,) in rows]
+        except sqlite3.OperationalError:  # a read-only file of before the table
+            return []
 
     def _stamp(self, name: str) -> int:
         return int(self.get(name) or 0)
@@ -241,7 +277,9 @@ class Cache(LocalFile):
             self._db.execute("DELETE FROM decisions")
             self._db.execute("DELETE FROM people")
             self._db.execute("DELETE FROM unreadable")
-            stamp = self._put(decisions, people, code_checks)
+            self._db.execute("DELETE FROM dropped")  # readers start over (reset_stamp)
+            stamp = self._put(decisions, people, code_checks, fresh=True)
+            self._set("scoped", "1")
             self._db.executemany(
                 "INSERT INTO unreadable (key, cause) VALUES (?, ?)", (unreadable or {}).items()
             )
@@ -259,10 +297,12 @@ class Cache(LocalFile):
         *,
         unreadable: Mapping[str, str] | None = None,
         skipped: int = 0,
+        dropped: Iterable[str] = (),
     ) -> tuple[int, int] | None:
         """One catch-up batch in one local transaction: changed decisions, the directory and
-        the latest code checks when they changed, the decisions that became unreadable, the
-        count of skipped events and the cursor, so a crash leaves either all of it or none.
+        the latest code checks when they changed, the decisions that became unreadable, those
+        no longer kept (``dropped``: out of scope and not live), the count of skipped events and
+        the cursor, so a crash leaves either all of it or none.
 
         Returns the stamps before and after: a reader that had seen the first has now seen the
         second plus exactly these decisions (and directory and checks); None when the batch
@@ -276,6 +316,12 @@ class Cache(LocalFile):
                 "DELETE FROM unreadable WHERE key = ?", [(d.key,) for d in decisions]
             )
             stamp = self._put(decisions, people, code_checks)
+            gone = [(k,) for k in dropped]
+            self._db.executemany("DELETE FROM decisions WHERE key = ?", gone)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO dropped (key, stamp) VALUES (?, ?)",
+                [(k, stamp) for (k,) in gone],
+            )
             if unreadable:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO unreadable (key, cause) VALUES (?, ?)",
@@ -296,13 +342,24 @@ class Cache(LocalFile):
         decisions: Iterable[Decision],
         people: Mapping[str, Person] | None,
         code_checks: Iterable[CodeCheck] | None = None,
+        *,
+        fresh: bool = False,
     ) -> int:
-        """Write under the next stamp (inside the caller's transaction); return it."""
+        """Write under the next stamp (inside the caller's transaction); return it. ``fresh``:
+        the tables were just emptied, so no key written can be among the dropped."""
         stamp = self._stamp("stamp") + 1
+        kept: list[tuple[str]] = []
+
+        def rows() -> Iterable[tuple[str, str, int]]:
+            for d in decisions:
+                if not fresh:
+                    kept.append((d.key,))
+                yield d.key, _encode(decision_to_dict(d)), stamp
+
         self._db.executemany(
-            "INSERT OR REPLACE INTO decisions (key, data, stamp) VALUES (?, ?, ?)",
-            ((d.key, _encode(decision_to_dict(d)), stamp) for d in decisions),
+            "INSERT OR REPLACE INTO decisions (key, data, stamp) VALUES (?, ?, ?)", rows()
         )
+        self._db.executemany("DELETE FROM dropped WHERE key = ?", kept)  # kept again
         if people is not None:
             self._db.executemany(
                 "INSERT OR REPLACE INTO people (handle, data) VALUES (?, ?)",

@@ -9,7 +9,7 @@ shares this half, so what was decoded for the first paint is not decoded again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,11 +100,12 @@ class LocalInbox:
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
         checks: tuple[CodeCheck, ...] | None = None,
+        dropped: Iterable[str] = (),
     ) -> None:
-        """A catch-up batch just wrote these to the cache (``stamps``): into the mirror as they
-        are."""
+        """A catch-up batch just wrote these to the cache and deleted ``dropped`` (``stamps``):
+        into the mirror as they are."""
         with self.lock:
-            keys = self.mirror.wrote(decisions, people, stamps, checks)
+            keys = self.mirror.wrote(decisions, people, stamps, checks, dropped)
             if keys is not None:
                 self._mark(keys, people is not None, checks is not None)
 
@@ -137,9 +138,10 @@ class LocalInbox:
                 for k in dirty
                 if k in self.mirror.decisions
             ]
+            gone = {k for k in self._dirty if k not in self.mirror.decisions}
             people = self.mirror.people if self._directory_dirty else None
             checks = self.mirror.code_checks if self._checks_dirty else None
-            self._unreported |= self._inbox.update(decisions, people, now, checks)
+            self._unreported |= self._inbox.update(decisions, people, now, checks, removed=gone)
         self._overlaid = groups
         self._clear_marks()
         return self._inbox

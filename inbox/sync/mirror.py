@@ -32,7 +32,7 @@ class CacheMirror:
         self._ordered: tuple[Decision, ...] | None = None
 
     def refresh(self) -> tuple[set[str], bool, bool, bool]:
-        """Take in what the cache gained: (keys of the decisions that changed, whether the
+        """Take in what the cache gained: (keys of the decisions that changed or went, whether the
         directory changed, whether everything was reloaded, whether the code checks changed)."""
         changes = self.cache.changes(self._stamp)
         self._stamp = changes.stamp
@@ -47,12 +47,14 @@ class CacheMirror:
             self.code_checks = changes.code_checks
         for decision in changes.decisions:
             self.decisions[decision.key] = decision
-        if changes.decisions:
+        for key in changes.dropped:
+            self.decisions.pop(key, None)
+        if changes.decisions or changes.dropped:
             self._ordered = None
         if changes.people is not None:
             self.people = changes.people
         return (
-            {d.key for d in changes.decisions},
+            {d.key for d in changes.decisions} | set(changes.dropped),
             changes.people is not None,
             False,
             changes.code_checks is not None,
@@ -84,16 +86,21 @@ class CacheMirror:
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
         code_checks: tuple[CodeCheck, ...] | None = None,
+        dropped: Iterable[str] = (),
     ) -> set[str] | None:
-        """The cache went from stamp ``stamps[0]`` to ``stamps[1]`` by writing exactly these:
-        taken in without reading them back, and their keys returned, if this mirror had seen
-        ``stamps[0]``; otherwise None, and the next :meth:`refresh` reads what it missed."""
+        """The cache went from stamp ``stamps[0]`` to ``stamps[1]`` by writing exactly these
+        and deleting ``dropped``: taken in without reading them back, and their keys returned,
+        if this mirror had seen ``stamps[0]``; otherwise None, and the next :meth:`refresh`
+        reads what it missed."""
         if self._stamp is None or self._stamp != stamps[0]:
             return None
         keys: set[str] = set()
         for decision in decisions:
             self.decisions[decision.key] = decision
             keys.add(decision.key)
+        for key in dropped:
+            self.decisions.pop(key, None)
+            keys.add(key)
         if keys:
             self._ordered = None
         if people is not None:

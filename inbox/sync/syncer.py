@@ -4,6 +4,9 @@ Runs on the sync worker thread (or in a one-shot command), never on the GUI thre
 safe to interrupt at any point: the outbox is pushed with client UUIDs the store deduplicates,
 and each catch-up batch lands in the cache together with its cursor in one local transaction.
 
+A client keeps its person's scope (inbox.core.scope): the store sends the decisions in it whole
+and of the other live ones their index; inbox.sync.scoping follows the scope when it moves.
+
 A round costs what changed, not the size of the store: the inbox is kept by
 :class:`~inbox.sync.local.LocalInbox` (shared with the window, which shows it before the store is
 reached), which recomputes only the items of the decisions touched and of those sharing an
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from inbox.core.delta import InboxDelta
@@ -26,8 +30,10 @@ from inbox.store.code_checks import load_code_checks
 from inbox.store.connection import StoreConnection, StoreRefusedError
 from inbox.store.feed import FeedPage
 from inbox.store.reader import load_people
+from inbox.store.scope import over_among, scoped_keys
 from inbox.store.service import StoreService
 from inbox.store.stream import stream_decisions
+from inbox.sync import scoping
 from inbox.sync.cache import Cache
 from inbox.sync.local import LocalInbox
 from inbox.sync.overlay import recorded
@@ -159,7 +165,7 @@ class Syncer:
             with self.store.read() as session:
                 self.cache.apply([], None, cursor, load_code_checks(session))
         while True:
-            page, decisions, unreadable, people = self._next_page(cursor)
+            page, decisions, unreadable, people, dropped = self._next_page(cursor)
             if not page.events:
                 return touched, applied
             # An event this version cannot use is skipped (one warning, counted), never retried:
@@ -171,10 +177,18 @@ class Syncer:
                 with self.store.read() as session:
                     checks = load_code_checks(session)
             stamps = self.cache.apply(
-                decisions, people, page.cursor, checks, unreadable=unreadable, skipped=skipped
+                decisions,
+                people,
+                page.cursor,
+                checks,
+                unreadable=unreadable,
+                skipped=skipped,
+                dropped=dropped,
             )
             if stamps is not None:  # else the mirror reads the cache afresh
-                self._took(decisions, people, stamps, checks)
+                self._took(decisions, people, stamps, checks, dropped)
+            if scoping.moves_scope(usable, self.user, self._directories(people)):
+                self._rescope(page.cursor)
             touched |= {e.decision for e in page.events if isinstance(e.decision, str)}
             applied += usable
             cursor = page.cursor
@@ -185,23 +199,29 @@ class Syncer:
 
     def _next_page(
         self, cursor: str
-    ) -> tuple[FeedPage, list[Decision], dict[str, str], Mapping[str, Person] | None]:
-        """The page after ``cursor``; the decisions its events touched, those this version can
-        read and key -> cause for those it cannot; and the directory if it changed. In one
-        round trip on PostgreSQL."""
-        together = self.store.catch_up_page(cursor, BATCH)
+    ) -> tuple[FeedPage, list[Decision], dict[str, str], Mapping[str, Person] | None, list[str]]:
+        """The page after ``cursor``; the decisions its events touched that the cache keeps,
+        those this version can read and key -> cause for those it cannot; the directory if it
+        changed; and the keys of those the cache no longer keeps (out of scope, not live). In
+        one round trip on PostgreSQL."""
+        together = self.store.catch_up_page(cursor, BATCH, self.user)
         if together is not None:
-            good, bad = validate.split(together.decisions)
-            return together.page, good, together.unreadable | bad, together.people
+            # What is not kept is dropped before it is checked: a decision out of scope that
+            # is over is nothing this person is told about, readable or not.
+            kept, dropped = scoping.split_kept(together.decisions)
+            good, bad = validate.split(kept)
+            return together.page, good, together.unreadable | bad, together.people, dropped
         page = self.store.feed_page(cursor, BATCH)
         if not page.events:
-            return page, [], {}, None
+            return page, [], {}, None, []
         keys = {e.decision for e in page.events if isinstance(e.decision, str) and e.decision}
         with self.store.read() as session:
-            good, bad = validate.load_decisions(session, keys)
+            loaded, bad = validate.load_decisions(session, keys, self.user, checked=False)
+            kept, dropped = scoping.split_kept(loaded)
+            good, failed = validate.split(kept)
             directory = any(e.kind in DIRECTORY_KINDS for e in page.events)
             people = load_people(session) if directory else None
-        return page, good, bad, people
+        return page, good, bad | failed, people, dropped
 
     def _full_load(self) -> None:
         # The cursor first, then the data: anything committed in between is in the data and
@@ -226,14 +246,24 @@ class Syncer:
                 people: Mapping[str, Person] = load_people(session)
                 checks = load_code_checks(session)
                 stamp = self.cache.replace_all(
-                    kept(stream_decisions(session)), people, cursor, checks, unreadable
+                    kept(stream_decisions(session, self.user)), people, cursor, checks, unreadable
                 )
         except validate.UNREADABLE:
             # A row the stream cannot map at all: the careful path, in a read of its own, one
             # decision at a time where it must (slower, and only for a store holding such a row).
             with self.store.read() as session:
                 snapshot = validate.load_snapshot(session)
-            loaded = {d.key: d for d in snapshot.decisions}
+                whole = scoped_keys(session, self.user)
+                over = over_among(session, set(snapshot.unreadable) - whole)
+            change = scoping.move({d.key: d for d in snapshot.decisions}, whole)
+            gone = set(change.dropped)
+            loaded = {d.key: d for d in snapshot.decisions if d.key not in gone}
+            loaded |= {d.key: d for d in change.demoted}
+            snapshot = replace(
+                snapshot,
+                decisions=tuple(loaded.values()),
+                unreadable={k: c for k, c in snapshot.unreadable.items() if k not in over},
+            )
             people, checks, unreadable = (
                 snapshot.people,
                 snapshot.code_checks,
@@ -248,9 +278,42 @@ class Syncer:
         people: Mapping[str, Person] | None,
         stamps: tuple[int, int],
         checks: tuple[CodeCheck, ...] | None,
+        dropped: Sequence[str] = (),
     ) -> None:
         """What this round wrote to the cache goes to the mirror as it is."""
-        self.view.took(decisions, people, stamps, checks)
+        self.view.took(decisions, people, stamps, checks, dropped)
+
+    def _directories(self, people: Mapping[str, Person] | None) -> list[Mapping[str, Person]]:
+        """The directory as the mirror held it before this page, and the page's if it had one."""
+        with self.view.lock:
+            held = self.view.mirror.people
+        return [held] if people is None else [held, people]
+
+    def _rescope(self, cursor: str) -> None:
+        """The person's scope may have moved (a membership or a code check of theirs): fetch
+        what came into it, keep of what left only the index. The cursor stays: what this read
+        sees beyond it, the next catch-up reads again, which is harmless."""
+        with self.view.lock:
+            self.view.pull()
+            held = dict(self.view.mirror.decisions)
+        with self.store.read() as session:
+            change = scoping.move(held, scoped_keys(session, self.user))
+            fetched, bad = validate.load_decisions(session, change.fetch, self.user)
+        fetched, dropped = scoping.split_kept(fetched)
+        decisions = [*fetched, *change.demoted]
+        dropped += change.dropped
+        if not decisions and not dropped and not bad:
+            return
+        log.info(
+            "the scope of %s moved: %d decisions in whole, %d as their index, %d dropped",
+            self.user,
+            len(fetched),
+            len(change.demoted),
+            len(dropped),
+        )
+        stamps = self.cache.apply(decisions, None, cursor, unreadable=bad, dropped=dropped)
+        if stamps is not None:
+            self._took(decisions, None, stamps, None, dropped)
 
     def reached(self) -> bool:
         """Has this profile ever synced with this store (even if its cache was rebuilt since)?"""

@@ -14,6 +14,7 @@ from inbox.core.inbox import compute_inbox
 from inbox.core.live_inbox import LiveInbox
 from inbox.core.model import CodeCheck, CodeValue, Decision, Person, Snapshot, State
 from inbox.core.reliance import latest_checks
+from inbox.core.scope import kept_of
 from tests.core.builders import (
     DEFAULT_PEOPLE,
     NOW,
@@ -257,3 +258,46 @@ def test_a_membership_change_of_an_audience_team_recounts_the_owners_awaiting_it
     inbox.update([], people, NOW)
     (awaiting,) = inbox.items()
     assert awaiting.missing == ("fatima", "fred", "mo")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    initial=st.lists(create_st, min_size=2, max_size=8),
+    steps=st.lists(st.lists(op_st, min_size=1, max_size=3), min_size=1, max_size=12),
+)
+def test_an_inbox_kept_to_its_scope_equals_the_full_computation_over_the_whole_store(
+    initial: list[tuple[Any, ...]], steps: list[list[tuple[Any, ...]]]
+) -> None:
+    """Each person's inbox sees only what a client of theirs keeps (inbox.core.scope: their
+    scope whole, the other live decisions as their index) and follows it as it moves, with
+    decisions dropped when they leave it; its items are those of the whole store."""
+    world = World()
+    for op in initial:
+        world.apply(op)
+    held = {user: {d.key: d for d in kept_of(world.snapshot(), user)} for user in USERS}
+    live = {
+        user: LiveInbox(
+            user, replace(world.snapshot(), decisions=tuple(held[user].values())), world.now
+        )
+        for user in USERS
+    }
+    for user, inbox in live.items():
+        assert list(inbox.items()) == compute_inbox(user, world.snapshot(), world.now)
+    for batch in steps:
+        directory = False
+        world.checks_changed = False
+        for op in batch:
+            _, people = world.apply(op)
+            directory |= people
+        truth = world.snapshot()
+        checks = truth.code_checks if world.checks_changed else None
+        for user, inbox in live.items():
+            kept = {d.key: d for d in kept_of(truth, user)}
+            changed = [d for k, d in kept.items() if held[user].get(k) != d]
+            gone = set(held[user]) - set(kept)
+            held[user] = kept
+            inbox.update(
+                changed, truth.people if directory else None, world.now, checks, removed=gone
+            )
+            assert list(inbox.items()) == compute_inbox(user, truth, world.now), (user, batch)
+            assert inbox.owned() == {d.key for d in truth.decisions if d.owner == user}

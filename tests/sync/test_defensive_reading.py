@@ -64,7 +64,9 @@ def forge_decisions(store: StoreConnection) -> None:
             c.execute(text("ALTER TABLE decisions DROP CONSTRAINT ck_decisions_state"))
         else:
             c.execute(text("PRAGMA ignore_check_constraints = ON"))
-        for number, state in ((7, "draft"), (8, "archived")):
+        # D-7 live, so that fred (out of its scope) keeps its index: what cannot be read is
+        # listed whenever the store sends it (a draft out of scope is not sent at all).
+        for number, state in ((7, "finalized"), (8, "archived")):
             c.execute(
                 text(
                     "INSERT INTO decisions (number, key, owner, team, state, current_revision, "

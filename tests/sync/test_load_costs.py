@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import text
 
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import Reason, Role
+from inbox.core.scope import kept_of
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decisions, load_people, load_snapshot
 from inbox.sync.client import Client
@@ -85,7 +87,9 @@ def test_a_full_load_sends_the_same_statements_at_any_size(store_url: str, tmp_p
         assert len(large) <= 30
         with store.read() as session:
             truth = load_snapshot(session)
-        assert client.cache.snapshot() == truth
+        # fred's scope whole, every other live decision as its index.
+        assert client.cache.snapshot() == replace(truth, decisions=kept_of(truth, "fred"))
+        assert any(d.partial for d in client.cache.snapshot().decisions)
         assert client.syncer.items() == compute_inbox("fred", truth, client.syncer.clock())
         owed = {i.key for i in client.syncer.items() if i.reason is Reason.NEEDS_ACK}
         assert owed == {f"D-{n}" for n in range(3, 1211, 3) if n % 2}
