@@ -90,12 +90,7 @@ class LiveInbox:
         and the latest code checks when they changed (None: unchanged); return the identities
         of the items that appeared, went away or changed."""
         now = as_utc(now)
-        touched: set[str] = set()
-        assertion_keys: set[str] = set()
-        for key in removed:
-            if self._decisions.pop(key, None) is not None:
-                touched.add(key)
-                assertion_keys |= self._unindex(key)
+        touched, assertion_keys = self._remove(removed)
         for decision in decisions:
             self._decisions[decision.key] = decision
             touched.add(decision.key)
@@ -125,21 +120,7 @@ class LiveInbox:
         relied, keys = self._relying_on(code_keys)
         touched |= relied
         assertion_keys |= keys
-        changes: dict[ItemId, InboxItem | None] = {}
-        for key in touched:
-            old = self._own.get(key, ())
-            held = self._decisions.get(key)
-            new = () if held is None else self._items_of(held)
-            if old == new:
-                continue
-            for item in old:
-                changes[item_id(item)] = None
-            for item in new:
-                changes[item_id(item)] = item
-            if new:
-                self._own[key] = new
-            else:
-                self._own.pop(key, None)
+        changes = self._own_changes(touched)
         for assertion_key in assertion_keys:
             conflict = self._conflict_item(assertion_key)
             previous = self._conflicts.pop(assertion_key, None)
@@ -212,6 +193,37 @@ class LiveInbox:
             if deadline >= self._now:  # passing it will change the decision's items
                 heapq.heappush(self._deadlines, (deadline, key))
         return {*before, *after}
+
+    def _remove(self, keys: Iterable[str]) -> tuple[set[str], set[str]]:
+        """Forget the decisions ``keys``: (those that were held, the assertion keys they were
+        indexed under)."""
+        touched: set[str] = set()
+        assertion_keys: set[str] = set()
+        for key in keys:
+            if self._decisions.pop(key, None) is not None:
+                touched.add(key)
+                assertion_keys |= self._unindex(key)
+        return touched, assertion_keys
+
+    def _own_changes(self, touched: Iterable[str]) -> dict[ItemId, InboxItem | None]:
+        """Recompute the own items of the ``touched`` decisions (none for one no longer held);
+        the items that went (None) or came."""
+        changes: dict[ItemId, InboxItem | None] = {}
+        for key in touched:
+            old = self._own.get(key, ())
+            held = self._decisions.get(key)
+            new = () if held is None else self._items_of(held)
+            if old == new:
+                continue
+            for item in old:
+                changes[item_id(item)] = None
+            for item in new:
+                changes[item_id(item)] = item
+            if new:
+                self._own[key] = new
+            else:
+                self._own.pop(key, None)
+        return changes
 
     def _unindex(self, key: str) -> set[str]:
         """Take decision ``key`` out of the assertion index and the owned set; return the
