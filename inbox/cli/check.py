@@ -139,7 +139,9 @@ def _live_decisions(ctx: Context, require_store: bool) -> tuple[tuple[Decision, 
 
 def _cached_decisions(ctx: Context, shown: str) -> tuple[Decision, ...] | None:
     """The decisions in a synced cache of this store in this profile: the person's own when
-    known, else the newest one; every cache holds every decision of its store."""
+    known, else the newest one; every cache holds every live decision of its store (those outside
+    its person's scope as their index, which has all a check reads: state, revision, title and
+    assertions)."""
     data_dir = ctx.profile.data_dir
     candidates: list[Path] = []
     user = choose_user(ctx.profile, ctx.given_user)

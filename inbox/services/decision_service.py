@@ -125,7 +125,9 @@ class DecisionService(QObject):
                 for e in local.state.entries(PENDING, SENT)
                 if e.kind == "ack" and e.decision == key and e.revision is not None
             ]
-            snapshot = self._fresh_snapshot(key) if fresh else local.inbox.snapshot()
+            snapshot = local.inbox.snapshot()
+            if fresh or _indexed(snapshot, key):  # outside the scope: read it whole
+                snapshot = self._fresh_snapshot(key)
             return build_detail(snapshot, key, self.user, utcnow(), queued)
 
         def failed(error: InboxError) -> None:
@@ -264,3 +266,8 @@ class DecisionService(QObject):
             self.sync.sync_now()
 
         self.tasks.submit(work, done, self.write_failed.emit)
+
+
+def _indexed(snapshot: Snapshot, key: str) -> bool:
+    """Whether the cache holds decision ``key`` as its index only (inbox.core.scope)."""
+    return any(d.key == key and d.partial for d in snapshot.decisions)

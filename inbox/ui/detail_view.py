@@ -55,6 +55,13 @@ _BUTTONS: tuple[tuple[str, str], ...] = (
 )
 OWNER_ACTIONS = frozenset({"revise", "open", "finalize", "supersede", "withdraw"})
 
+# A decision outside the person's scope is synced as its index (inbox.core.scope); the pane
+# reads it whole from the store, and shows this when the store cannot be reached.
+INDEX_NOTE = (
+    "It does not concern you, so only its title, state and assertions are synced here; its "
+    "text, audience and history show when the store can be reached."
+)
+
 
 class DecisionDetailView(QWidget):
     acknowledge_requested = Signal(str, int)  # key, the revision shown
@@ -147,6 +154,10 @@ class DecisionDetailView(QWidget):
             triage = sections.plain_label(note, "Snoozed or done here")
             triage.setObjectName("triage_note")
             column.addWidget(triage)
+        if detail.decision.partial:
+            index = sections.plain_label(INDEX_NOTE, "Synced as its index only")
+            index.setObjectName("index_note")
+            column.addWidget(index)
         if detail.ack_queued:
             queued = sections.plain_label(
                 f"Your acknowledgment of r{detail.acked_revision} is {QUEUED_NOTE}.",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from inbox.core.errors import StaleRevisionError
@@ -131,3 +132,19 @@ def test_store_and_keyring_calls_raise_on_the_gui_thread(demo_url: str) -> None:
     finally:
         unmark_gui_thread()
         store.dispose()
+
+
+def test_a_conflicting_decision_outside_the_scope_opens_whole_from_the_store(
+    qtbot: QtBot, demo_url: str, tmp_path: Path
+) -> None:
+    """mo (mobile) is not asked about D-2 (frontend's), so mo's client keeps only its index;
+    the conflict on D-1 still names it, and opening it reads it whole."""
+    with running_window(qtbot, demo_url, tmp_path / "mo", user="mo") as run:
+        cached = {d.key: d for d in run.client.cache.snapshot().decisions}
+        assert cached["D-2"].partial and cached["D-2"].current.body == ""
+        assert Reason.CONFLICT in _reasons(run, "D-1")
+        _show(qtbot, run, "D-2")
+        assert run.window.detail is not None
+        assert not run.window.detail.decision.partial
+        assert run.window.detail.decision.current.body  # its text, read from the store
+        assert run.window.detail_view.findChild(QWidget, "index_note") is None
