@@ -114,10 +114,19 @@ _SCOPE = """rel AS MATERIALIZED (
             SELECT 1 FROM revisions r JOIN assertions a ON a.revision_id = r.id
             WHERE r.decision_id = d.id AND r.number = d.current_revision
               AND a.key IN (
-                SELECT v.key FROM code_check_values v WHERE v.check_id IN (
-                    SELECT max(c.id) FROM code_checks c
+                -- Each latest check's values through the primary key, never a pass over all
+                -- of them: OFFSET 0 keeps the planner from turning the LATERAL into a hash
+                -- join, which reads every value of every check ever reported.
+                SELECT v.key
+                FROM (
+                    SELECT max(c.id) AS id FROM code_checks c
                     WHERE c.team IN (SELECT m.team FROM memberships m WHERE m.person = :scope)
-                    GROUP BY c.team, c.repo))
+                    GROUP BY c.team, c.repo
+                ) latest
+                CROSS JOIN LATERAL (
+                    SELECT cv.key FROM code_check_values cv WHERE cv.check_id = latest.id
+                    OFFSET 0
+                ) v)
         )
     )
 )"""
