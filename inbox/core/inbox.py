@@ -260,14 +260,16 @@ def conflict_item(
 ) -> InboxItem | None:
     """The one item ``conflict`` gives ``user``, or None when none of its decisions concerns
     them."""
-    # involved decisions arrive sorted by number, so [0] is the lowest-numbered
+    # Involved decisions arrive sorted by number. One item per assertion key, shown on the
+    # lowest-numbered decision the user owns (one they can act on), else on the lowest-numbered
+    # one relevant to them; relevance is asked only until one answers, as an inbox of a large
+    # store has a conflict item for every few decisions.
     involved = [by_key[key] for key in conflict.decisions]
-    owned = [d for d in involved if d.owner == user]
-    relevant = [d for d in involved if is_relevant(d, user, teams, snapshot)]
-    if not relevant:
+    anchor = next((d for d in involved if d.owner == user), None)
+    if anchor is None:
+        anchor = next((d for d in involved if is_relevant(d, user, teams, snapshot)), None)
+    if anchor is None:
         return None
-    # one item per assertion key, shown on the decision the user can act on if there is one
-    anchor = owned[0] if owned else relevant[0]
     return _item(
         anchor,
         Reason.CONFLICT,

@@ -219,7 +219,17 @@ class Snapshot:
         return person.teams if person else frozenset()
 
     def members_of(self, team: str) -> frozenset[str]:
-        return frozenset(h for h, p in self.people.items() if team in p.teams)
+        return self._members.get(team, frozenset())
+
+    @cached_property
+    def _members(self) -> dict[str, frozenset[str]]:
+        """Each team's members, built on first use: asked for every owned decision's audience
+        teams, where a pass over the whole directory each time cost the number of people."""
+        members: dict[str, set[str]] = {}
+        for handle, person in self.people.items():
+            for team in person.teams:
+                members.setdefault(team, set()).add(handle)
+        return {team: frozenset(handles) for team, handles in members.items()}
 
 
 @dataclass(frozen=True)

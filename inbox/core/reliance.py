@@ -118,6 +118,8 @@ class CodeIndex:
                 self.by_key.setdefault(value.key, []).append((check, value))
 
     def about(self, keys: Iterable[str]) -> list[tuple[CodeCheck, CodeValue]]:
+        if not self.by_key:  # no code check at all: asked for every decision of an inbox
+            return []
         return [pair for key in sorted(set(keys)) for pair in self.by_key.get(key, ())]
 
 
@@ -184,11 +186,16 @@ def drifts_of(decision: Decision, snapshot: Snapshot) -> tuple[tuple[CodeCheck, 
     (that revision asks the relying teams to acknowledge again instead)."""
     if decision.state is not State.FINALIZED:
         return ()
+    drifting = [
+        (check, value)
+        for check, value in index_of(snapshot).about(decision.current.assertions)
+        if value.status == DRIFT and value.decision == decision.key
+    ]
+    if not drifting:  # the common case: then the revisions are not walked for nothing
+        return ()
     material = latest_material(decision)
     out: list[tuple[CodeCheck, CodeDrift]] = []
-    for check, value in index_of(snapshot).about(decision.current.assertions):
-        if value.status != DRIFT or value.decision != decision.key:
-            continue
+    for check, value in drifting:
         if value.revision is None or value.revision < material:
             continue
         expected = decision.current.assertions.get(value.key)
