@@ -284,7 +284,8 @@ class Syncer:
         self.view.took(decisions, people, stamps, checks, dropped)
 
     def _directories(self, people: Mapping[str, Person] | None) -> list[Mapping[str, Person]]:
-        """The directory as the mirror held it before this page, and the page's if it had one."""
+        """The directory the mirror holds, and the page's if it had one (which the mirror has
+        not taken in when the page made it read the cache afresh)."""
         with self.view.lock:
             held = self.view.mirror.people
         return [held] if people is None else [held, people]
