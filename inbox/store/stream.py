@@ -17,7 +17,7 @@ with rows it leaves out.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -172,6 +172,7 @@ class _Driver:
         self._dbapi = cast(Any, connection.connection.dbapi_connection)
         self._postgres = self._dialect.name == "postgresql"
         self._count = 0
+        self._opened: list[Generator[Any, None, None]] = []
         if self._postgres:
             # Timestamps come back as UTC already, which costs nothing to check; in the
             # session's zone each needed a conversion that took as long as reading it.
@@ -195,10 +196,20 @@ class _Driver:
             cursor.execute(sql, params)
         else:  # no placeholders to fill: a literal "%" stays one
             cursor.execute(sql)
-        return self._batches(cursor)
+        batches = self._batches(cursor)
+        self._opened.append(batches)
+        return batches
+
+    def close(self) -> None:
+        """Close every cursor still open, while the connection still is: a load that stopped
+        partway (a row it cannot map) otherwise left them to the garbage collector, which
+        closed them on a connection already gone."""
+        for batches in self._opened:
+            batches.close()
+        self._opened.clear()
 
     @staticmethod
-    def _batches(cursor: Any) -> Iterator[Any]:
+    def _batches(cursor: Any) -> Generator[Any, None, None]:
         try:
             while batch := cursor.fetchmany(BATCH):
                 yield from batch
@@ -228,6 +239,13 @@ def stream_decisions(session: Session, scope: str | None = None) -> Iterator[Dec
         )
     else:
         queries = _scoped(scope)
+    try:
+        yield from _built(driver, queries)
+    finally:
+        driver.close()
+
+
+def _built(driver: _Driver, queries: tuple[Select[Any], ...]) -> Iterator[Decision]:
     # One object per distinct short string: sys.intern is a C call, and interned strings go
     # when nothing holds them any more.
     s, when = sys.intern, driver.when
