@@ -15,8 +15,10 @@ def cmd_team(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_person(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.service.add_person(
-        args.handle, name=args.name, teams=args.team, actor=choose_user(ctx.profile, ctx.given_user)
-    )
+    actor = choose_user(ctx.profile, ctx.given_user)
+    if args.person_command == "remove":
+        change = ctx.service.remove_from_teams(args.handle, args.team, actor=actor)
+    else:
+        change = ctx.service.add_person(args.handle, name=args.name, teams=args.team, actor=actor)
     say(change.message)
     return 0

@@ -107,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     person_add.add_argument(
         "--team", action="append", default=[], metavar="NAME", help="a team to join (repeatable)"
     )
+    person_remove = person_commands.add_parser(
+        "remove", help="take a person out of teams", parents=[common]
+    )
+    person_remove.add_argument("handle", metavar="HANDLE", help="their handle, e.g. ana")
+    person_remove.add_argument(
+        "--team",
+        action="append",
+        default=[],
+        metavar="NAME",
+        required=True,
+        help="a team to leave (repeatable)",
+    )
 
     new = command("new", "create a draft decision owned by --user; prints its key")
     new.add_argument("--title", required=True, help="a short title")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.core import fields, lifecycle
-from inbox.core.errors import FieldError, NotFoundError, ValidationError
+from inbox.core.errors import FieldError, NotFoundError, UsageError, ValidationError
 from inbox.core.model import Change
 from inbox.store import feed, pg_writes
 from inbox.store.clock import Clock, utcnow
@@ -116,6 +117,51 @@ class Directory:
             raise
         added = [team for team in teams if team not in before]
         return Change(None, None, tuple(events), _added(handle, kept, name, added))
+
+    def remove_from_teams(
+        self, handle: str, teams: Iterable[str], *, actor: str | None = None
+    ) -> Change:
+        """Take a person out of teams (each must hold them), with a ``member_removed`` event
+        each, in one write transaction."""
+        teams = list(dict.fromkeys(teams))
+        if not teams:
+            raise UsageError("Name at least one team to leave (--team).")
+        now = self.clock()
+        with self.store.write() as session:
+            if self.store.dialect == "postgresql":
+                events = pg_writes.call(
+                    session,
+                    "remove_member",
+                    p_actor=actor,
+                    p_handle=handle,
+                    p_teams=teams,
+                    p_at=now,
+                )[0]
+            else:
+                events = self._remove_sqlite(session, handle, teams, actor, now)
+            feed.notify(session)
+        return Change(None, None, tuple(events), f"{handle} left {', '.join(teams)}.")
+
+    def _remove_sqlite(
+        self, session: Session, handle: str, teams: list[str], actor: str | None, now: datetime
+    ) -> list[str]:
+        self._person(session, handle)
+        events = []
+        for team in teams:
+            self._team(session, team)
+            membership = session.get(MembershipRow, (handle, team))
+            if membership is None:
+                raise ValidationError(f"{handle} is not in the team {team}; nothing to remove.")
+            session.delete(membership)
+            feed.append(
+                session,
+                "member_removed",
+                actor=actor or "-",
+                at=now,
+                data={"person": handle, "team": team},
+            )
+            events.append("member_removed")
+        return events
 
     @staticmethod
     def _person(session: Session, handle: str) -> PersonRow:

@@ -45,6 +45,8 @@ SIGNATURES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "add_team": (("p_actor", "text"), ("p_name", "text"), ("p_at", "timestamptz")),
     "add_person": (("p_actor", "text"), ("p_handle", "text"), ("p_name", "text"),
                    ("p_teams", "text[]"), ("p_at", "timestamptz")),
+    "remove_member": (("p_actor", "text"), ("p_handle", "text"), ("p_teams", "text[]"),
+                      ("p_at", "timestamptz")),
     "set_admin": (("p_handle", "text"), ("p_admin", "boolean")),
     "mark_demo_seeded": (),
     "report": (("p_actor", "text"), ("p_team", "text"), ("p_repo", "text"),

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Each migration sets schema_info.version to its own number; this is the newest one shipped.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _alembic_config() -> Config:

@@ -313,3 +313,22 @@ def test_no_password_reaches_the_server_log_or_the_debug_output(
     assert "decision_inbox_grant_login" in log  # the statements were logged …
     for output in (log, granted.out, granted.err, refused.out, refused.err):
         assert secret not in output  # … but never the password
+
+
+def test_only_an_admin_takes_someone_out_of_a_team(world: World) -> None:
+    """``person remove`` runs the database's function, which asks for an admin, whoever calls it
+    (the raw DELETE is refused above)."""
+    refused = cli("person", "remove", "fred", "--team", "frontend", store=world.url("mallory"),
+                  check=False)  # fmt: skip
+    assert refused.code == 4, refused
+    assert "Only a store admin can change the directory; ask one." in refused.err
+    done = cli("person", "remove", "fred", "--team", "frontend", store=world.admin_url)
+    assert done.out.strip() == "fred left frontend."
+    with world.raw("ana") as conn:
+        rows = conn.execute(
+            "SELECT kind, data::jsonb->>'person', data::jsonb->>'team' FROM change_log "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchall()
+        assert rows == [("member_removed", "fred", "frontend")]
+        teams = conn.execute("SELECT team FROM memberships WHERE person = 'fred'").fetchall()
+        assert teams == []

@@ -16,10 +16,7 @@ import pytest
 from inbox.core.inbox import compute_inbox
 from inbox.core.model import CodeValue, Reason, Role, Snapshot
 from inbox.core.scope import in_scope, kept_of, relied_keys
-from inbox.store import feed
-from inbox.store.clock import utcnow
 from inbox.store.connection import StoreConnection
-from inbox.store.models import MembershipRow
 from inbox.store.reader import load_snapshot
 from inbox.store.scope import in_scope_among, scoped_keys
 from inbox.store.service import StoreService
@@ -143,27 +140,13 @@ def test_a_membership_brings_decisions_in_and_leaving_a_team_drops_them(
     assert_like_the_store(fred, store)
 
     service.withdraw("mo", old)
-    leave(store, "fred", "frontend")  # no command removes a member yet: as an admin would
+    service.remove_from_teams("fred", ["frontend"])  # leaves frontend
     delta = fred.syncer.sync()
     assert (frontend, Reason.NEEDS_ACK) in [(i.key, i.reason) for i in delta.removed]
     cached = {d.key: d for d in fred.cache.snapshot().decisions}
     assert cached[frontend].partial  # live: its index stays, for conflicts
     assert old not in cached  # out of scope and over: dropped
     assert_like_the_store(fred, store)
-
-
-def leave(store: StoreConnection, person: str, team: str) -> None:
-    """Take ``person`` out of ``team`` with the feed's event, in one transaction."""
-    with store.write() as session:
-        session.query(MembershipRow).filter_by(person=person, team=team).delete()
-        feed.append(
-            session,
-            "member_removed",
-            actor="-",
-            at=utcnow(),
-            data={"person": person, "team": team},
-        )
-        feed.notify(session)
 
 
 def test_a_code_check_of_the_persons_team_brings_in_what_their_code_relies_on(
