@@ -256,6 +256,8 @@ def _functions(m: Matrix) -> None:
         m.refuse(role, "promote oneself", f"SELECT decision_inbox_set_admin('{role}', true)",
                  code="DI004")  # fmt: skip
         m.refuse(role, "mark demo", "SELECT decision_inbox_mark_demo_seeded()", code="DI004")
+        m.refuse(role, "take someone out of a team",
+                 "SELECT decision_inbox_remove_member(NULL, 'ana', '{backend}')", code="DI004")  # fmt: skip
         helpers = {
             "append a feed row": "SELECT decision_inbox_append('feedback', 'fred', now(), "
             "'D-1', 1, '{\"objection\": true}')",
