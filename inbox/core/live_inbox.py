@@ -113,7 +113,9 @@ class LiveInbox:
             }
         while self._deadlines and self._deadlines[0][0] < now:
             touched.add(heapq.heappop(self._deadlines)[1])
-        touched &= self._decisions.keys() | self._own.keys()  # a passed deadline's may be gone
+        # A passed deadline's decision may be gone; asked key by key (a union of the key views
+        # would build a set of the whole store on every update).
+        touched = {k for k in touched if k in self._decisions or k in self._own}
         for key in touched:
             if key in self._decisions:
                 assertion_keys |= self._reindex(self._decisions[key])
