@@ -1,5 +1,5 @@
 """A full disk or a read-only profile is one sentence naming the folder and the cause, and the
-reading commands still work from a read-only profile (issue 13, point 10).
+reading commands still work from a read-only profile.
 
 A read-only profile is a read-only bind mount when the tests run as root (root ignores file
 permissions, so ``chmod`` would prove nothing), else ``chmod -R a-w``. A full disk is a small

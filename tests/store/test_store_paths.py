@@ -1,4 +1,4 @@
-"""Store paths as a careful user expects them (issue 13, point 4; the rule is in docs/cli.md,
+"""Store paths as a careful user expects them (the rule is in docs/cli.md,
 "Store URLs"): ``sqlite:///abs/path`` is that absolute path, a plain path is a path (``?`` and
 all), a SQLite store is shown as its plain path, and only ``init`` creates a store file."""
 

@@ -1,4 +1,4 @@
-"""A keyring that cannot be read stops only what needs a password (issue 13, point 13).
+"""A keyring that cannot be read stops only what needs a password.
 
 A real gnome-keyring-daemon runs on a private session bus with its login keyring **locked**
 (started without the login password, as after a login that did not unlock it): reading a

@@ -1,5 +1,5 @@
 """A damaged state file gives back every outbox entry whose bytes survived, and says how many
-were lost (issue 13, point 1).
+were lost.
 
 Each trial fills an outbox (acknowledgments and feedback, some delivered and removed, some sent,
 some refused), closes it, damages the file in one realistic way and opens it again. What must
