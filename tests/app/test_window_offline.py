@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from inbox.core.model import Decision, Reason
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision
+from inbox.ui.detail_view import INDEX_NOTE
 from tests import pg
 from tests.app.test_main_window import elsewhere
 from tests.app.window import Running, running_window, seed_demo
@@ -81,3 +83,26 @@ def test_an_acknowledgment_made_offline_waits_and_reaches_the_store_once(
         decision = _decision(demo_pg_url, "D-1")
     acks = [(a.person, a.revision) for a in decision.acknowledgments if a.person == "fred"]
     assert sorted(acks) == [("fred", 1), ("fred", 2)]
+
+
+def test_offline_a_decision_kept_as_its_index_is_shown_with_why_the_rest_is_missing(
+    qtbot: QtBot, own_pg: pg.ThrowawayCluster, demo_pg_url: str, tmp_path: Path
+) -> None:
+    """mo's client keeps D-2 (frontend's) as its index only; with the store down, opening it
+    shows what the index has and says why its text and history are missing."""
+    with running_window(qtbot, demo_pg_url, tmp_path / "mo", user="mo") as run:
+        status = run.window.status
+        qtbot.waitUntil(lambda: status.text == "Online", timeout=WAIT)
+        own_pg.pause()
+        try:
+            qtbot.waitUntil(lambda: status.text.startswith("Offline"), timeout=WAIT)
+            run.window.select_key("D-2")
+            qtbot.waitUntil(
+                lambda: run.window.detail is not None and run.window.detail.decision.key == "D-2",
+                timeout=WAIT,
+            )
+            assert run.window.detail.decision.partial
+            note = run.window.detail_view.findChild(QLabel, "index_note")
+            assert note is not None and note.text() == INDEX_NOTE
+        finally:
+            own_pg.resume()
