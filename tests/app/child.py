@@ -7,11 +7,14 @@ import json
 import os
 import signal
 import subprocess
-import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.processes import CliProcess, command
+from tests.waiting import until
+
+_T = TypeVar("_T")
 
 
 class AppProcess:
@@ -56,14 +59,22 @@ class AppProcess:
         assert self.child is not None
         lock = self.profile.resolve() / "app.lock"
         pid = str(self.child.proc.pid)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if lock.exists() and lock.read_text(encoding="utf-8").strip() == pid:
-                return
-            if not self.alive():
-                raise AssertionError(f"the app exited before it started: {self.output()}")
-            time.sleep(0.02)  # polling a file: no event to wait on
-        raise AssertionError(f"the app never took its instance lock: {self.output()}")
+        self.wait_for(
+            lambda: lock.exists() and lock.read_text(encoding="utf-8").strip() == pid,
+            timeout,
+            "its instance lock",
+        )
+
+    def wait_for(self, condition: Callable[[], _T | None], timeout: float, what: str) -> _T:
+        """The first true value of ``condition`` (polled: a file or a bus the app writes to
+        has no event to wait on here), failing at once, with the app's output, if it exits."""
+        try:
+            return until(condition, timeout, what, still=self._exited)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the app printed: {self.output()}") from None
+
+    def _exited(self) -> str | None:
+        return None if self.alive() else "the app exited"
 
     def stop(self, *, crash: bool = False, timeout: float = 20.0) -> int | None:
         child, self.child = self.child, None

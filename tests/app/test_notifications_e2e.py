@@ -71,17 +71,6 @@ def _server_id(calls: list[NotifyCall], call: NotifyCall) -> int:
     return sum(1 for c in calls[: calls.index(call) + 1] if not c.replaces_id)
 
 
-def _wait(condition, timeout: float, what: str, app: AppProcess) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if not app.alive():
-            raise AssertionError(f"the app exited while waiting for {what}: {app.output()}")
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}; app output: {app.output()}")
-
-
 @pytest.mark.parametrize("notifier", ["desktop-notifier", "plyer"])
 def test_a_finalized_decision_is_on_the_bus_within_a_second_once_across_restarts(
     notifier: str,
@@ -94,12 +83,12 @@ def test_a_finalized_decision_is_on_the_bus_within_a_second_once_across_restarts
     bus = notification_server
     app.start()
     try:
-        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        app.wait_for(lambda: bus.notify_calls(), 30, "the first-sync popup")
         key = _new(upstream, "Token refresh policy")
         before = len(bus.notify_calls())
         upstream.finalize("ana", key)
         finalized = time.monotonic()
-        _wait(lambda: _mentioning(bus.notify_calls(), key), 5, f"a popup about {key}", app)
+        app.wait_for(lambda: _mentioning(bus.notify_calls(), key), 5, f"a popup about {key}")
         latency = time.monotonic() - finalized
         popup = _mentioning(bus.notify_calls(), key)[0]
         assert "Token refresh policy" in f"{popup.summary} {popup.body}"
@@ -111,14 +100,16 @@ def test_a_finalized_decision_is_on_the_bus_within_a_second_once_across_restarts
         # a change after the restart proves the restarted app synced past the old one
         later = _new(upstream, "Dates in the UI")
         upstream.finalize("ana", later)
-        _wait(lambda: _mentioning(bus.notify_calls(), later), 30, f"a popup about {later}", app)
+        app.wait_for(lambda: _mentioning(bus.notify_calls(), later), 30, f"a popup about {later}")
         assert len(_mentioning(bus.notify_calls(), key)) == 1, "notified twice after a restart"
 
         if notifier == "desktop-notifier":
             calls = bus.notify_calls()
             popup_id = _server_id(calls, _mentioning(calls, later)[0])
             bus.emit_action_invoked(popup_id, "acknowledge")
-            _wait(lambda: _acknowledged(pg_url, later), 10, "the acknowledgment in the store", app)
+            app.wait_for(
+                lambda: _acknowledged(pg_url, later), 10, "the acknowledgment in the store"
+            )
     finally:
         app.stop()
 
@@ -175,7 +166,7 @@ def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
 
     producer = threading.Thread(target=stream, name="ana")
     app.start()
-    _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+    app.wait_for(lambda: bus.notify_calls(), 30, "the first-sync popup")
     producer.start()
     try:
         restarts = 0
@@ -187,7 +178,7 @@ def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
             if restarts % 2:
                 # Every other restart lets the app catch up first (what ana sent is shown), so
                 # the stream moves on even when a start takes longer than the random moments.
-                _wait(lambda: unseen() == 0, 120, "the app to catch up", app)
+                app.wait_for(lambda: unseen() == 0, 120, "the app to catch up")
             # Random moments to quit and restart at, on purpose: the point of the test.
             time.sleep(rng.uniform(0.2, 2.0))
             # 0: a clean quit; -SIGTERM: the signal came while the app was still starting, before
@@ -199,7 +190,7 @@ def test_nothing_notifies_twice_and_nothing_is_lost_across_20_random_restarts(
         stop.set()
         producer.join()
         last = keys[-1]
-        _wait(lambda: _mentioning(bus.notify_calls(), last), 90, f"a popup about {last}", app)
+        app.wait_for(lambda: _mentioning(bus.notify_calls(), last), 90, f"a popup about {last}")
     finally:
         stop.set()
         app.stop()
@@ -238,21 +229,21 @@ def test_an_acknowledgment_closes_the_popup_within_2_s(
     bus = notification_server
     app.start()
     try:
-        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        app.wait_for(lambda: bus.notify_calls(), 30, "the first-sync popup")
         key = _new(upstream, "Token refresh policy")
         upstream.finalize("ana", key)
-        _wait(lambda: _mentioning(bus.notify_calls(), key), 10, f"a popup about {key}", app)
+        app.wait_for(lambda: _mentioning(bus.notify_calls(), key), 10, f"a popup about {key}")
         calls = bus.notify_calls()
         popup_id = _server_id(calls, _mentioning(calls, key)[0])
         assert bus.close_calls() == []
         if where == "popup":
             bus.emit_action_invoked(popup_id, "acknowledge")
-            _wait(lambda: _acknowledged(pg_url, key), 10, "the acknowledgment in the store", app)
+            app.wait_for(lambda: _acknowledged(pg_url, key), 10, "the acknowledgment in the store")
         else:
             _ack_on_the_command_line(app, key)
             assert _acknowledged(pg_url, key)
         answered = time.monotonic()
-        _wait(lambda: popup_id in bus.close_calls(), 5, f"CloseNotification({popup_id})", app)
+        app.wait_for(lambda: popup_id in bus.close_calls(), 5, f"CloseNotification({popup_id})")
         latency = time.monotonic() - answered
         assert latency < 2.0, f"{latency:.3f} s from the acknowledgment to CloseNotification"
         assert bus.close_calls() == [popup_id], "only the answered popup is closed"
@@ -274,12 +265,12 @@ def test_a_second_change_replaces_the_first_popup_and_says_who_and_why(
     upstream.acknowledge("fred", key, revision=2)
     app.start()
     try:
-        _wait(lambda: bus.notify_calls(), 30, "the first-sync popup", app)
+        app.wait_for(lambda: bus.notify_calls(), 30, "the first-sync popup")
         before = len(bus.notify_calls())
         upstream.revise(
             "ana", key, summary="Mobile needs longer", set_assertions={"auth.refresh": "60"}
         )
-        _wait(lambda: len(bus.notify_calls()) > before, 10, "the first change popup", app)
+        app.wait_for(lambda: len(bus.notify_calls()) > before, 10, "the first change popup")
         first = bus.notify_calls()[before]
         assert first.summary == f"{key} changed: Token refresh policy"
         assert first.body == (
@@ -288,7 +279,7 @@ def test_a_second_change_replaces_the_first_popup_and_says_who_and_why(
         first_id = _server_id(bus.notify_calls(), first)
 
         upstream.revise("ana", key, summary="Back to 30", set_assertions={"auth.refresh": "30"})
-        _wait(lambda: len(bus.notify_calls()) > before + 1, 10, "the second change popup", app)
+        app.wait_for(lambda: len(bus.notify_calls()) > before + 1, 10, "the second change popup")
         second = bus.notify_calls()[before + 1]
         # this round's feed names the revision that is new; the facts still run from fred's r2
         assert second.body == "r4 by ana: Back to 30. auth.refresh: 15 → 30. You acknowledged r2."

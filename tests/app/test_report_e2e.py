@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,17 +43,6 @@ def _git(repo: Path, *args: str) -> str:
         ["git", *identity, *args], cwd=repo, capture_output=True, text=True, check=True
     )
     return done.stdout.strip()
-
-
-def _wait(condition: Callable[[], object], timeout: float, what: str, app: AppProcess) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if not app.alive():
-            raise AssertionError(f"the app exited while waiting for {what}: {app.output()}")
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}; app output: {app.output()}")
 
 
 def _reasons(result: Result) -> list[tuple[str, str]]:
@@ -96,7 +84,7 @@ def test_a_report_puts_the_drift_in_both_inboxes_and_on_the_bus_and_a_fixed_one_
     bus = notification_server
     app.start()
     try:
-        _wait(bus.notify_calls, 60, "the first-sync popup", app)
+        app.wait_for(bus.notify_calls, 60, "the first-sync popup")
         assert _drift_popups(bus) == []
         reported = cli(
             "check", "--report", "--bindings", bindings, store=url("fred"), user="fred", check=False
@@ -106,7 +94,7 @@ def test_a_report_puts_the_drift_in_both_inboxes_and_on_the_bus_and_a_fixed_one_
         assert reported.err.strip() == (
             f"decision-inbox: Reported frontend · web @ {commit[:7]}: 1 binding, 1 drift."
         )
-        _wait(lambda: _drift_popups(bus), 10, "the code drift popup", app)
+        app.wait_for(lambda: _drift_popups(bus), 10, "the code drift popup")
         popup = _drift_popups(bus)[0]
         assert popup.body == (
             f"frontend · web @ {commit[:7]}: {KEY} is 15 in the code; D-1 says 60."
@@ -146,7 +134,7 @@ def test_a_report_puts_the_drift_in_both_inboxes_and_on_the_bus_and_a_fixed_one_
             inbox = cli("inbox", "--json", store=url(person))
             assert ("D-1", "code_drift") not in _reasons(inbox), person
         popup_id = 1 + [c for c in bus.notify_calls() if not c.replaces_id].index(popup)
-        _wait(lambda: popup_id in bus.close_calls(), 10, "the drift popup closed", app)
+        app.wait_for(lambda: popup_id in bus.close_calls(), 10, "the drift popup closed")
         assert len(_drift_popups(bus)) == 1, "one popup for one drift"
         later = cli("show", "D-1", "--json", store=url("ana")).json()["code"]
         assert [(c["commit"], c["found"], c["status"]) for c in later] == [

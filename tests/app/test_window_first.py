@@ -6,7 +6,6 @@ DECISION_INBOX_STARTUP_LOG names a file (inbox/app/first_paint.py)."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +37,11 @@ def _events(log: Path) -> list[dict[str, Any]]:
 def _wait_for(app: AppProcess, log: Path, event: str, timeout: float = WAIT) -> dict[str, Any]:
     """The first ``event`` line of the start-up log, waiting for it (polling a file: there is no
     event to wait on across processes)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for record in _events(log):
-            if record["event"] == event:
-                return record
-        if not app.alive():
-            raise AssertionError(f"the app exited before {event!r}: {app.output()}")
-        time.sleep(0.02)
-    raise AssertionError(f"no {event!r} in the start-up log {_events(log)}: {app.output()}")
+    return app.wait_for(
+        lambda: next((r for r in _events(log) if r["event"] == event), None),
+        timeout,
+        f"{event!r} in the start-up log",
+    )
 
 
 def _app(tmp_path: Path, store: str, log: Path) -> AppProcess:

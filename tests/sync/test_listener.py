@@ -6,7 +6,7 @@ import select
 import threading
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from inbox.store.feed import NOTIFY_CHANNEL
 from inbox.sync import wakeup
 from inbox.sync.wakeup import Interrupt, PostgresListener
-from tests import pg
+from tests import pg, waiting
 
 pytestmark = pytest.mark.postgres
 
@@ -51,11 +51,8 @@ def waiting_in_thread(
     return thread, result
 
 
-def until(condition: object, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+def until(condition: Callable[[], object], seconds: float = 10.0) -> None:
+    waiting.until(condition, seconds, "the listener")
 
 
 def test_a_quiet_wait_is_one_select_for_its_whole_timeout(

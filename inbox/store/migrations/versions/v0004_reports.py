@@ -16,11 +16,10 @@ Revises: v0003
 
 from __future__ import annotations
 
-from importlib import resources
-
 import sqlalchemy as sa
 from alembic import op
 
+from inbox.store.migrations.definer import definer, operation, run_script, signatures
 from inbox.store.models import UtcDateTime
 
 revision = "v0004"
@@ -35,7 +34,6 @@ ADMIN = "decision_inbox_admin"
 FUNCTIONS = ("decision_inbox_report", "decision_inbox_code_values_with_check")
 CALLABLE = ("decision_inbox_report",)
 TABLES = ("code_checks", "code_check_values")
-LOCK_TIMEOUT = "5s"  # as the write functions of v3: wait for a row lock this long, then refuse
 RULE_MARK = "decision-inbox rule: "  # inbox/store/refusals.py reads SQLite's refusals by it
 
 
@@ -90,27 +88,13 @@ def _sqlite() -> None:
 
 
 def _postgres() -> None:
-    bind = op.get_bind()
-    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} OWNER TO {OWNER}")
         op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
         op.execute(f"GRANT SELECT ON {table} TO {MEMBER}")
-    script = resources.files("inbox.store") / "migrations" / "sql" / "v0004_reports.sql"
-    # The driver's own execute, as in v3: many statements, and ':name' inside function bodies.
-    bind.connection.dbapi_connection.execute(script.read_text())  # type: ignore[union-attr]
-    functions = bind.exec_driver_sql(
-        "SELECT p.oid::regprocedure::text, p.proname FROM pg_proc p "
-        "JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE n.nspname = current_schema() AND p.proname = ANY(%(names)s)",
-        {"names": list(FUNCTIONS)},
-    ).all()
-    for signature, name in functions:
-        op.execute(f"ALTER FUNCTION {signature} OWNER TO {OWNER}")
-        op.execute(f"ALTER FUNCTION {signature} SET search_path = pg_catalog, {schema}, pg_temp")
-        op.execute(f"ALTER FUNCTION {signature} SECURITY DEFINER")
-        op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
-        if name in CALLABLE:
-            op.execute(f"ALTER FUNCTION {signature} SET lock_timeout = '{LOCK_TIMEOUT}'")
-            op.execute(f"ALTER FUNCTION {signature} SET TimeZone = 'UTC'")
-            op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {MEMBER}")
+    run_script("v0004_reports.sql")
+    found = signatures()
+    for name in FUNCTIONS:
+        definer(found[name], OWNER)
+    for name in CALLABLE:
+        operation(found[name], MEMBER)

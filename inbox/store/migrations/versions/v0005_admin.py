@@ -17,9 +17,9 @@ Revises: v0004
 
 from __future__ import annotations
 
-from importlib import resources
-
 from alembic import op
+
+from inbox.store.migrations.definer import definer, operation, run_script, signatures
 
 revision = "v0005"
 down_revision = "v0004"
@@ -50,7 +50,6 @@ OWNER_HELPERS = (
 # Replaced or added here, owned by the owner as v3's are.
 REPLACED = ("decision_inbox_create", "decision_inbox_acknowledge")
 ADDED = ("decision_inbox_owning_team",)
-LOCK_TIMEOUT = "5s"  # as v3's write functions
 
 
 def upgrade() -> None:
@@ -60,45 +59,25 @@ def upgrade() -> None:
 
 
 def _postgres() -> None:
-    bind = op.get_bind()
-    schema = str(bind.exec_driver_sql("SELECT current_schema()").scalar())
     # Roles are the server's, shared by every store on it: a second store finds it there.
     op.execute(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GATEKEEPER}') "
         f"THEN CREATE ROLE {GATEKEEPER} NOLOGIN NOINHERIT CREATEROLE; END IF; END $$"
     )
     op.execute(f"ALTER ROLE {GATEKEEPER} NOLOGIN NOINHERIT CREATEROLE")
-    script = (resources.files("inbox.store") / "migrations" / "sql" / "v0005_admin.sql").read_text()
-    # The driver's own execute, as v3's: many statements, and ':' inside the function bodies.
-    bind.connection.dbapi_connection.execute(script)  # type: ignore[union-attr]
+    run_script("v0005_admin.sql")
     op.execute(f"ALTER TABLE login_roles OWNER TO {GATEKEEPER}")
     op.execute("REVOKE ALL ON login_roles FROM PUBLIC")
     op.execute(f"GRANT SELECT ON login_roles TO {MEMBER}")
-    signatures: dict[str, str] = dict(
-        bind.exec_driver_sql(
-            "SELECT p.proname, p.oid::regprocedure::text FROM pg_proc p "
-            "JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = current_schema() AND p.proname LIKE 'decision\\_inbox\\_%%'"
-        ).all()
-    )
+    found = signatures()
     for name in LOGIN_OPERATIONS + LOGIN_HELPERS:
-        _definer(signatures[name], GATEKEEPER, schema)
+        definer(found[name], GATEKEEPER)
     for name in LOGIN_OPERATIONS:
-        op.execute(f"GRANT EXECUTE ON FUNCTION {signatures[name]} TO {MEMBER}")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {found[name]} TO {MEMBER}")
     for name in OWNER_HELPERS:
-        op.execute(f"GRANT EXECUTE ON FUNCTION {signatures[name]} TO {GATEKEEPER}")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {found[name]} TO {GATEKEEPER}")
     for name in REPLACED + ADDED:
         # CREATE OR REPLACE keeps owner and grants but resets SECURITY DEFINER and SET clauses.
-        _definer(signatures[name], OWNER, schema)
+        definer(found[name], OWNER)
     for name in REPLACED:
-        op.execute(f"ALTER FUNCTION {signatures[name]} SET lock_timeout = '{LOCK_TIMEOUT}'")
-        op.execute(f"ALTER FUNCTION {signatures[name]} SET TimeZone = 'UTC'")
-        op.execute(f"GRANT EXECUTE ON FUNCTION {signatures[name]} TO {MEMBER}")
-
-
-def _definer(signature: str, owner: str, schema: str) -> None:
-    op.execute(f"ALTER FUNCTION {signature} OWNER TO {owner}")
-    # Pinned: a caller's search_path cannot put its own tables or operators in the way.
-    op.execute(f"ALTER FUNCTION {signature} SET search_path = pg_catalog, {schema}, pg_temp")
-    op.execute(f"ALTER FUNCTION {signature} SECURITY DEFINER")
-    op.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+        operation(found[name], MEMBER)
