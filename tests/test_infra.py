@@ -336,7 +336,7 @@ def test_waiting_returns_the_first_true_value_and_names_what_it_waited_for() -> 
 
     seen = iter([None, 0, "ready"])
     assert waiting.until(lambda: next(seen), 5, "a value") == "ready"
-    with pytest.raises(AssertionError, match="timed out after 0.05 s waiting for nothing"):
+    with pytest.raises(AssertionError, match=r"timed out after 0\.05 s waiting for nothing"):
         waiting.until(lambda: None, 0.05, "nothing")
     with pytest.raises(AssertionError, match="the child exited while waiting for its line"):
         waiting.until(lambda: None, 60, "its line", still=lambda: "the child exited")
