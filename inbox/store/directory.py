@@ -75,14 +75,7 @@ class Directory:
                 self._team(session, team)
                 if team not in current:
                     session.add(MembershipRow(person=handle, team=team))
-                    feed.append(
-                        session,
-                        "member_added",
-                        actor=actor or "-",
-                        at=now,
-                        data={"person": handle, "team": team},
-                    )
-                    events.append("member_added")
+                    events.append(_membership(session, "member_added", handle, team, actor, now))
                     added.append(team)
             if not events:
                 raise _unchanged(handle, existing.name if existing else name, name)
@@ -153,14 +146,7 @@ class Directory:
             if membership is None:
                 raise ValidationError(f"{handle} is not in the team {team}; nothing to remove.")
             session.delete(membership)
-            feed.append(
-                session,
-                "member_removed",
-                actor=actor or "-",
-                at=now,
-                data={"person": handle, "team": team},
-            )
-            events.append("member_removed")
+            events.append(_membership(session, "member_removed", handle, team, actor, now))
         return events
 
     @staticmethod
@@ -209,3 +195,12 @@ def _added(handle: str, kept: str | None, given: str, teams: list[str]) -> str:
     what = f"Added {handle}" if kept is None else f"{handle} was already in the store"
     joined = f"; member of {', '.join(teams)}" if teams else ""
     return f"{what}{joined}{'' if kept is None else _kept(kept, given)}."
+
+
+def _membership(
+    session: Session, kind: str, handle: str, team: str, actor: str | None, now: datetime
+) -> str:
+    """The feed event of a membership that began or ended (SQLite; PostgreSQL's functions write
+    their own); returns its kind."""
+    feed.append(session, kind, actor=actor or "-", at=now, data={"person": handle, "team": team})
+    return kind
