@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.items import REASON_ORDER, InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Reason
 from inbox.ui.inbox_model import COLUMNS
@@ -311,7 +311,7 @@ def inbox_runs(app: QApplication, items: list[InboxItem], reps: int, results: Re
     current = list(items)
     for n in range(reps * 3):
         old = view.model.item(2)
-        new = replace(old, title=f"{old.title} (edited {n})")
+        new = old._replace(title=f"{old.title} (edited {n})")
         at = current.index(old) if n == 0 else _position(current, old)
         current[at] = new
         delta = InboxDelta(items=tuple(current), changed=(new,))

@@ -10,7 +10,7 @@ from typing import Any
 from inbox.cli.terminal import inline
 from inbox.core import lifecycle
 from inbox.core.diff import diff_revisions, format_diff
-from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
+from inbox.core.items import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import CodeCheck, Decision, Person, Reason, Snapshot
 from inbox.core.reliance import ack_audience, code_of, relied_on_by
 from inbox.core.times import iso_utc, relative

@@ -8,15 +8,13 @@ drafts are not promises yet, and superseded or withdrawn ones no longer are.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import LIVE_STATES, Decision
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(NamedTuple):
     """``values`` holds (decision key, value) for every live decision asserting the key."""
 
     assertion_key: str

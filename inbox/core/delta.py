@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Event
 
 ItemId = tuple[str, str, str | None]

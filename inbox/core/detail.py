@@ -15,7 +15,8 @@ from datetime import datetime
 from inbox.core.conflicts import find_conflicts
 from inbox.core.diff import RevisionDiff, diff_since
 from inbox.core.errors import NotFoundError, ValidationError
-from inbox.core.inbox import ConflictPeer, conflict_peers
+from inbox.core.inbox import conflict_peers
+from inbox.core.items import ConflictPeer
 from inbox.core.lifecycle import (
     acked_revision,
     check_transition,

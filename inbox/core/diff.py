@@ -6,20 +6,16 @@ assertion changes come first and are exact; the body is a plain unified diff.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from inbox.core.model import Decision, Revision
 
 NO_NEWLINE = "\\ No newline at end of file"
 
 
-@dataclass(frozen=True)
-class AssertionChange:
+class AssertionChange(NamedTuple):
     """One assertion key whose value differs; ``None`` means the key is absent on that side."""
 
     key: str
@@ -30,41 +26,60 @@ class AssertionChange:
         return {"key": self.key, "old": self.old, "new": self.new}
 
 
-@dataclass(frozen=True)
 class BodyChange:
     """Two different bodies; their unified diff is computed when first read, then kept.
 
     An inbox item carries the diff of every decision that changed since the person acknowledged
     it, and items are rebuilt whenever their decision is touched: computing each body diff
     then, for items nobody opens, cost more than the rest of the item. Two of these are equal
-    when their bodies are, so comparing items never computes one."""
+    when their bodies are, so comparing items never computes one. A plain class with slots,
+    not a frozen dataclass: one is built for every such item (inbox.core.items says why that
+    matters)."""
 
-    old_number: int
-    old: str
-    new_number: int
-    new: str
+    __slots__ = ("_text", "new", "new_number", "old", "old_number")
 
-    @cached_property
+    def __init__(self, old_number: int, old: str, new_number: int, new: str) -> None:
+        self.old_number, self.old, self.new_number, self.new = old_number, old, new_number, new
+        self._text: str | None = None
+
+    def _fields(self) -> tuple[int, str, int, str]:
+        return (self.old_number, self.old, self.new_number, self.new)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BodyChange) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"BodyChange(r{self.old_number} → r{self.new_number})"
+
+    @property
     def text(self) -> str:
-        lines = difflib.unified_diff(
-            # keepends so that a body differing only in its final newline still yields a diff
-            self.old.splitlines(keepends=True),
-            self.new.splitlines(keepends=True),
-            fromfile=f"r{self.old_number}",
-            tofile=f"r{self.new_number}",
-        )
-        out: list[str] = []
-        for line in lines:
-            if line.endswith("\n"):
-                out.append(line[:-1])
-            else:
-                out.append(line)
-                out.append(NO_NEWLINE)
-        return "\n".join(out)
+        if self._text is None:
+            self._text = _unified(self.old_number, self.old, self.new_number, self.new)
+        return self._text
 
 
-@dataclass(frozen=True)
-class RevisionDiff:
+def _unified(old_number: int, old: str, new_number: int, new: str) -> str:
+    lines = difflib.unified_diff(
+        # keepends so that a body differing only in its final newline still yields a diff
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"r{old_number}",
+        tofile=f"r{new_number}",
+    )
+    out: list[str] = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(line[:-1])
+        else:
+            out.append(line)
+            out.append(NO_NEWLINE)
+    return "\n".join(out)
+
+
+class RevisionDiff(NamedTuple):
     from_revision: int
     to_revision: int
     title: tuple[str, str] | None
@@ -84,7 +99,7 @@ class RevisionDiff:
 
     def without_body(self) -> RevisionDiff:
         """The title and assertion changes only."""
-        return dataclasses.replace(self, body_change="")
+        return self._replace(body_change="")
 
     def is_empty(self) -> bool:
         return self.title is None and not self.body_changed and not self.assertions
@@ -102,11 +117,11 @@ class RevisionDiff:
 def diff_revisions(old: Revision, new: Revision) -> RevisionDiff:
     title = None if old.title == new.title else (old.title, new.title)
     return RevisionDiff(
-        from_revision=old.number,
-        to_revision=new.number,
-        title=title,
-        body_change=_body_diff(old, new),
-        assertions=diff_assertions(old.assertions, new.assertions),
+        old.number,
+        new.number,
+        title,
+        _body_diff(old, new),
+        diff_assertions(old.assertions, new.assertions),
     )
 
 
@@ -122,6 +137,8 @@ def diff_since(decision: Decision, acked: int) -> RevisionDiff | None:
 
 def diff_assertions(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[AssertionChange, ...]:
     """Changed, added and removed keys, sorted by key."""
+    if old == new:  # the usual case for an item's diff: only the body changed
+        return ()
     keys = sorted(set(old) | set(new))
     return tuple(
         AssertionChange(key, old.get(key), new.get(key))

@@ -1,143 +1,31 @@
 """The personal inbox: what one person owes or should see, and why (docs/architecture.md).
 
 Pure functions over a :class:`Snapshot`, so the desktop client, ``watch`` and ``inbox --json``
-all agree, and every rule can be tested without a store.
+all agree, and every rule can be tested without a store. The items themselves, their labels
+and their order are in inbox.core.items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
-from inbox.core.conflicts import Conflict, find_conflicts
+from inbox.core.conflicts import Conflict
 from inbox.core.diff import RevisionDiff, diff_since
-from inbox.core.keys import decision_sort_key
-from inbox.core.lifecycle import acked_revision, latest_material, missing_acks
+from inbox.core.gc_pause import collector_paused
+from inbox.core.items import REASON_ORDER, REASON_RANK, ConflictPeer, InboxItem
+from inbox.core.keys import decision_order
+from inbox.core.lifecycle import latest_material, missing_acks
 from inbox.core.model import Decision, Reason, Role, Snapshot, State
-from inbox.core.reliance import (
-    CodeDrift,
-    ack_audience,
-    drifts_for,
-    relied_by_user,
-    roles_with_reliance,
-)
-from inbox.core.times import as_utc, iso_utc
+from inbox.core.reliance import CodeDrift, ack_audience, drifts_for, relied_by_user
+from inbox.core.times import as_utc
 
-# What the user owes comes before what they should merely see.
-REASON_ORDER: tuple[Reason, ...] = (
-    Reason.NEEDS_ACK,
-    Reason.CHANGED_SINCE_ACK,
-    Reason.FEEDBACK_REQUESTED,
-    Reason.CONFLICT,
-    Reason.CODE_DRIFT,
-    Reason.DEADLINE_PASSED,
-    Reason.AWAITING_ACKS,
-    Reason.INFORMED,
-)
-_RANK = {reason: index for index, reason in enumerate(REASON_ORDER)}
-
-_LABELS = {
-    Reason.NEEDS_ACK: "needs your acknowledgment",
-    Reason.CHANGED_SINCE_ACK: "changed since you acknowledged",
-    Reason.FEEDBACK_REQUESTED: "feedback requested",
-    Reason.AWAITING_ACKS: "awaiting acknowledgments",
-    Reason.DEADLINE_PASSED: "deadline passed",
-    Reason.CONFLICT: "conflicting assertion",
-    Reason.CODE_DRIFT: "the code disagrees",
-    Reason.INFORMED: "for your information",
-}
-
-
-def reason_label(reason: Reason) -> str:
-    return _LABELS[reason]
-
-
-@dataclass(frozen=True)
-class ConflictPeer:
-    """Another decision asserting a different value for the item's conflict key."""
-
-    key: str
-    title: str
-    value: str
-    owner: str
-    state: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "value": self.value,
-            "owner": self.owner,
-            "state": str(self.state),
-        }
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    """One thing the user owes or should see. Fields beyond ``team`` depend on the reason."""
-
-    key: str
-    title: str
-    reason: Reason
-    revision: int
-    state: str
-    owner: str
-    team: str | None
-    deadline: datetime | None = None
-    overdue: bool = False
-    acked_revision: int | None = None
-    diff: RevisionDiff | None = None
-    missing: tuple[str, ...] = ()
-    acked_count: int | None = None
-    audience_count: int | None = None
-    conflict_key: str | None = None
-    value: str | None = None
-    conflicts_with: tuple[ConflictPeer, ...] = ()
-    # Why a person outside the audience is asked to acknowledge: "auth.token.ttl in web", the
-    # keys their team's code relies on.
-    relies_on: tuple[str, ...] = ()
-    drifts: tuple[CodeDrift, ...] = ()
-    # When the decision's current revision was made: the list's "2 h ago". Not in to_json,
-    # whose shape the command line documents.
-    changed_at: datetime | None = None
-
-    # Complexity C (radon): one branch per reason's fields, the shape docs/cli.md documents.
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "key": self.key,
-            "title": self.title,
-            "reason": str(self.reason),
-            "revision": self.revision,
-            "state": str(self.state),
-            "owner": self.owner,
-            "team": self.team,
-        }
-        if self.reason is Reason.FEEDBACK_REQUESTED:
-            out["deadline"] = _iso_or_none(self.deadline)
-            out["overdue"] = self.overdue
-        elif self.reason is Reason.DEADLINE_PASSED:
-            out["deadline"] = _iso_or_none(self.deadline)
-        elif self.reason is Reason.CHANGED_SINCE_ACK:
-            out["acked_revision"] = self.acked_revision
-            out["diff"] = None if self.diff is None else self.diff.to_json()
-        elif self.reason is Reason.CODE_DRIFT:
-            out["drifts"] = [drift.to_json() for drift in self.drifts]
-        elif self.reason is Reason.AWAITING_ACKS:
-            out["missing"] = list(self.missing)
-            out["coverage"] = {"acked": self.acked_count, "total": self.audience_count}
-        elif self.reason is Reason.CONFLICT:
-            out["conflict_key"] = self.conflict_key
-            out["value"] = self.value
-            out["conflicts_with"] = [peer.to_json() for peer in self.conflicts_with]
-        if self.relies_on:
-            out["relies_on"] = list(self.relies_on)
-        return out
-
-
-def _iso_or_none(moment: datetime | None) -> str | None:
-    return None if moment is None else iso_utc(moment)
+_ACK, _CONSULT, _INFORM = 1, 2, 4
+_BIT = {Role.ACK: _ACK, Role.CONSULT: _CONSULT, Role.INFORM: _INFORM}
+_FINALIZED, _OPEN = State.FINALIZED, State.OPEN
+_NEEDS_ACK, _CHANGED, _INFORMED = Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK, Reason.INFORMED
+_AWAITING_ACKS, _CODE_DRIFT, _CONFLICT = Reason.AWAITING_ACKS, Reason.CODE_DRIFT, Reason.CONFLICT
+_DEADLINE_PASSED, _FEEDBACK_REQUESTED = Reason.DEADLINE_PASSED, Reason.FEEDBACK_REQUESTED
 
 
 def compute_inbox(
@@ -151,91 +39,199 @@ def compute_inbox(
     ``dismissed`` holds (decision key, latest material revision) pairs the user marked done; a
     new material revision changes the pair, which is how a done ``informed`` item comes back.
     """
-    now = as_utc(now)
-    teams = snapshot.teams_of(user)
-    items: list[InboxItem] = []
-    for decision in snapshot.decisions:
-        items.extend(decision_items(decision, user, teams, snapshot, now, dismissed))
-    items.extend(_conflict_items(user, teams, snapshot))
-    return sorted(items, key=display_order)
+    rules = Rules(user, snapshot.teams_of(user), snapshot, now, dismissed)
+    with collector_paused():
+        return _in_display_order(rules, snapshot.decisions)
 
 
-def is_relevant(decision: Decision, user: str, teams: frozenset[str], snapshot: Snapshot) -> bool:
-    return decision.owner == user or bool(roles_with_reliance(decision, user, teams, snapshot))
+def _in_display_order(rules: Rules, decisions: Iterable[Decision]) -> list[InboxItem]:
+    """Every item of ``decisions``, conflicts included, as sorting them all by
+    :func:`display_order` would put them, for less: the decisions are walked once in key order,
+    so that each reason's items come out in order, and each assertion key's decisions too (the
+    order of a conflict's values); only feedback requests (by deadline) and conflicts (by the
+    decision they are shown on) are sorted. A property test holds this equal to sorting."""
+    buckets: list[list[InboxItem]] = [[] for _ in REASON_ORDER]
+    asserting: dict[str, list[tuple[Decision, str]]] = {}
+    for decision in sorted(decisions, key=_key_order):
+        for item in rules.items(decision):
+            buckets[REASON_RANK[item.reason]].append(item)
+        state = decision.state
+        if state is _FINALIZED or state is _OPEN:  # live (LIVE_STATES)
+            for assertion_key, value in decision.revisions[-1].assertions.items():
+                group = asserting.get(assertion_key)
+                if group is None:
+                    asserting[assertion_key] = [(decision, value)]
+                else:
+                    group.append((decision, value))
+    shown: list[tuple[tuple[str, int, str], str, InboxItem]] = []
+    for assertion_key, pairs in asserting.items():
+        if len(pairs) < 2 or len({value for _, value in pairs}) < 2:
+            continue
+        at = rules.anchor([decision for decision, _ in pairs])
+        if at is not None:
+            anchor = pairs[at][0]
+            item = _conflict_item(assertion_key, pairs, at)
+            shown.append((decision_order(anchor.key), assertion_key, item))
+    shown.sort(key=_first_two)  # (decision, assertion key) is unique: items are never compared
+    buckets[REASON_RANK[Reason.CONFLICT]] = [item for _, _, item in shown]
+    buckets[REASON_RANK[Reason.FEEDBACK_REQUESTED]].sort(key=_deadline_order)  # stable
+    return [item for bucket in buckets for item in bucket]
 
 
-# Complexity C (radon): one branch per inbox reason: the reasons table of docs/architecture.md,
-# 'The inbox rules'.
-def decision_items(
-    decision: Decision,
-    user: str,
-    teams: frozenset[str],
-    snapshot: Snapshot,
-    now: datetime,
-    dismissed: frozenset[tuple[str, int]],
-) -> Iterator[InboxItem]:
-    """The items ``decision`` itself gives ``user`` (conflicts aside); ``snapshot`` is read
-    for the directory (who is in which team) and the code checks (who relies on which key,
-    whose code drifts) only, ``now`` must be UTC."""
-    roles = roles_with_reliance(decision, user, teams, snapshot)
-    owner = decision.owner == user
-    if decision.state is State.FINALIZED:
-        material = latest_material(decision)
-        if Role.ACK in roles and not owner:
-            yield from _ack_items(decision, user, material, _relies(decision, snapshot, teams))
-        elif Role.INFORM in roles and not owner and (decision.key, material) not in dismissed:
-            yield _item(decision, Reason.INFORMED)
-        if owner:
-            yield from _awaiting_items(decision, snapshot, material)
-        yield from _drift_items(decision, user, teams, snapshot)
-    elif decision.state is State.OPEN:
-        deadline = None if decision.deadline is None else as_utc(decision.deadline)
-        if Role.CONSULT in roles and not owner and not _gave_feedback(decision, user):
-            overdue = deadline is not None and deadline < now
-            yield _item(decision, Reason.FEEDBACK_REQUESTED, deadline=deadline, overdue=overdue)
-        if owner and deadline is not None and deadline < now:
-            yield _item(decision, Reason.DEADLINE_PASSED, deadline=deadline)
-    # drafts are not promises yet; superseded and withdrawn decisions ask nothing any more
+def _key_order(decision: Decision) -> tuple[str, int, str]:
+    return decision_order(decision.key)
 
 
-def _relies(decision: Decision, snapshot: Snapshot, teams: frozenset[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(r.yours for r in relied_by_user(decision, snapshot, teams)))
+def _first_two(
+    entry: tuple[tuple[str, int, str], str, InboxItem],
+) -> tuple[tuple[str, int, str], str]:
+    return (entry[0], entry[1])
 
 
-def _ack_items(
-    decision: Decision, user: str, material: int, relies: tuple[str, ...]
-) -> Iterator[InboxItem]:
-    acked = acked_revision(decision, user)
-    if acked is None:
-        yield _item(decision, Reason.NEEDS_ACK, relies_on=relies)
-    elif acked < material:
-        yield _item(
-            decision,
-            Reason.CHANGED_SINCE_ACK,
-            acked_revision=acked,
-            diff=diff_since(decision, acked),
-            relies_on=relies,
+def _deadline_order(item: InboxItem) -> tuple[bool, float]:
+    """display_order's part for feedback requests: the soonest deadline first, none last."""
+    return (item.deadline is None, 0.0 if item.deadline is None else item.deadline.timestamp())
+
+
+class Rules:
+    """The inbox rules for one person at one moment: the items a decision gives them, and the
+    item of a conflict. ``directory`` is read for who is in which team and for the code checks
+    (who relies on which key, whose code drifts) only, never for its decisions.
+
+    One object per computation, so that what every decision would ask again (the person's
+    teams, whether there is any code check at all) is asked once: a large store's inbox runs
+    these rules for every decision, and each call's cost is multiplied by its size.
+    """
+
+    __slots__ = ("_code", "directory", "dismissed", "now", "teams", "user")
+
+    def __init__(
+        self,
+        user: str,
+        teams: frozenset[str],
+        directory: Snapshot,
+        now: datetime,
+        dismissed: frozenset[tuple[str, int]] = frozenset(),
+    ) -> None:
+        self.user = user
+        self.teams = teams
+        self.directory = directory
+        self.now = as_utc(now)
+        self.dismissed = dismissed
+        # Without any code check nobody relies on a key and no code drifts: skip both.
+        self._code = bool(directory.code_index.by_key)
+
+    def relevant(self, decision: Decision) -> bool:
+        """Whether ``decision`` concerns the person: they own it, hold a role in its audience,
+        or one of their teams' code relies on a key it asserts."""
+        return (
+            decision.owner == self.user
+            or self._roles(decision) != 0
+            or (self._code and bool(relied_by_user(decision, self.directory, self.teams)))
         )
 
+    # Complexity C (radon): one branch per inbox reason: the reasons table of
+    # docs/architecture.md, 'The inbox rules'.
+    def items(self, decision: Decision) -> tuple[InboxItem, ...]:
+        """The items ``decision`` itself gives the person, conflicts aside."""
+        state = decision.state
+        if state is _FINALIZED:
+            return self._finalized(decision)
+        if state is not _OPEN:
+            return ()  # drafts are not promises yet; superseded and withdrawn ones ask nothing
+        deadline = None if decision.deadline is None else as_utc(decision.deadline)
+        passed = deadline is not None and deadline < self.now
+        if decision.owner == self.user:
+            return (_item(decision, _DEADLINE_PASSED, deadline=deadline),) if passed else ()
+        if self._roles(decision) & _CONSULT and not _gave_feedback(decision, self.user):
+            return (_item(decision, _FEEDBACK_REQUESTED, deadline=deadline, overdue=passed),)
+        return ()
 
-def _drift_items(
-    decision: Decision, user: str, teams: frozenset[str], snapshot: Snapshot
-) -> Iterator[InboxItem]:
-    drifts = drifts_for(decision, user, teams, snapshot)
-    if drifts:
-        yield _item(decision, Reason.CODE_DRIFT, drifts=drifts)
+    def conflict_item(self, conflict: Conflict, involved: Sequence[Decision]) -> InboxItem | None:
+        """The one item ``conflict`` gives the person, or None when none of its decisions
+        concerns them; ``involved`` holds the decisions of ``conflict.values``, in that order."""
+        at = self.anchor(involved)
+        if at is None:
+            return None
+        pairs = [(d, value) for d, (_, value) in zip(involved, conflict.values, strict=True)]
+        return _conflict_item(conflict.assertion_key, pairs, at)
 
+    def anchor(self, involved: Sequence[Decision]) -> int | None:
+        """Which of a conflict's decisions (sorted by number) its item is shown on: the first
+        the person owns (one they can act on), else the first relevant to them; None when none
+        concerns them. Relevance is asked only until one answers, as an inbox of a large store
+        has a conflict item for every few decisions."""
+        user = self.user
+        for at, decision in enumerate(involved):
+            if decision.owner == user:
+                return at
+        for at, decision in enumerate(involved):
+            if self.relevant(decision):
+                return at
+        return None
 
-def _awaiting_items(decision: Decision, snapshot: Snapshot, material: int) -> Iterator[InboxItem]:
-    audience = ack_audience(decision, snapshot)
-    missing = missing_acks(decision, audience, material)
-    if missing:
-        yield _item(
-            decision,
-            Reason.AWAITING_ACKS,
-            missing=missing,
-            acked_count=len(audience) - len(missing),
-            audience_count=len(audience),
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _roles(self, decision: Decision) -> int:
+        """The person's audience roles in ``decision``, directly or through a team, as bits."""
+        user, teams, roles = self.user, self.teams, 0
+        for entry in decision.audience:
+            if entry.name == user if entry.kind == "person" else entry.name in teams:
+                roles |= _BIT[entry.role]
+        return roles
+
+    # The rules below run for every finalized decision of an inbox: the names they use are
+    # bound to locals and module constants (an enum member read from its class costs ten
+    # times a constant's read), and each branch returns its tuple directly.
+    def _finalized(self, decision: Decision) -> tuple[InboxItem, ...]:
+        user, teams, roles = self.user, self.teams, 0
+        for entry in decision.audience:  # self._roles(decision), inline
+            if entry.name == user if entry.kind == "person" else entry.name in teams:
+                roles |= _BIT[entry.role]
+        relies: tuple[str, ...] = ()
+        if self._code:
+            relied = relied_by_user(decision, self.directory, self.teams)
+            if relied:  # a team relying on a key it asserts is asked as if in the ack audience
+                roles |= _ACK
+                relies = tuple(dict.fromkeys(r.yours for r in relied))
+        out: tuple[InboxItem, ...] = ()
+        if decision.owner == user:
+            out = self._awaiting(decision)
+        elif roles & _ACK:
+            acked = None
+            for ack in decision.acknowledgments:
+                if ack.person == user and (acked is None or ack.revision > acked):
+                    acked = ack.revision
+            if acked is None:
+                out = (_item(decision, _NEEDS_ACK, relies_on=relies),)
+            elif acked < latest_material(decision):
+                diff = diff_since(decision, acked)
+                out = (
+                    _item(decision, _CHANGED, acked_revision=acked, diff=diff, relies_on=relies),
+                )
+        elif roles & _INFORM and (decision.key, latest_material(decision)) not in self.dismissed:
+            out = (_item(decision, _INFORMED),)
+        if self._code:
+            drifts = drifts_for(decision, user, self.teams, self.directory)
+            if drifts:
+                out += (_item(decision, _CODE_DRIFT, drifts=drifts),)
+        return out
+
+    def _awaiting(self, decision: Decision) -> tuple[InboxItem, ...]:
+        audience = ack_audience(decision, self.directory)
+        if not audience:
+            return ()
+        missing = missing_acks(decision, audience, latest_material(decision))
+        if not missing:
+            return ()
+        return (
+            _item(
+                decision,
+                _AWAITING_ACKS,
+                missing=missing,
+                acked_count=len(audience) - len(missing),
+                audience_count=len(audience),
+            ),
         )
 
 
@@ -243,78 +239,73 @@ def _gave_feedback(decision: Decision, user: str) -> bool:
     return any(f.person == user and f.revision == decision.revision for f in decision.feedback)
 
 
-def _conflict_items(user: str, teams: frozenset[str], snapshot: Snapshot) -> Iterator[InboxItem]:
-    by_key = {decision.key: decision for decision in snapshot.decisions}
-    for conflict in find_conflicts(snapshot.decisions):
-        item = conflict_item(conflict, user, teams, by_key, snapshot)
-        if item is not None:
-            yield item
-
-
-def conflict_item(
-    conflict: Conflict,
-    user: str,
-    teams: frozenset[str],
-    by_key: Mapping[str, Decision],
-    snapshot: Snapshot,
-) -> InboxItem | None:
-    """The one item ``conflict`` gives ``user``, or None when none of its decisions concerns
-    them."""
-    # Involved decisions arrive sorted by number. One item per assertion key, shown on the
-    # lowest-numbered decision the user owns (one they can act on), else on the lowest-numbered
-    # one relevant to them; relevance is asked only until one answers, as an inbox of a large
-    # store has a conflict item for every few decisions.
-    involved = [by_key[key] for key in conflict.decisions]
-    anchor = next((d for d in involved if d.owner == user), None)
-    if anchor is None:
-        anchor = next((d for d in involved if is_relevant(d, user, teams, snapshot)), None)
-    if anchor is None:
-        return None
-    return _item(
-        anchor,
-        Reason.CONFLICT,
-        conflict_key=conflict.assertion_key,
-        value=conflict.value_of(anchor.key),
-        conflicts_with=conflict_peers(conflict, anchor.key, by_key),
-    )
-
-
 def conflict_peers(
     conflict: Conflict, anchor: str, by_key: Mapping[str, Decision]
 ) -> tuple[ConflictPeer, ...]:
     """The decisions in ``conflict`` asserting another value than decision ``anchor`` does."""
-    value = conflict.value_of(anchor)
+    return _peers(
+        [(by_key[key], value) for key, value in conflict.values], conflict.value_of(anchor)
+    )
+
+
+def _conflict_item(assertion_key: str, pairs: Sequence[tuple[Decision, str]], at: int) -> InboxItem:
+    """The item of a conflict on ``assertion_key`` among ``pairs`` (each decision and the value
+    it asserts, in decision order), shown on ``pairs[at]``."""
+    anchor, value = pairs[at]
+    peers = _peers(pairs, value)
+    return _item(anchor, _CONFLICT, conflict_key=assertion_key, value=value, conflicts_with=peers)
+
+
+def _peers(pairs: Iterable[tuple[Decision, str]], value: str) -> tuple[ConflictPeer, ...]:
+    """The decisions of ``pairs`` asserting another value than ``value``."""
     return tuple(
-        ConflictPeer(key, by_key[key].title, other, by_key[key].owner, by_key[key].state)
-        for key, other in conflict.values
-        if key != anchor and other != value
+        [
+            ConflictPeer(d.key, d.revisions[-1].title, other, d.owner, d.state)
+            for d, other in pairs
+            if other != value
+        ]
     )
 
 
-def _item(decision: Decision, reason: Reason, **extra: Any) -> InboxItem:
+# Complexity: one argument per field of an item, as the rules name them.
+def _item(
+    decision: Decision,
+    reason: Reason,
+    *,
+    deadline: datetime | None = None,
+    overdue: bool = False,
+    acked_revision: int | None = None,
+    diff: RevisionDiff | None = None,
+    missing: tuple[str, ...] = (),
+    acked_count: int | None = None,
+    audience_count: int | None = None,
+    conflict_key: str | None = None,
+    value: str | None = None,
+    conflicts_with: tuple[ConflictPeer, ...] = (),
+    relies_on: tuple[str, ...] = (),
+    drifts: tuple[CodeDrift, ...] = (),
+) -> InboxItem:
+    # Every field positional: a named tuple built from keywords parses them in Python.
+    current = decision.revisions[-1]
     return InboxItem(
-        key=decision.key,
-        title=decision.title,
-        reason=reason,
-        revision=decision.revision,
-        state=decision.state,
-        owner=decision.owner,
-        team=decision.team,
-        changed_at=decision.current.created_at,
-        **extra,
-    )
-
-
-def display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], str, str]:
-    no_deadline, when = False, 0.0
-    if item.reason is Reason.FEEDBACK_REQUESTED:
-        no_deadline = item.deadline is None
-        when = 0.0 if item.deadline is None else item.deadline.timestamp()
-    return (
-        _RANK[item.reason],
-        no_deadline,
-        when,
-        decision_sort_key(item.key),
-        item.key,
-        item.conflict_key or "",
+        decision.key,
+        current.title,
+        reason,
+        current.number,
+        decision.state,
+        decision.owner,
+        decision.team,
+        deadline,
+        overdue,
+        acked_revision,
+        diff,
+        missing,
+        acked_count,
+        audience_count,
+        conflict_key,
+        value,
+        conflicts_with,
+        relies_on,
+        drifts,
+        current.created_at,
     )

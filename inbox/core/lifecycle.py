@@ -149,8 +149,15 @@ def material_revisions(decision: Decision) -> tuple[int, ...]:
 
 
 def latest_material(decision: Decision) -> int:
-    """Number of the newest revision that an acknowledgment must cover."""
-    return material_revisions(decision)[-1]
+    """Number of the newest revision that an acknowledgment must cover: the last of
+    :func:`material_revisions`, found walking back from the current revision, which is
+    nearly always where it stops (asked for every finalized decision of an inbox)."""
+    revisions = decision.revisions
+    for at in range(len(revisions) - 1, 0, -1):
+        revision = revisions[at]
+        if not revision.minor or revision.assertions != revisions[at - 1].assertions:
+            return revision.number
+    return revisions[0].number
 
 
 def roles_of(decision: Decision, handle: str, teams: Iterable[str]) -> frozenset[Role]:

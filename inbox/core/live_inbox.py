@@ -22,7 +22,9 @@ from typing import Any
 
 from inbox.core.conflicts import conflict_on
 from inbox.core.delta import ItemId, item_id
-from inbox.core.inbox import InboxItem, conflict_item, decision_items, display_order
+from inbox.core.gc_pause import collector_paused
+from inbox.core.inbox import Rules
+from inbox.core.items import InboxItem, display_order
 from inbox.core.model import LIVE_STATES, CodeCheck, Decision, Person, Snapshot, State
 from inbox.core.reliance import checks_touch, relying_teams
 from inbox.core.times import as_utc
@@ -46,6 +48,7 @@ class LiveInbox:
         self._directory = Snapshot((), snapshot.people, snapshot.code_checks)
         self._teams = snapshot.teams_of(user)
         self._now = as_utc(now)
+        self._rules = Rules(user, self._teams, self._directory, self._now, dismissed)
         self._by_assertion: dict[str, set[str]] = {}  # live decisions asserting each key
         self._asserted: dict[str, tuple[str, ...]] = {}  # the keys each is indexed under
         self._owned: set[str] = set()
@@ -105,6 +108,7 @@ class LiveInbox:
                 touched |= self._awaiting_teams_changed(self._directory, directory)
             self._directory, self._teams = directory, teams
         self._now = now
+        self._rules = Rules(self.user, self._teams, self._directory, now, self._dismissed)
         if rebuild:
             before = dict(self._by_id)
             self._rebuild()
@@ -151,6 +155,10 @@ class LiveInbox:
         return relied, code_keys.union(*(self._asserted.get(k, ()) for k in relied))
 
     def _rebuild(self) -> None:
+        with collector_paused():  # every item at once (inbox.core.gc_pause says why)
+            self._rebuild_all()
+
+    def _rebuild_all(self) -> None:
         self._by_assertion, self._asserted, self._own, self._conflicts = {}, {}, {}, {}
         self._owned, self._owned_frozen, self._deadlines = set(), None, []
         for decision in self._decisions.values():
@@ -242,18 +250,15 @@ class LiveInbox:
         return set(before)
 
     def _items_of(self, decision: Decision) -> tuple[InboxItem, ...]:
-        return tuple(
-            decision_items(
-                decision, self.user, self._teams, self._directory, self._now, self._dismissed
-            )
-        )
+        return self._rules.items(decision)
 
     def _conflict_item(self, assertion_key: str) -> InboxItem | None:
         group = self._by_assertion.get(assertion_key, ())
         conflict = conflict_on(assertion_key, (self._decisions[k] for k in group))
         if conflict is None:
             return None
-        return conflict_item(conflict, self.user, self._teams, self._decisions, self._directory)
+        involved = [self._decisions[key] for key, _ in conflict.values]
+        return self._rules.conflict_item(conflict, involved)
 
     def _awaiting_teams_changed(self, old: Snapshot, new: Snapshot) -> set[str]:
         """Owned decisions whose acknowledging audience names a team whose members changed, or

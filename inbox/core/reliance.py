@@ -131,6 +131,8 @@ def relied_on_by(decision: Decision, snapshot: Snapshot) -> tuple[Reliance, ...]
     """Every (team, repo, key) whose code binds a key the decision's current revision asserts,
     whatever the decision's state (a draft shows who would be reached)."""
     pairs = index_of(snapshot).about(decision.current.assertions)
+    if not pairs:  # the usual case, asked for every owned decision of an inbox
+        return ()
     return tuple(sorted({Reliance(c.team, c.repo, v.key) for c, v in pairs}))
 
 

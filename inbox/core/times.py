@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 
 def as_utc(moment: datetime) -> datetime:
     """``moment`` in UTC; a naive value is taken to be UTC already, never local time."""
-    if moment.tzinfo is None:
+    tz = moment.tzinfo
+    if tz is UTC:  # values from the store and the cache are UTC already: no copy
+        return moment
+    if tz is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
 

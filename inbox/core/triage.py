@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from inbox.core.delta import ItemId, item_id
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Reason
 from inbox.core.times import as_utc, iso_utc
 

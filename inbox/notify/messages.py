@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from inbox.core.diff import format_diff
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Event
 
 MAX_TITLE = 100

@@ -40,7 +40,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import chain
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Event, Reason, State
 from inbox.core.times import as_utc, iso_utc

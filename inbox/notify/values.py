@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, tzinfo
 from itertools import chain
 from typing import Any
 
-from inbox.core.inbox import REASON_ORDER
+from inbox.core.items import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.times import as_utc, iso_utc
 from inbox.notify import messages

@@ -41,7 +41,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from inbox.core.delta import InboxDelta, compare
 from inbox.core.errors import InboxError, RevisionUnknownError
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Change
 from inbox.services.tasks import TaskRunner
 from inbox.sync.local import LocalClient

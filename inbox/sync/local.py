@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from inbox.core.delta import ItemId, item_id
-from inbox.core.inbox import InboxItem, display_order
+from inbox.core.items import InboxItem, display_order
 from inbox.core.live_inbox import LiveInbox
 from inbox.core.model import CodeCheck, Decision, Person, Snapshot
 from inbox.store.clock import Clock, utcnow

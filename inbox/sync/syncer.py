@@ -22,7 +22,8 @@ from datetime import datetime
 
 from inbox.core.delta import InboxDelta
 from inbox.core.errors import InboxError, SchemaError, StoreUnavailableError
-from inbox.core.inbox import InboxItem
+from inbox.core.gc_pause import collector_paused
+from inbox.core.items import InboxItem
 from inbox.core.model import Change, CodeCheck, Decision, Event, Person, Snapshot
 from inbox.store import catch_up, feed, validate
 from inbox.store.clock import Clock, utcnow
@@ -224,6 +225,11 @@ class Syncer:
         return page, good, bad | failed, people, dropped
 
     def _full_load(self) -> None:
+        # Every decision of the scope is built at once (inbox.core.gc_pause says why).
+        with collector_paused():
+            self._load_everything()
+
+    def _load_everything(self) -> None:
         # The cursor first, then the data: anything committed in between is in the data and
         # will be fetched again by the next catch-up, which is harmless.
         cursor = self.store.feed_end()

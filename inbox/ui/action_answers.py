@@ -12,7 +12,7 @@ from datetime import datetime
 from inbox.core.delta import item_id
 from inbox.core.detail import DecisionDetail
 from inbox.core.errors import ValidationError
-from inbox.core.inbox import InboxItem, reason_label
+from inbox.core.items import InboxItem, reason_label
 from inbox.core.lifecycle import check_transition
 from inbox.core.model import Reason, Role, State
 from inbox.core.triage import Triage

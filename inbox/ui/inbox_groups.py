@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
-from inbox.core.inbox import REASON_ORDER
+from inbox.core.items import REASON_ORDER
 from inbox.ui.inbox_rows import FIRST, REASON_RANK, REC_IDENT, OrderKey, Record, find_key
 
 

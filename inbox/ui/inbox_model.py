@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import REASON_ORDER, InboxItem, reason_label
+from inbox.core.items import REASON_ORDER, InboxItem, reason_label
 from inbox.core.model import Reason
 from inbox.core.read_marks import ReadMarks
 from inbox.core.times import as_utc

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Reason
 from inbox.core.times import as_utc
 from inbox.core.triage import Triage

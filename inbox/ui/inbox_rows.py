@@ -22,7 +22,7 @@ from operator import attrgetter, itemgetter, lt, ne
 from typing import Any
 
 from inbox.core.delta import ItemId
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.items import REASON_ORDER, InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import Reason
 from inbox.core.times import as_utc

@@ -3,7 +3,7 @@ with the short titles that keep the section list narrow (the full reason is the 
 
 from __future__ import annotations
 
-from inbox.core.inbox import REASON_ORDER, reason_label
+from inbox.core.items import REASON_ORDER, reason_label
 from inbox.core.model import Reason
 
 ALL_SECTION = "all"

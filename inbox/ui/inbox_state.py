@@ -20,7 +20,7 @@ from itertools import islice
 from operator import lt
 
 from inbox.core.delta import InboxDelta, ItemId, item_id
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.triage import Triage
 from inbox.ui.inbox_groups import DecisionRows, RowSignals
 from inbox.ui.inbox_rows import (

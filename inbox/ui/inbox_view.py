@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.read_marks import ReadMarks
 from inbox.core.triage import Triage
 from inbox.ui.inbox_delegate import InboxRowDelegate

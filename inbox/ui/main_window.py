@@ -19,7 +19,7 @@ from inbox import DISPLAY_NAME
 from inbox.core.delta import InboxDelta, item_id
 from inbox.core.detail import DecisionDetail
 from inbox.core.errors import InboxError
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.keys import decision_sort_key
 from inbox.core.model import ACKNOWLEDGEABLE, Change, Reason, State
 from inbox.core.requests import GiveFeedback

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from inbox.config import Config
 from inbox.core.errors import InboxError
-from inbox.core.inbox import REASON_ORDER, reason_label
+from inbox.core.items import REASON_ORDER, reason_label
 from inbox.core.lifecycle import check_handle
 from inbox.core.pause import PAUSE_HOUR, PAUSE_OFF, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.services.settings_service import SettingsService

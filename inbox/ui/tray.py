@@ -33,7 +33,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from inbox import DISPLAY_NAME
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.items import REASON_RANK, InboxItem
 from inbox.core.model import ACKNOWLEDGEABLE, Reason
 from inbox.core.pause import PAUSE_HOUR, PAUSE_TOMORROW, TOMORROW_AT, pause_until
 from inbox.ui.tray_icon import ERROR, OFFLINE, ONLINE, SYNCING, render_tray_icon
@@ -53,7 +53,6 @@ RETRY_INTERVAL_MS = 10_000
 TITLE_CHARS = 48
 MESSAGE_MS = 10_000
 
-_RANK = {reason: index for index, reason in enumerate(REASON_ORDER)}
 _STATE_WORDS = {ONLINE: "online", SYNCING: "syncing…", OFFLINE: "offline"}
 
 
@@ -64,7 +63,10 @@ def pending_items(items: Sequence[InboxItem]) -> list[InboxItem]:
 
     def order(item: InboxItem) -> tuple[int, float]:
         soonest = item.deadline.timestamp() if item.deadline is not None else float("inf")
-        return (_RANK[item.reason], soonest if item.reason is Reason.FEEDBACK_REQUESTED else 0.0)
+        return (
+            REASON_RANK[item.reason],
+            soonest if item.reason is Reason.FEEDBACK_REQUESTED else 0.0,
+        )
 
     return sorted((item for item in items if item.reason in PENDING_REASONS), key=order)
 

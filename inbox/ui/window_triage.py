@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from inbox.core.delta import item_id
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.action_answers import done_sentence, snooze_sentence

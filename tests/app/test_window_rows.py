@@ -124,8 +124,8 @@ _CHILD = textwrap.dedent(
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
     title = "Access tokens are refreshed every 60 minutes by every client"
     items = [
-        replace(item(1, Reason.CHANGED_SINCE_ACK, title=title), changed_at=now),
-        replace(item(1, Reason.CONFLICT, title=title), conflict_key="auth.token", changed_at=now),
+        item(1, Reason.CHANGED_SINCE_ACK, title=title)._replace(changed_at=now),
+        item(1, Reason.CONFLICT, title=title)._replace(conflict_key="auth.token", changed_at=now),
         item(9, Reason.FEEDBACK_REQUESTED, deadline=now + timedelta(hours=23)),
     ]
     view = InboxListView(now=lambda: now)

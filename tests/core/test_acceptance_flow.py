@@ -6,7 +6,8 @@ asserting auth.token.refresh_minutes = 15.
 
 from __future__ import annotations
 
-from inbox.core.inbox import InboxItem, compute_inbox
+from inbox.core.inbox import compute_inbox
+from inbox.core.items import InboxItem
 from inbox.core.model import Decision, Reason, Snapshot
 from tests.core.builders import (
     NOW,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from inbox.core.conflicts import Conflict, find_conflicts
-from inbox.core.inbox import ConflictPeer, compute_inbox
+from inbox.core.inbox import compute_inbox
+from inbox.core.items import ConflictPeer
 from inbox.core.model import Reason, State
 from tests.core.builders import NOW, TOMORROW, decision, revise, snapshot, with_state
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from inbox.core.inbox import InboxItem, compute_inbox, reason_label
+from inbox.core.inbox import compute_inbox
+from inbox.core.items import InboxItem, reason_label
 from inbox.core.model import Reason, Snapshot, State
 from tests.core.builders import (
     NOW,
@@ -537,3 +538,21 @@ def test_revision_helper_is_used_for_current() -> None:
     d = decision(revisions=[rev(1), rev(2, title="Second")], ack=["person:fred"])
     item = inbox("fred", snapshot(d))[0]
     assert (item.title, item.revision) == ("Second", 2)
+
+
+def test_items_of_one_reason_come_in_number_order_whatever_the_snapshot_order() -> None:
+    # D-10 sorts before D-9 as text; the inbox walks decisions in number order.
+    keys = ["D-10", "D-9", "D-100", "D-2", "OPS-1"]
+    snap = snapshot(*(decision(key, owner="ana", ack=["person:fred"]) for key in keys))
+    assert [i.key for i in inbox("fred", snap)] == ["D-2", "D-9", "D-10", "D-100", "OPS-1"]
+
+
+def test_conflicts_are_shown_in_the_order_of_the_decisions_they_are_shown_on() -> None:
+    ask = {"owner": "ana", "ack": ["person:fred"]}
+    snap = snapshot(
+        decision("D-10", revisions=[rev(1, assertions={"a": "1", "b": "1"})], **ask),
+        decision("D-9", revisions=[rev(1, assertions={"a": "2"})], **ask),
+        decision("D-2", revisions=[rev(1, assertions={"b": "2"})], **ask),
+    )
+    conflicts = [(i.key, i.conflict_key) for i in inbox("fred", snap) if i.reason is R.CONFLICT]
+    assert conflicts == [("D-2", "b"), ("D-9", "a")]

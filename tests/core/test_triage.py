@@ -4,7 +4,6 @@ new revision brings it back."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -46,8 +45,8 @@ def test_triage_is_per_item_not_per_decision() -> None:
     triage = Triage().done(inbox_item("D-1", Reason.INFORMED))
     assert not triage.hides(inbox_item("D-1", Reason.NEEDS_ACK), NOW)
     assert not triage.hides(inbox_item("D-2", Reason.INFORMED), NOW)
-    conflict = replace(inbox_item("D-1", Reason.CONFLICT), conflict_key="auth.token")
-    other = replace(conflict, conflict_key="auth.grace")
+    conflict = inbox_item("D-1", Reason.CONFLICT)._replace(conflict_key="auth.token")
+    other = conflict._replace(conflict_key="auth.grace")
     snoozed = Triage().snooze(conflict, None)
     assert snoozed.hides(conflict, NOW) and not snoozed.hides(other, NOW)
 
@@ -76,12 +75,12 @@ def test_a_caller_dict_changing_later_does_not_change_the_value() -> None:
 def test_prune_drops_entries_that_can_never_hide_again() -> None:
     gone, moved_on, kept = informed("D-1"), informed("D-2"), informed("D-3")
     triage = Triage().done(gone).snooze(moved_on, None).snooze(kept, NOW + HOUR)
-    pruned = triage.prune([replace(moved_on, revision=2), kept, informed("D-4")])
+    pruned = triage.prune([moved_on._replace(revision=2), kept, informed("D-4")])
     assert pruned == Triage().snooze(kept, NOW + HOUR)
 
 
 def test_json_round_trip() -> None:
-    conflict = replace(inbox_item("D-7", Reason.CONFLICT, revision=2), conflict_key="auth.token")
+    conflict = inbox_item("D-7", Reason.CONFLICT, revision=2)._replace(conflict_key="auth.token")
     triage = (
         Triage()
         .snooze(informed("D-1"), NOW + HOUR)

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from inbox.core.delta import InboxDelta, compare
 from inbox.core.diff import AssertionChange, RevisionDiff
-from inbox.core.inbox import ConflictPeer, InboxItem, compute_inbox
+from inbox.core.inbox import compute_inbox
+from inbox.core.items import ConflictPeer, InboxItem
 from inbox.core.model import Event, Reason
 from inbox.notify.policy import (
     ALL_ACKNOWLEDGED,
@@ -237,7 +238,7 @@ def test_a_minor_revision_is_marked_not_shown() -> None:
 def test_a_conflict_with_new_values_is_a_new_event() -> None:
     state, first = decide(PolicyState(), delta(conflict_item()), USER, NOW, UTC_ONLY)
     state, same = decide(
-        state, delta(changed=[replace(conflict_item(), revision=2)]), USER, NOW, UTC_ONLY
+        state, delta(changed=[conflict_item()._replace(revision=2)]), USER, NOW, UTC_ONLY
     )
     state, moved = decide(
         state, delta(changed=[conflict_item(peer_value="30")]), USER, NOW, UTC_ONLY
@@ -247,7 +248,7 @@ def test_a_conflict_with_new_values_is_a_new_event() -> None:
 
 
 def test_deadline_passed_is_only_for_the_owner_and_once_per_deadline() -> None:
-    someone_elses = replace(passed_item(), owner="ana")
+    someone_elses = passed_item()._replace(owner="ana")
     state, popups = decide(PolicyState(), delta(someone_elses), USER, NOW, UTC_ONLY)
     assert popups == []
     state, popups = decide(state, delta(passed_item()), USER, NOW, UTC_ONLY)
@@ -699,7 +700,7 @@ def test_both_reminder_windows_at_once_show_only_the_last_one() -> None:
 
 def test_no_reminder_once_answered_or_without_deadline_and_a_new_deadline_reminds_again() -> None:
     assert reminders_due(PolicyState(), [], USER, NOW, UTC_ONLY)[1] == []
-    no_deadline = replace(feedback_item(), deadline=None)
+    no_deadline = feedback_item()._replace(deadline=None)
     assert reminders_due(PolicyState(), [no_deadline], USER, NOW, UTC_ONLY)[1] == []
     state, first = reminders_due(
         PolicyState(), [feedback_item(deadline=NOW + 10 * H)], USER, NOW, UTC_ONLY
@@ -741,7 +742,7 @@ def test_owner_deadline_passed_from_the_timer_and_the_sync_is_one_popup() -> Non
     assert [p.reason for p in popups] == ["deadline_passed"]
     state, popups = decide(state, delta(passed_item()), USER, NOW + H, UTC_ONLY)
     assert popups == []
-    not_mine = replace(passed_item("D-7"), owner="ana")
+    not_mine = passed_item("D-7")._replace(owner="ana")
     assert reminders_due(PolicyState(), [not_mine], USER, NOW, UTC_ONLY)[1] == []
 
 
@@ -820,7 +821,7 @@ def test_no_all_acknowledged_when_something_else_explains_it(why: str) -> None:
     if why in ("withdrawn", "superseded"):
         events.append(ev(why, "D-6", 1, actor=USER, seq=2))
     items = (
-        [replace(conflict_item("D-6"), owner=USER, state="open")]
+        [conflict_item("D-6")._replace(owner=USER, state="open")]
         if why == "no longer finalized"
         else []
     )

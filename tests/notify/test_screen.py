@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from inbox.core.delta import InboxDelta
-from inbox.core.inbox import InboxItem
+from inbox.core.items import InboxItem
 from inbox.core.model import Reason
 from inbox.notify.runner import PolicyRunner
 from inbox.notify.screen import Screen, place, withdrawals

@@ -3,7 +3,6 @@ sync's delta applied with the narrowest signals, never a reset."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from inbox.core.delta import compare, item_id
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.items import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_model import DEADLINE_COLUMN, REASON_COLUMN, InboxTableModel, deadline_text
@@ -114,7 +113,7 @@ def full(
     title: str = "",
     deadline: datetime | None = None,
 ) -> InboxItem:
-    return replace(item(n, reason, revision, title, deadline), team=team, owner=owner, state="open")
+    return item(n, reason, revision, title, deadline)._replace(team=team, owner=owner, state="open")
 
 
 def fresh_model(items: list[InboxItem], **options: object) -> InboxTableModel:
@@ -179,7 +178,7 @@ def test_any_delta_leaves_the_model_as_a_fresh_one_would_be(
 ) -> None:
     # After the sync: some items gone, some changed (title, revision, deadline), some new.
     after = [
-        replace(i, **data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
+        i._replace(**data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
         for i in before
         if data.draw(st.booleans())
     ]
@@ -216,7 +215,7 @@ def test_a_change_deep_in_a_large_descending_list_is_one_row(qtbot: QtBot) -> No
     target = before[1234]
     row = model.row_of(target)
     assert row == 3000 - 1 - 1234
-    changed = replace(target, revision=2)
+    changed = target._replace(revision=2)
     after = [changed if i is target else i for i in before]
     with qtbot.waitSignal(model.dataChanged) as signal:
         model.apply(compare(before, after))
@@ -301,7 +300,7 @@ def test_triage_hides_items_counts_them_and_a_new_revision_brings_them_back(
     model.set_reasons(None)
     resets: list[bool] = []
     model.modelReset.connect(lambda: resets.append(True))
-    revised = replace(done, revision=2)
+    revised = done._replace(revision=2)
     with qtbot.waitSignal(model.rowsInserted):
         model.apply(compare([snoozed, done, other], [snoozed, revised, other]))
     assert resets == []
@@ -413,7 +412,7 @@ def test_a_revised_item_leaves_the_snoozed_section(qtbot: QtBot) -> None:
     model.set_reasons(None, triaged=True)
     assert keys(model) == ["D-1"] and model.triaged_count() == 1
     with qtbot.waitSignal(model.rowsRemoved):
-        model.apply(compare([snoozed, other], [replace(snoozed, revision=2), other]))
+        model.apply(compare([snoozed, other], [snoozed._replace(revision=2), other]))
     assert keys(model) == [] and model.triaged_count() == 0
     assert model.reason_counts()[Reason.NEEDS_ACK] == 2
 
@@ -465,7 +464,7 @@ def test_headers_and_grouped_rows_follow_any_delta_with_row_signals(
     data: st.DataObject, before: list[InboxItem]
 ) -> None:
     after = [
-        replace(i, **data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
+        i._replace(**data.draw(st.fixed_dictionaries({}, optional=CHANGES)))
         for i in before
         if data.draw(st.booleans())
     ]

@@ -5,7 +5,6 @@ the viewport from 1024×700 to 4K; and Esc, Enter and Down leave the search fiel
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,8 +29,8 @@ LONG = "Access tokens are refreshed every 60 minutes by every client, mobile inc
 
 
 def at(n: int, reason: Reason = Reason.NEEDS_ACK, **changes: object):  # type: ignore[no-untyped-def]
-    made = replace(item(n, reason), changed_at=NOW - timedelta(hours=2))
-    return replace(made, **changes) if changes else made
+    made = item(n, reason)._replace(changed_at=NOW - timedelta(hours=2))
+    return made._replace(**changes) if changes else made
 
 
 CHANGED = at(1, Reason.CHANGED_SINCE_ACK, title=LONG, revision=2)
@@ -115,7 +114,7 @@ def test_a_change_sets_the_unread_mark_and_opening_the_row_clears_it(
 ) -> None:
     view.set_read_marks(ReadMarks({"D-1": 2, "D-2": 1, "D-9": 1, "D-5": 1}))
     assert not any(t.unread for t in texts(view.model))
-    revised = [replace(i, revision=3) if i.key == "D-1" else i for i in ITEMS]
+    revised = [i._replace(revision=3) if i.key == "D-1" else i for i in ITEMS]
     view.apply(compare(ITEMS, revised))
     unread = {t.key for t in texts(view.model) if t.unread}
     assert unread == {"D-1"}

@@ -5,7 +5,6 @@ list equal to its rows."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from inbox.core.delta import compare, item_id
-from inbox.core.inbox import REASON_ORDER, InboxItem
+from inbox.core.items import REASON_ORDER, InboxItem
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_rows import RowFilter
@@ -90,9 +89,9 @@ class Mirror:
 
 def entry(n: int, reason: Reason, *, title: str, team: str, revision: int, late: int) -> InboxItem:
     deadline = None if late < 0 else NOW + timedelta(hours=late)
-    made = replace(item(n, reason, revision, title, deadline), team=team)
+    made = item(n, reason, revision, title, deadline)._replace(team=team)
     if reason is Reason.CONFLICT:
-        made = replace(made, conflict_key=f"svc.limit.{n % 2}")
+        made = made._replace(conflict_key=f"svc.limit.{n % 2}")
     return made
 
 
@@ -161,8 +160,7 @@ class InboxStateMachine(RuleBasedStateMachine):
     def sync(self, data: st.DataObject) -> None:
         before = self.state.all_items()
         kept = [
-            replace(
-                i,
+            i._replace(
                 **data.draw(
                     st.fixed_dictionaries(
                         {},
@@ -297,7 +295,7 @@ def test_a_revised_item_leaves_the_snoozed_section() -> None:
     state.set_triage(Triage().snooze(snoozed, NOW + timedelta(hours=2)), mirror)
     state.set_filter(RowFilter(triaged=True), mirror)
     assert mirror.leads == [snoozed] and state.triaged_count() == 1
-    state.apply(compare([snoozed, other], [replace(snoozed, revision=2), other]), mirror)
+    state.apply(compare([snoozed, other], [snoozed._replace(revision=2), other]), mirror)
     state.check()
     assert mirror.leads == [] and state.triaged_count() == 0
     assert state.counts()[Reason.NEEDS_ACK] == 2

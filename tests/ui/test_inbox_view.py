@@ -3,7 +3,6 @@ survives searches and syncs, and a sync applied as narrow row signals."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QListWidget, QW
 from pytestqt.qtbot import QtBot
 
 from inbox.core.delta import compare
-from inbox.core.inbox import REASON_ORDER
+from inbox.core.items import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.triage import Triage
 from inbox.ui.inbox_view import NOTHING_MATCHES, SEARCH_PLACEHOLDER, InboxListView
@@ -163,7 +162,7 @@ def test_a_sync_is_applied_without_a_reset_and_the_current_item_stays(
     view.select_key("D-3")
     resets: list[bool] = []
     view.model.modelReset.connect(lambda: resets.append(True))
-    revised = replace(ITEMS[2], title="Token cache v2", revision=2)
+    revised = (ITEMS[2])._replace(title="Token cache v2", revision=2)
     after = [item(0), *ITEMS[:2], revised, ITEMS[3]]  # a new row above, D-3 changed
     with qtbot.waitSignal(view.current_changed) as signal:
         view.apply(compare(ITEMS, after))

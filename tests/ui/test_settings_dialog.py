@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from inbox import APP_ID
 from inbox.config import Config, NotificationConfig
-from inbox.core.inbox import REASON_ORDER
+from inbox.core.items import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.core.threads import mark_gui_thread, unmark_gui_thread
 from inbox.services.settings_service import SettingsService

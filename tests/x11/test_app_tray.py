@@ -34,7 +34,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from inbox.core.inbox import REASON_ORDER
+from inbox.core.items import REASON_ORDER
 from inbox.core.model import Reason
 from inbox.store.connection import StoreConnection
 from inbox.store.reader import load_decision
