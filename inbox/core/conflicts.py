@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from inbox.core.keys import decision_sort_key
+from inbox.core.keys import decision_order
 from inbox.core.model import LIVE_STATES, Decision
 
 
@@ -67,5 +67,5 @@ def conflict_on(assertion_key: str, decisions: Iterable[Decision]) -> Conflict |
 def _conflict(assertion_key: str, pairs: list[tuple[str, str]]) -> Conflict | None:
     if len({value for _, value in pairs}) < 2:
         return None
-    pairs.sort(key=lambda pair: (decision_sort_key(pair[0]), pair[0]))
+    pairs.sort(key=lambda pair: decision_order(pair[0]))
     return Conflict(assertion_key, tuple(pairs))

@@ -139,12 +139,12 @@ def diff_assertions(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[Ass
     """Changed, added and removed keys, sorted by key."""
     if old == new:  # the usual case for an item's diff: only the body changed
         return ()
-    keys = sorted(set(old) | set(new))
-    return tuple(
-        AssertionChange(key, old.get(key), new.get(key))
-        for key in keys
-        if old.get(key) != new.get(key)
-    )
+    changes = []
+    for key in sorted({*old, *new}):
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes.append(AssertionChange(key, before, after))
+    return tuple(changes)
 
 
 def apply_assertion_changes(

@@ -254,6 +254,8 @@ class LiveInbox:
 
     def _conflict_item(self, assertion_key: str) -> InboxItem | None:
         group = self._by_assertion.get(assertion_key, ())
+        if len(group) < 2:  # most keys: one live decision asserts them, no conflict to look for
+            return None
         conflict = conflict_on(assertion_key, (self._decisions[k] for k in group))
         if conflict is None:
             return None
