@@ -63,19 +63,29 @@ def _in_display_order(rules: Rules, decisions: Iterable[Decision]) -> list[Inbox
                     asserting[assertion_key] = [(decision, value)]
                 else:
                     group.append((decision, value))
+    buckets[REASON_RANK[Reason.CONFLICT]] = _conflict_items(rules, asserting)
+    buckets[REASON_RANK[Reason.FEEDBACK_REQUESTED]].sort(key=_deadline_order)  # stable
+    return [item for bucket in buckets for item in bucket]
+
+
+def _conflict_items(
+    rules: Rules, asserting: Mapping[str, Sequence[tuple[Decision, str]]]
+) -> list[InboxItem]:
+    """The item of each conflict among ``asserting`` (each assertion key's live decisions and
+    their values, in decision order), in display order."""
     shown: list[tuple[tuple[str, int, str], str, InboxItem]] = []
     for assertion_key, pairs in asserting.items():
-        if len(pairs) < 2 or len({value for _, value in pairs}) < 2:
+        if len(pairs) < 2:  # the usual key: one decision asserts it
+            continue
+        first = pairs[0][1]
+        if all(value == first for _, value in pairs):
             continue
         at = rules.anchor([decision for decision, _ in pairs])
         if at is not None:
-            anchor = pairs[at][0]
             item = _conflict_item(assertion_key, pairs, at)
-            shown.append((decision_order(anchor.key), assertion_key, item))
+            shown.append((decision_order(item.key), assertion_key, item))
     shown.sort(key=_first_two)  # (decision, assertion key) is unique: items are never compared
-    buckets[REASON_RANK[Reason.CONFLICT]] = [item for _, _, item in shown]
-    buckets[REASON_RANK[Reason.FEEDBACK_REQUESTED]].sort(key=_deadline_order)  # stable
-    return [item for bucket in buckets for item in bucket]
+    return [item for _, _, item in shown]
 
 
 def _key_order(decision: Decision) -> tuple[str, int, str]:
