@@ -194,10 +194,8 @@ class Rules:
     # bound to locals and module constants (an enum member read from its class costs ten
     # times a constant's read), and each branch returns its tuple directly.
     def _finalized(self, decision: Decision) -> tuple[InboxItem, ...]:
-        user, teams, roles = self.user, self.teams, 0
-        for entry in decision.audience:  # self._roles(decision), inline
-            if entry.name == user if entry.kind == "person" else entry.name in teams:
-                roles |= _BIT[entry.role]
+        user = self.user
+        roles = self._roles(decision)
         relies: tuple[str, ...] = ()
         if self._code:
             relied = relied_by_user(decision, self.directory, self.teams)
