@@ -24,7 +24,7 @@ from inbox.core.lifecycle import (
     material_revisions,
     missing_acks,
 )
-from inbox.core.model import Decision, Feedback, Role, Snapshot, State
+from inbox.core.model import LIVE_STATES, Decision, Feedback, Role, Snapshot, State
 from inbox.core.reliance import (
     CodeAgreement,
     Reliance,
@@ -214,9 +214,19 @@ def _coverage(
 
 
 def _conflicts(decision: Decision, snapshot: Snapshot) -> tuple[DetailConflict, ...]:
-    by_key = {d.key: d for d in snapshot.decisions}
+    # Only the decisions asserting one of this one's keys can conflict with it: one pass to
+    # find them, rather than every conflict of the store found for each detail opened.
+    keys = decision.current.assertions.keys()
+    if decision.state not in LIVE_STATES or not keys:
+        return ()
+    sharing = [
+        d
+        for d in snapshot.decisions
+        if d.state in LIVE_STATES and not keys.isdisjoint(d.revisions[-1].assertions)
+    ]
+    by_key = {d.key: d for d in sharing}
     found = []
-    for conflict in find_conflicts(snapshot.decisions):
+    for conflict in find_conflicts(sharing):
         if decision.key not in conflict.decisions:
             continue
         others = conflict_peers(conflict, decision.key, by_key)
