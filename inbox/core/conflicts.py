@@ -7,7 +7,7 @@ drafts are not promises yet, and superseded or withdrawn ones no longer are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from inbox.core.keys import decision_order
@@ -37,35 +37,45 @@ class Conflict(NamedTuple):
         }
 
 
+Asserting = tuple[Decision, str]
+"""A live decision and the value its current revision asserts for one key."""
+
+
 def find_conflicts(decisions: Iterable[Decision]) -> list[Conflict]:
     """Every assertion key with at least two distinct values among live decisions, by key."""
-    by_key: dict[str, list[tuple[str, str]]] = {}
-    for decision in decisions:
-        if decision.state not in LIVE_STATES:
-            continue
-        for key, value in decision.current.assertions.items():
-            by_key.setdefault(key, []).append((decision.key, value))
+    groups = asserting(decisions)
     conflicts = []
-    for key in sorted(by_key):
-        conflict = _conflict(key, by_key[key])
-        if conflict is not None:
-            conflicts.append(conflict)
+    for key in sorted(groups):
+        pairs = groups[key]
+        if disagree(pairs):
+            pairs.sort(key=by_decision)
+            conflicts.append(Conflict(key, tuple((d.key, value) for d, value in pairs)))
     return conflicts
 
 
-def conflict_on(assertion_key: str, decisions: Iterable[Decision]) -> Conflict | None:
-    """The conflict on one assertion key among ``decisions``, as :func:`find_conflicts` would
-    report it, or None: what an incremental inbox recomputes when one of them changes."""
-    pairs = [
-        (decision.key, decision.current.assertions[assertion_key])
-        for decision in decisions
-        if decision.state in LIVE_STATES and assertion_key in decision.current.assertions
-    ]
-    return _conflict(assertion_key, pairs)
+def asserting(decisions: Iterable[Decision]) -> dict[str, list[Asserting]]:
+    """Each assertion key's live decisions, with the value each asserts, in the order given."""
+    groups: dict[str, list[Asserting]] = {}
+    for decision in decisions:
+        if decision.state not in LIVE_STATES:
+            continue
+        for key, value in decision.revisions[-1].assertions.items():
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [(decision, value)]
+            else:
+                group.append((decision, value))
+    return groups
 
 
-def _conflict(assertion_key: str, pairs: list[tuple[str, str]]) -> Conflict | None:
-    if len({value for _, value in pairs}) < 2:
-        return None
-    pairs.sort(key=lambda pair: decision_order(pair[0]))
-    return Conflict(assertion_key, tuple(pairs))
+def disagree(pairs: Sequence[Asserting]) -> bool:
+    """Whether ``pairs`` hold at least two distinct values: a conflict."""
+    if len(pairs) < 2:  # the usual key: one decision asserts it
+        return False
+    first = pairs[0][1]
+    return any(value != first for _, value in pairs)
+
+
+def by_decision(pair: Asserting) -> tuple[str, int, str]:
+    """The order of a conflict's values: by decision number."""
+    return decision_order(pair[0].key)

@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from inbox.core.conflicts import Conflict
+from inbox.core.conflicts import Asserting, Conflict, asserting, disagree
 from inbox.core.diff import RevisionDiff, diff_since
 from inbox.core.gc_pause import collector_paused
-from inbox.core.items import REASON_ORDER, REASON_RANK, ConflictPeer, InboxItem
+from inbox.core.items import REASON_ORDER, REASON_RANK, ConflictPeer, InboxItem, deadline_order
 from inbox.core.keys import decision_order
-from inbox.core.lifecycle import latest_material, missing_acks
+from inbox.core.lifecycle import ROLE_BITS, acked_revision, latest_material, missing_acks, role_bits
 from inbox.core.model import Decision, Reason, Role, Snapshot, State
 from inbox.core.reliance import CodeDrift, ack_audience, drifts_for, relied_by_user
 from inbox.core.times import as_utc
 
-_ACK, _CONSULT, _INFORM = 1, 2, 4
-_BIT = {Role.ACK: _ACK, Role.CONSULT: _CONSULT, Role.INFORM: _INFORM}
+_ACK, _CONSULT, _INFORM = ROLE_BITS[Role.ACK], ROLE_BITS[Role.CONSULT], ROLE_BITS[Role.INFORM]
 _FINALIZED, _OPEN = State.FINALIZED, State.OPEN
 _NEEDS_ACK, _CHANGED, _INFORMED = Reason.NEEDS_ACK, Reason.CHANGED_SINCE_ACK, Reason.INFORMED
 _AWAITING_ACKS, _CODE_DRIFT, _CONFLICT = Reason.AWAITING_ACKS, Reason.CODE_DRIFT, Reason.CONFLICT
@@ -46,44 +45,29 @@ def compute_inbox(
 
 def _in_display_order(rules: Rules, decisions: Iterable[Decision]) -> list[InboxItem]:
     """Every item of ``decisions``, conflicts included, as sorting them all by
-    :func:`display_order` would put them, for less: the decisions are walked once in key order,
-    so that each reason's items come out in order, and each assertion key's decisions too (the
+    :func:`display_order` would put them, for less: the decisions are walked in key order, so
+    that each reason's items come out in order, and each assertion key's decisions too (the
     order of a conflict's values); only feedback requests (by deadline) and conflicts (by the
     decision they are shown on) are sorted. A property test holds this equal to sorting."""
+    ordered = sorted(decisions, key=_key_order)
     buckets: list[list[InboxItem]] = [[] for _ in REASON_ORDER]
-    asserting: dict[str, list[tuple[Decision, str]]] = {}
-    for decision in sorted(decisions, key=_key_order):
+    for decision in ordered:
         for item in rules.items(decision):
             buckets[REASON_RANK[item.reason]].append(item)
-        state = decision.state
-        if state is _FINALIZED or state is _OPEN:  # live (LIVE_STATES)
-            for assertion_key, value in decision.revisions[-1].assertions.items():
-                group = asserting.get(assertion_key)
-                if group is None:
-                    asserting[assertion_key] = [(decision, value)]
-                else:
-                    group.append((decision, value))
-    buckets[REASON_RANK[Reason.CONFLICT]] = _conflict_items(rules, asserting)
-    buckets[REASON_RANK[Reason.FEEDBACK_REQUESTED]].sort(key=_deadline_order)  # stable
+    buckets[REASON_RANK[Reason.CONFLICT]] = _conflict_items(rules, asserting(ordered))
+    buckets[REASON_RANK[Reason.FEEDBACK_REQUESTED]].sort(key=deadline_order)  # stable
     return [item for bucket in buckets for item in bucket]
 
 
-def _conflict_items(
-    rules: Rules, asserting: Mapping[str, Sequence[tuple[Decision, str]]]
-) -> list[InboxItem]:
-    """The item of each conflict among ``asserting`` (each assertion key's live decisions and
+def _conflict_items(rules: Rules, groups: Mapping[str, Sequence[Asserting]]) -> list[InboxItem]:
+    """The item of each conflict among ``groups`` (each assertion key's live decisions and
     their values, in decision order), in display order."""
     shown: list[tuple[tuple[str, int, str], str, InboxItem]] = []
-    for assertion_key, pairs in asserting.items():
-        if len(pairs) < 2:  # the usual key: one decision asserts it
-            continue
-        first = pairs[0][1]
-        if all(value == first for _, value in pairs):
-            continue
-        at = rules.anchor([decision for decision, _ in pairs])
-        if at is not None:
-            item = _conflict_item(assertion_key, pairs, at)
-            shown.append((decision_order(item.key), assertion_key, item))
+    for assertion_key, pairs in groups.items():
+        if disagree(pairs):
+            item = rules.conflict_item(assertion_key, pairs)
+            if item is not None:
+                shown.append((decision_order(item.key), assertion_key, item))
     shown.sort(key=_first_two)  # (decision, assertion key) is unique: items are never compared
     return [item for _, _, item in shown]
 
@@ -96,11 +80,6 @@ def _first_two(
     entry: tuple[tuple[str, int, str], str, InboxItem],
 ) -> tuple[tuple[str, int, str], str]:
     return (entry[0], entry[1])
-
-
-def _deadline_order(item: InboxItem) -> tuple[bool, float]:
-    """display_order's part for feedback requests: the soonest deadline first, none last."""
-    return (item.deadline is None, 0.0 if item.deadline is None else item.deadline.timestamp())
 
 
 class Rules:
@@ -157,14 +136,12 @@ class Rules:
             return (_item(decision, _FEEDBACK_REQUESTED, deadline=deadline, overdue=passed),)
         return ()
 
-    def conflict_item(self, conflict: Conflict, involved: Sequence[Decision]) -> InboxItem | None:
-        """The one item ``conflict`` gives the person, or None when none of its decisions
-        concerns them; ``involved`` holds the decisions of ``conflict.values``, in that order."""
-        at = self.anchor(involved)
-        if at is None:
-            return None
-        pairs = [(d, value) for d, (_, value) in zip(involved, conflict.values, strict=True)]
-        return _conflict_item(conflict.assertion_key, pairs, at)
+    def conflict_item(self, assertion_key: str, pairs: Sequence[Asserting]) -> InboxItem | None:
+        """The one item of the conflict on ``assertion_key`` among ``pairs`` (each decision and
+        the value it asserts, in decision order), or None when none of them concerns the
+        person."""
+        at = self.anchor([decision for decision, _ in pairs])
+        return None if at is None else _conflict_item(assertion_key, pairs, at)
 
     def anchor(self, involved: Sequence[Decision]) -> int | None:
         """Which of a conflict's decisions (sorted by number) its item is shown on: the first
@@ -183,12 +160,8 @@ class Rules:
     # -- internals ---------------------------------------------------------------------------------
 
     def _roles(self, decision: Decision) -> int:
-        """The person's audience roles in ``decision``, directly or through a team, as bits."""
-        user, teams, roles = self.user, self.teams, 0
-        for entry in decision.audience:
-            if entry.name == user if entry.kind == "person" else entry.name in teams:
-                roles |= _BIT[entry.role]
-        return roles
+        """The person's audience roles in ``decision`` (lifecycle.role_bits)."""
+        return role_bits(decision, self.user, self.teams)
 
     # The rules below run for every finalized decision of an inbox: the names they use are
     # bound to locals and module constants (an enum member read from its class costs ten
@@ -206,10 +179,7 @@ class Rules:
         if decision.owner == user:
             out = self._awaiting(decision)
         elif roles & _ACK:
-            acked = None
-            for ack in decision.acknowledgments:
-                if ack.person == user and (acked is None or ack.revision > acked):
-                    acked = ack.revision
+            acked = acked_revision(decision, user)
             if acked is None:
                 out = (_item(decision, _NEEDS_ACK, relies_on=relies),)
             elif acked < latest_material(decision):
@@ -256,7 +226,7 @@ def conflict_peers(
     )
 
 
-def _conflict_item(assertion_key: str, pairs: Sequence[tuple[Decision, str]], at: int) -> InboxItem:
+def _conflict_item(assertion_key: str, pairs: Sequence[Asserting], at: int) -> InboxItem:
     """The item of a conflict on ``assertion_key`` among ``pairs`` (each decision and the value
     it asserts, in decision order), shown on ``pairs[at]``."""
     anchor, value = pairs[at]
@@ -264,7 +234,7 @@ def _conflict_item(assertion_key: str, pairs: Sequence[tuple[Decision, str]], at
     return _item(anchor, _CONFLICT, conflict_key=assertion_key, value=value, conflicts_with=peers)
 
 
-def _peers(pairs: Iterable[tuple[Decision, str]], value: str) -> tuple[ConflictPeer, ...]:
+def _peers(pairs: Iterable[Asserting], value: str) -> tuple[ConflictPeer, ...]:
     """The decisions of ``pairs`` asserting another value than ``value``."""
     return tuple(
         [

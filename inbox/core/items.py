@@ -139,8 +139,7 @@ def _iso_or_none(moment: datetime | None) -> str | None:
 def display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], str, str]:
     no_deadline, when = False, 0.0
     if item.reason is Reason.FEEDBACK_REQUESTED:
-        no_deadline = item.deadline is None
-        when = 0.0 if item.deadline is None else item.deadline.timestamp()
+        no_deadline, when = deadline_order(item)
     return (
         REASON_RANK[item.reason],
         no_deadline,
@@ -149,3 +148,9 @@ def display_order(item: InboxItem) -> tuple[int, bool, float, tuple[str, int], s
         item.key,
         item.conflict_key or "",
     )
+
+
+def deadline_order(item: InboxItem) -> tuple[bool, float]:
+    """How feedback requests are ordered among themselves: the soonest deadline first, none
+    last."""
+    return (item.deadline is None, 0.0 if item.deadline is None else item.deadline.timestamp())

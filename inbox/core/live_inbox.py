@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from inbox.core.conflicts import conflict_on
+from inbox.core.conflicts import by_decision, disagree
 from inbox.core.delta import ItemId, item_id
 from inbox.core.gc_pause import collector_paused
 from inbox.core.inbox import Rules
@@ -254,13 +254,17 @@ class LiveInbox:
 
     def _conflict_item(self, assertion_key: str) -> InboxItem | None:
         group = self._by_assertion.get(assertion_key, ())
-        if len(group) < 2:  # most keys: one live decision asserts them, no conflict to look for
+        if len(group) < 2:  # most keys, asked for each at a rebuild: nothing to build pairs of
             return None
-        conflict = conflict_on(assertion_key, (self._decisions[k] for k in group))
-        if conflict is None:
+        # The index holds only live decisions asserting the key.
+        pairs = [
+            (d, d.revisions[-1].assertions[assertion_key])
+            for d in map(self._decisions.__getitem__, group)
+        ]
+        if not disagree(pairs):
             return None
-        involved = [self._decisions[key] for key, _ in conflict.values]
-        return self._rules.conflict_item(conflict, involved)
+        pairs.sort(key=by_decision)
+        return self._rules.conflict_item(assertion_key, pairs)
 
     def _awaiting_teams_changed(self, old: Snapshot, new: Snapshot) -> set[str]:
         """Owned decisions whose acknowledging audience names a team whose members changed, or

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from inbox.core.lifecycle import role_bits
 from inbox.core.model import LIVE_STATES, CodeCheck, Decision, Snapshot
 from inbox.core.reliance import latest_checks
 
@@ -37,12 +38,11 @@ def relied_keys(checks: Iterable[CodeCheck], teams: frozenset[str]) -> frozenset
 
 def in_scope(decision: Decision, user: str, teams: frozenset[str], relied: frozenset[str]) -> bool:
     """Whether ``user`` (in ``teams``, whose code relies on ``relied``) keeps all of it."""
-    if decision.owner == user:
-        return True
-    for entry in decision.audience:
-        if entry.name == user if entry.kind == "person" else entry.name in teams:
-            return True
-    return not relied.isdisjoint(decision.current.assertions)
+    return (
+        decision.owner == user
+        or role_bits(decision, user, teams) != 0
+        or not relied.isdisjoint(decision.current.assertions)
+    )
 
 
 def kept_as_index(decision: Decision) -> bool:

@@ -163,8 +163,8 @@ def check_same_as_sorting_every_item(snap: Snapshot, user: str, items: list[Inbo
     by_key = {d.key: d for d in snap.decisions}
     expected = [item for d in snap.decisions for item in rules.items(d)]
     for conflict in find_conflicts(snap.decisions):
-        involved = [by_key[key] for key in conflict.decisions]
-        item = rules.conflict_item(conflict, involved)
+        pairs = [(by_key[key], value) for key, value in conflict.values]
+        item = rules.conflict_item(conflict.assertion_key, pairs)
         if item is not None:
             expected.append(item)
     assert items == sorted(expected, key=display_order)
