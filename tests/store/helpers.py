@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -65,3 +66,23 @@ def count(store: StoreConnection, model: type[Base]) -> int:
 
 def feed_length(store: StoreConnection) -> int:
     return count(store, ChangeRow)
+
+
+def plan_nodes(
+    store: StoreConnection, statement: str, parameters: Any, plan_cache_mode: str | None = None
+) -> list[dict[str, Any]]:
+    """Every node of the plan PostgreSQL runs ``statement`` with (``EXPLAIN ANALYZE``), under
+    ``plan_cache_mode`` if given (``force_generic_plan``: as a long-lived connection plans)."""
+    with store.engine.connect() as connection:
+        if plan_cache_mode is not None:
+            connection.exec_driver_sql(f"SET plan_cache_mode = {plan_cache_mode}")
+        plan = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+        ).scalar_one()
+    nodes: list[dict[str, Any]] = []
+    todo = [plan[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", ()))
+    return nodes

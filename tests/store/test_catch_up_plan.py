@@ -17,7 +17,7 @@ from sqlalchemy import text
 from inbox.core.model import CodeValue, Role
 from inbox.store.connection import StoreConnection
 from inbox.store.service import StoreService
-from tests.store.helpers import open_store
+from tests.store.helpers import open_store, plan_nodes
 from tests.store.test_feed_plan import Captured
 
 pytestmark = pytest.mark.postgres
@@ -142,16 +142,7 @@ def test_the_scoped_catch_up_probes_indexes_at_100k_decisions(
 
 
 def _assert_probes(store: StoreConnection, statement: str, parameters: Any, mode: str) -> None:
-    with store.engine.connect() as connection:
-        connection.exec_driver_sql(f"SET plan_cache_mode = {mode}")
-        plan = connection.exec_driver_sql(
-            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
-        ).scalar_one()
-    nodes: list[dict[str, Any]] = []
-    todo = [plan[0]["Plan"]]
-    while todo:
-        nodes.append(todo.pop())
-        todo.extend(nodes[-1].get("Plans", ()))
+    nodes = plan_nodes(store, statement, parameters, mode)
     scans = [n for n in nodes if n.get("Relation Name") in TABLES]
     kinds = sorted({(n["Relation Name"], n["Node Type"]) for n in scans})
     # The directory is small (people × teams), and read whole by a seq scan where that is cheaper.

@@ -18,7 +18,7 @@ from inbox.store import feed
 from inbox.store.connection import StoreConnection
 from inbox.store.service import StoreService
 from tests.store.blocker import foreign_transaction
-from tests.store.helpers import open_store
+from tests.store.helpers import open_store, plan_nodes
 
 pytestmark = pytest.mark.postgres
 
@@ -60,25 +60,11 @@ class Captured:
             self.statements.append((statement, parameters))
 
 
-def _plan_nodes(store: StoreConnection, statement: str, parameters: Any) -> list[dict[str, Any]]:
-    with store.engine.connect() as connection:
-        plan = connection.exec_driver_sql(
-            "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
-        ).scalar_one()
-    nodes: list[dict[str, Any]] = []
-    todo = [plan[0]["Plan"]]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", ()))
-    return nodes
-
-
 def _assert_index_range(store: StoreConnection, captured: Captured) -> None:
     statements = captured.stop()
     assert statements, "the feed read no rows from change_log"
     for statement, parameters in statements:
-        nodes = _plan_nodes(store, statement, parameters)
+        nodes = plan_nodes(store, statement, parameters)
         scans = [n for n in nodes if n.get("Relation Name") == "change_log"]
         kinds = [(n["Node Type"], n.get("Index Name")) for n in scans]
         assert scans and not [k for k in kinds if k[0] == "Seq Scan"], kinds
